@@ -1,0 +1,27 @@
+import type { Snapshot } from './snapshot.js';
+
+/**
+ * Serialises a snapshot as RFC 8785 (JCS) canonical JSON.
+ *
+ * Entries are sorted by key in UTF-16 code unit order (the default `Array#sort` order), so
+ * integer-like keys such as `"10"` sort as strings, unlike `JSON.stringify` of an object, which
+ * puts them first.
+ *
+ * @example
+ * canonicalJson({ b: '1', '10': 'x', a: '' }) // '{"10":"x","a":"","b":"1"}'
+ */
+export function canonicalJson(data: Snapshot): string {
+  const keys = Object.keys(data).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (i > 0) out += ',';
+    out += JSON.stringify(key) + ':' + JSON.stringify(data[key]);
+  }
+  return out + '}';
+}
+
+/** Number of UTF-8 bytes of a string, as stored and as counted in `meta.size`. */
+export function utf8ByteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}

@@ -1,0 +1,54 @@
+/**
+ * An app snapshot: localStorage key -> raw string value. Any string is a key, `__proto__` and
+ * `"10"` included, so snapshots built in code should start from {@link emptySnapshot}.
+ */
+export type Snapshot = Record<string, string>;
+
+/** A snapshot with no prototype, so `__proto__` is an ordinary key. */
+export function emptySnapshot(): Snapshot {
+  return Object.create(null) as Snapshot;
+}
+
+/** Copies entries into a prototype-free snapshot (safe for `__proto__`). */
+export function snapshotFromEntries(entries: Iterable<readonly [string, string]>): Snapshot {
+  const out = emptySnapshot();
+  for (const [key, value] of entries) {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** True when `value` is a flat, non-array object whose own values are all strings. */
+export function isSnapshot(value: unknown): value is Snapshot {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(value)) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
+  }
+  return true;
+}
+
+/** Which keys differ between a local and a server snapshot, for a conflict dialog. */
+export interface SnapshotDiff {
+  /** Keys only in the local snapshot. */
+  added: string[];
+  /** Keys only in the server snapshot. */
+  removed: string[];
+  /** Keys in both with different values. */
+  changed: string[];
+}
+
+/** Compares two snapshots key by key; each list is sorted. */
+export function diffSnapshots(local: Snapshot, server: Snapshot): SnapshotDiff {
+  const has = (s: Snapshot, k: string): boolean => Object.prototype.hasOwnProperty.call(s, k);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const key of Object.keys(local)) {
+    if (!has(server, key)) added.push(key);
+    else if (server[key] !== local[key]) changed.push(key);
+  }
+  for (const key of Object.keys(server)) if (!has(local, key)) removed.push(key);
+  return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
+}

@@ -1,0 +1,146 @@
+import { isChecksum } from './checksum.js';
+import { isValidDeviceId } from './names.js';
+import { isSnapshot, type Snapshot } from './snapshot.js';
+
+/** Path prefix of every sync endpoint: `/api/sync/{app}/...`. */
+export const API_PREFIX = '/api/sync';
+
+/** The record of one stored version; also R2 customMetadata on every object. */
+export interface VersionRecord {
+  version: number;
+  /** Checksum of the version's data. */
+  checksum: string;
+  /** Device that pushed it. */
+  deviceId: string;
+  /** The server's commit time, ISO 8601. */
+  lastModified: string;
+  /** UTF-8 bytes of the data's canonical JSON. */
+  size: number;
+}
+
+/** `POST /api/sync/{app}/push` request body. */
+export interface PushRequest {
+  data: Snapshot;
+  /** The server version this client last synced (0 if never). */
+  version: number;
+  /** `checksum(data)`. */
+  checksum: string;
+  deviceId: string;
+  /** The client's ISO time of the snapshot (informational). */
+  timestamp: string;
+}
+
+/** `POST /api/sync/{app}/push` success body. */
+export interface PushResponse {
+  success: true;
+  /** The version now stored. */
+  version: number;
+  checksum: string;
+  /** The server's commit time (= `meta.lastModified`). */
+  timestamp: string;
+}
+
+/** `GET /api/sync/{app}/pull` success body. */
+export interface PullResponse {
+  success: true;
+  data: Snapshot;
+  meta: VersionRecord;
+  /** Kept versions, ascending, at most 5, the current one included. */
+  availableVersions: number[];
+}
+
+/** `GET /api/sync/{app}/meta` success body. */
+export type MetaResponse =
+  | { success: true; exists: true; meta: VersionRecord; availableVersions: number[] }
+  | { success: true; exists: false; meta: null; availableVersions: [] };
+
+/** `GET /api/sync/{app}/history/{version}` success body. */
+export interface HistoryResponse {
+  success: true;
+  data: Snapshot;
+  meta: VersionRecord;
+}
+
+/** `DELETE /api/sync/{app}` success body. */
+export interface DeleteResponse {
+  success: true;
+  /** Whether anything was stored before. */
+  deleted: boolean;
+}
+
+/** The outcome of validating an untrusted value. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True when `v` is an integer in 0..2^53-1. */
+export function isVersionNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Validates a push body. The checksum is only checked for type here; whether it matches `data`
+ * is the caller's check (a mismatch is `CHECKSUM_MISMATCH`, not `BAD_REQUEST`).
+ */
+export function parsePushRequest(body: unknown): Parsed<PushRequest> {
+  if (!isObject(body)) return { ok: false, error: 'Body must be a JSON object' };
+  const { data, version, checksum, deviceId, timestamp } = body;
+  if (!isSnapshot(data)) return { ok: false, error: '`data` must be an object whose values are all strings' };
+  if (!isVersionNumber(version)) return { ok: false, error: '`version` must be a non-negative integer' };
+  if (typeof checksum !== 'string') return { ok: false, error: '`checksum` must be a string' };
+  if (!isValidDeviceId(deviceId)) return { ok: false, error: '`deviceId` must match ^[A-Za-z0-9_-]{1,64}$' };
+  if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) {
+    return { ok: false, error: '`timestamp` must be an ISO 8601 date string' };
+  }
+  return { ok: true, value: { data, version, checksum, deviceId, timestamp } };
+}
+
+/** True when `v` is a well-formed {@link VersionRecord}. */
+export function isVersionRecord(v: unknown): v is VersionRecord {
+  return (
+    isObject(v) &&
+    isVersionNumber(v.version) &&
+    v.version > 0 &&
+    isChecksum(v.checksum) &&
+    isValidDeviceId(v.deviceId) &&
+    typeof v.lastModified === 'string' &&
+    isVersionNumber(v.size)
+  );
+}
+
+const isVersionList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isVersionNumber);
+
+/** Validates a push success body (client side). */
+export function parsePushResponse(body: unknown): Parsed<PushResponse> {
+  if (isObject(body) && body.success === true && isVersionNumber(body.version) && isChecksum(body.checksum) && typeof body.timestamp === 'string') {
+    return { ok: true, value: body as unknown as PushResponse };
+  }
+  return { ok: false, error: 'Malformed push response' };
+}
+
+/** Validates a pull success body (client side). */
+export function parsePullResponse(body: unknown): Parsed<PullResponse> {
+  if (isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions)) {
+    return { ok: true, value: body as unknown as PullResponse };
+  }
+  return { ok: false, error: 'Malformed pull response' };
+}
+
+/** Validates a history success body (client side). */
+export function parseHistoryResponse(body: unknown): Parsed<HistoryResponse> {
+  if (isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta)) {
+    return { ok: true, value: body as unknown as HistoryResponse };
+  }
+  return { ok: false, error: 'Malformed history response' };
+}
+
+/** Validates a meta success body (client side). */
+export function parseMetaResponse(body: unknown): Parsed<MetaResponse> {
+  if (!isObject(body) || body.success !== true || !isVersionList(body.availableVersions)) {
+    return { ok: false, error: 'Malformed meta response' };
+  }
+  if (body.exists === true && isVersionRecord(body.meta)) return { ok: true, value: body as unknown as MetaResponse };
+  if (body.exists === false && body.meta === null) return { ok: true, value: body as unknown as MetaResponse };
+  return { ok: false, error: 'Malformed meta response' };
+}
