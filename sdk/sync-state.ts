@@ -21,7 +21,7 @@ export type ConflictReason =
   | 'server-behind'
   /** This device never synced, holds data, and the server holds different data. */
   | 'first-sync'
-  /** Nothing was stored on the server and this device had synced before (cloud data deleted). */
+  /** A push was refused (409): another device pushed first, with different data. */
   | 'push-rejected';
 
 /** What a conflict dialog needs to show. */
