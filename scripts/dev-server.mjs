@@ -1,0 +1,55 @@
+// Shared by `npm run dev`, the end-to-end suite and the benchmarks: build the SDK, copy its ESM
+// build next to the example pages (so they import it exactly as an app would), and run the Worker
+// under `wrangler dev` with a local R2 and examples/ as static assets.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds the package with tsup and copies its ESM files to examples/vendor/taco-sync/. */
+export function buildExamples() {
+  const build = spawnSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`tsup failed with status ${build.status}`);
+  rmSync(`${root}/examples/vendor`, { recursive: true, force: true });
+  mkdirSync(`${root}/examples/vendor`, { recursive: true });
+  cpSync(`${root}/dist`, `${root}/examples/vendor/taco-sync`, {
+    recursive: true,
+    filter: (f) => !f.endsWith('.cjs') && !f.endsWith('.d.cts') && !f.endsWith('.cjs.map'),
+  });
+}
+
+/**
+ * Starts `wrangler dev` in its own process group (wrangler runs as npm -> node -> workerd, and
+ * killing one pid leaves workerd behind) and resolves once it answers.
+ * @param {{ port?: number, persistTo?: string, stdio?: 'inherit' | 'pipe', vars?: Record<string, string> }} options
+ */
+export async function startDevServer({ port = 8787, persistTo = '.wrangler/state', stdio = 'pipe', vars = {} } = {}) {
+  const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const args = ['wrangler', 'dev', '-c', 'worker/wrangler.toml', '--ip', '127.0.0.1', '--port', String(port),
+    '--persist-to', persistTo, '--assets', 'examples', '--show-interactive-dev-session=false', ...varArgs];
+  const child = spawn('npx', args, {
+    cwd: root,
+    stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => { output += d; });
+  child.stderr?.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/sync/tenure/meta`);
+      if (res.status > 0) return { url, stop, child, output: () => output };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  stop();
+  throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
+}
