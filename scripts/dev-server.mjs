@@ -2,20 +2,32 @@
 // build next to the example pages (so they import it exactly as an app would), and run the Worker
 // under `wrangler dev` with a local R2 and examples/ as static assets.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds the package with tsup and copies its ESM files to examples/vendor/taco-sync/. */
-export function buildExamples() {
+/**
+ * Builds the package with tsup, then bundles its ESM build (dist/, as published) into
+ * examples/vendor/taco-sync/ the way an app's bundler would: dependencies inlined, shared chunks
+ * split, one file per subpath, so the pages import `taco-sync` through an import map.
+ */
+export async function buildExamples() {
   const build = spawnSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error(`tsup failed with status ${build.status}`);
+  const { exports } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+  const entryPoints = {};
+  for (const [subpath, target] of Object.entries(exports)) {
+    const file = target?.import?.default;
+    if (!file || !existsSync(`${root}/${file}`)) continue;
+    entryPoints[subpath === '.' ? 'index' : subpath.slice(2)] = `${root}/${file}`;
+  }
+  const outdir = `${root}/examples/vendor/taco-sync`;
   rmSync(`${root}/examples/vendor`, { recursive: true, force: true });
-  mkdirSync(`${root}/examples/vendor`, { recursive: true });
-  cpSync(`${root}/dist`, `${root}/examples/vendor/taco-sync`, {
-    recursive: true,
-    filter: (f) => !f.endsWith('.cjs') && !f.endsWith('.d.cts') && !f.endsWith('.cjs.map'),
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints, outdir, bundle: true, splitting: true, format: 'esm', platform: 'browser',
+    target: 'es2022', sourcemap: true, logLevel: 'warning',
   });
 }
 

@@ -5,7 +5,7 @@
 import { buildExamples, startDevServer } from './dev-server.mjs';
 
 const port = Number(process.env.PORT ?? 8787);
-buildExamples();
+await buildExamples();
 const server = await startDevServer({ port, stdio: 'inherit' });
 console.log(`\n  taco-sync dev: examples at ${server.url}/  ·  API at ${server.url}/api/sync/{app}/...\n`);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { server.stop(); process.exit(0); });
