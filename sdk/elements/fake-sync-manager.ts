@@ -1,0 +1,105 @@
+import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from '../sync-manager.js';
+import type { SyncState } from '../sync-state.js';
+
+/** A `SyncState` with nothing happening yet: the starting point of {@link FakeSyncManager}. */
+export const IDLE_STATE: SyncState = {
+  status: 'idle',
+  version: 0,
+  lastSyncedAt: null,
+  pendingSince: null,
+  online: true,
+  nextRetryAt: null,
+  storagePersisted: null,
+};
+
+/** A call the fake received, in order. */
+export type FakeCall = { method: 'syncNow' } | { method: 'resolveConflict'; choice: ConflictChoice };
+
+/**
+ * A `SyncManager` for tests and demos of the UI: it holds a state you set with {@link FakeSyncManager.setState},
+ * records `syncNow` / `resolveConflict` calls, and lets a test decide when (and how) those calls settle.
+ *
+ * Like the real manager it keeps `getState()` stable between changes (the same object until `setState`),
+ * which React's `useSyncExternalStore` requires.
+ */
+export class FakeSyncManager implements SyncManager {
+  readonly app: string;
+  /** Every `syncNow` / `resolveConflict` call, in order. */
+  readonly calls: FakeCall[] = [];
+  /** How many listeners are subscribed right now. */
+  listenerCount = 0;
+  private state: SyncState;
+  private readonly listeners = new Set<SyncListener>();
+  private pending: { resolve: () => void; reject: (error: unknown) => void } | null = null;
+  private settleAtOnce = true;
+
+  constructor(state: Partial<SyncState> = {}, app = 'demo') {
+    this.app = app;
+    this.state = { ...IDLE_STATE, ...state };
+  }
+
+  /** Publishes a new state (merged over the current one) to every listener. */
+  setState(patch: Partial<SyncState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener(this.state);
+  }
+
+  /** Makes later `syncNow` / `resolveConflict` calls wait until {@link settle} or {@link fail}. */
+  holdCalls(): void {
+    this.settleAtOnce = false;
+  }
+
+  /** Resolves the call that is waiting. */
+  settle(): void {
+    this.pending?.resolve();
+    this.pending = null;
+  }
+
+  /** Rejects the call that is waiting with `error`. */
+  fail(error: unknown): void {
+    this.pending?.reject(error);
+    this.pending = null;
+  }
+
+  getState(): SyncState {
+    return this.state;
+  }
+
+  subscribe(listener: SyncListener): () => void {
+    this.listeners.add(listener);
+    this.listenerCount = this.listeners.size;
+    return () => {
+      this.listeners.delete(listener);
+      this.listenerCount = this.listeners.size;
+    };
+  }
+
+  syncNow(): Promise<void> {
+    this.calls.push({ method: 'syncNow' });
+    return this.call();
+  }
+
+  resolveConflict(choice: ConflictChoice): Promise<void> {
+    this.calls.push({ method: 'resolveConflict', choice });
+    return this.call();
+  }
+
+  async start(): Promise<void> {}
+  stop(): void {}
+  notifyChanged(): void {}
+  async restore(): Promise<void> {}
+  async listVersions(): Promise<number[]> {
+    return [];
+  }
+  async listBackups(): Promise<LocalBackup[]> {
+    return [];
+  }
+  async restoreBackup(): Promise<void> {}
+
+  private call(): Promise<void> {
+    if (this.settleAtOnce) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject };
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import type { SyncManager } from '../sync-manager.js';
+import type { SyncState } from '../sync-state.js';
+import { THEME_CSS } from './theme.js';
+
+/** Which manager call an action ran. */
+export type SyncAction = 'syncNow' | 'resolveConflict';
+
+/** The `detail` of a `taco-sync-error` event: a manager call a button made was rejected. */
+export interface SyncActionErrorDetail {
+  action: SyncAction;
+  error: unknown;
+}
+
+// Importing this module where there is no DOM (server rendering) must not throw: the class is then
+// defined over an empty base and simply never registered.
+const HTMLElementBase: typeof HTMLElement =
+  typeof HTMLElement === 'undefined' ? (class {} as unknown as typeof HTMLElement) : HTMLElement;
+
+/**
+ * The part both taco-sync elements share: a shadow root with the theme, a `manager` property that
+ * subscribes while the element is connected, and buttons that run a manager call with a busy state and
+ * a visible error.
+ */
+export abstract class ManagerElement extends HTMLElementBase {
+  private boundManager: SyncManager | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private running = false;
+  /** The shadow root, open so tests and tools can reach in. */
+  protected readonly root: ShadowRoot;
+
+  protected constructor(css: string, html: string) {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = `<style>${THEME_CSS}${css}</style>${html}`;
+  }
+
+  /**
+   * The manager this element shows and controls. Setting it subscribes at once when connected (or on
+   * connect); the element unsubscribes when removed from the document or given another manager.
+   */
+  get manager(): SyncManager | null {
+    return this.boundManager;
+  }
+
+  set manager(manager: SyncManager | null) {
+    if (manager === this.boundManager) return;
+    this.detach();
+    this.boundManager = manager;
+    if (this.isConnected) this.attach();
+  }
+
+  /** True while a button's manager call runs. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  connectedCallback(): void {
+    // A `manager` assigned before the element was defined sits on the instance and hides the
+    // accessor; move it through the setter.
+    if (Object.prototype.hasOwnProperty.call(this, 'manager')) {
+      const early = (this as unknown as { manager: SyncManager | null }).manager;
+      delete (this as unknown as { manager?: unknown }).manager;
+      this.manager = early;
+    }
+    this.attach();
+  }
+
+  disconnectedCallback(): void {
+    this.detach();
+  }
+
+  /** Draws `state` (null when no manager is bound). */
+  protected abstract render(state: SyncState | null): void;
+
+  /** Shows or hides the error of a failed call (null hides it). */
+  protected abstract showActionError(message: string | null): void;
+
+  /** Redraws from the manager's current state. */
+  protected refresh(): void {
+    this.render(this.boundManager?.getState() ?? null);
+  }
+
+  /**
+   * Runs a manager call from a button: ignores clicks while one runs, marks the element busy, and on
+   * failure shows the message and dispatches `taco-sync-error`. Resolves true when the call succeeded.
+   */
+  protected async runAction(action: SyncAction, call: (manager: SyncManager) => Promise<void>): Promise<boolean> {
+    const manager = this.boundManager;
+    if (!manager || this.running) return false;
+    this.running = true;
+    this.showActionError(null);
+    this.refresh();
+    try {
+      await call(manager);
+      return true;
+    } catch (error) {
+      this.showActionError(error instanceof Error && error.message ? error.message : String(error));
+      this.dispatchEvent(
+        new CustomEvent<SyncActionErrorDetail>('taco-sync-error', {
+          detail: { action, error },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+      return false;
+    } finally {
+      this.running = false;
+      this.refresh();
+    }
+  }
+
+  private attach(): void {
+    if (this.unsubscribe || !this.isConnected) return;
+    const manager = this.boundManager;
+    if (manager) this.unsubscribe = manager.subscribe((state) => this.render(state));
+    this.refresh();
+  }
+
+  private detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+}
