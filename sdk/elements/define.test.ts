@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { defineTacoSyncElements } from './define.js';
+import { TacoSyncConflictElement } from './sync-conflict-element.js';
+import { TacoSyncStatusElement } from './sync-status-element.js';
+
+describe('defineTacoSyncElements', () => {
+  it('registers both tags', () => {
+    defineTacoSyncElements();
+    expect(customElements.get('taco-sync-status')).toBe(TacoSyncStatusElement);
+    expect(customElements.get('taco-sync-conflict')).toBe(TacoSyncConflictElement);
+  });
+
+  it('can be called again without throwing', () => {
+    defineTacoSyncElements();
+    expect(() => defineTacoSyncElements()).not.toThrow();
+  });
+});
