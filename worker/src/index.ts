@@ -1,7 +1,156 @@
-import { ERROR_STATUS } from '../../sdk/contract/index.js';
+import { Router, type IRequest } from 'itty-router';
+import {
+  API_PREFIX,
+  canonicalJson,
+  canUseSync,
+  isValidAppName,
+  parsePushRequest,
+  sha256Hex,
+  type DeleteResponse,
+  type MetaResponse,
+  type PushResponse,
+} from '../../sdk/contract/index.js';
+import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
+import { parseJson, readBodyText } from './body.js';
+import { parseConfig, type WorkerConfig, type WorkerEnv } from './config.js';
+import { preflightResponse, withCors } from './cors.js';
+import { addDevRoutes, type FaultPlan } from './dev-routes.js';
+import { HttpError, responseForError } from './http-error.js';
+import { SyncStore, type StoredVersion, type SyncBucket } from './store.js';
 
-export default {
-  async fetch(): Promise<Response> {
-    return Response.json({ error: 'Not found', code: 'NOT_FOUND' }, { status: ERROR_STATUS.NOT_FOUND });
-  },
-} satisfies ExportedHandler<Env>;
+/** The API at a glance (DESIGN §3). Checks run in this order: route, token, app, subscription, body, version. */
+function buildRouter(config: WorkerConfig, faults: FaultPlan) {
+  const router = Router<SyncRequest, [Services]>({
+    catch: responseForError,
+    finally: [(response: Response, request: SyncRequest) => withCors(response, request, config)],
+  });
+  if (config.devMode) addDevRoutes(router, config, faults);
+  router
+    .post(`${API_PREFIX}/:app/push`, withStore, push)
+    .get(`${API_PREFIX}/:app/pull`, withStore, pull)
+    .get(`${API_PREFIX}/:app/meta`, withStore, meta)
+    .get<SyncRequest, [Services]>(`${API_PREFIX}/:app/history/:version`, withVersion, withStore, history)
+    .delete(`${API_PREFIX}/:app`, withStore, remove)
+    .all('*', () => {
+      throw new HttpError('NOT_FOUND', 'Not found');
+    });
+  return router;
+}
+
+/** Options of {@link createWorker}; tests use them to wrap the bucket and fix the clock. */
+export interface WorkerOptions {
+  /** The bucket to use for an environment (default `env.BACKUPS`). */
+  bucket?: (env: WorkerEnv) => SyncBucket;
+  /** The clock for commit times and token expiry (default: the real one). */
+  now?: () => Date;
+}
+
+/** What every handler gets besides the request. */
+interface Services {
+  bucket: SyncBucket;
+  now: () => Date;
+  config: WorkerConfig;
+  verifyToken: TokenVerifier;
+}
+
+/** A sync request once its caller is known and allowed: the store is theirs for this app. */
+type SyncRequest = IRequest & { store: SyncStore; version: number };
+
+/**
+ * Creates the Worker. The configuration is parsed once per environment object.
+ *
+ * @example
+ * export default createWorker();
+ * createWorker({ bucket: (env) => withDelays(env.BACKUPS) }).fetch(request, env);
+ */
+export function createWorker(options: WorkerOptions = {}) {
+  const bucketOf = options.bucket ?? ((env: WorkerEnv) => env.BACKUPS);
+  const now = options.now ?? (() => new Date());
+  const faults: FaultPlan = { code: null, remaining: 0 };
+  const setups = new WeakMap<WorkerEnv, { config: WorkerConfig; verifyToken: TokenVerifier; router: ReturnType<typeof buildRouter> }>();
+
+  const setupFor = (env: WorkerEnv) => {
+    let setup = setups.get(env);
+    if (!setup) {
+      const config = parseConfig(env);
+      setup = { config, verifyToken: createTokenVerifier(config), router: buildRouter(config, faults) };
+      setups.set(env, setup);
+    }
+    return setup;
+  };
+
+  return {
+    async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+      try {
+        const { config, verifyToken, router } = setupFor(env);
+        if (request.method === 'OPTIONS') return preflightResponse(request, config);
+        return await router.fetch(request, { bucket: bucketOf(env), now, config, verifyToken });
+      } catch (error) {
+        return responseForError(error);
+      }
+    },
+  };
+}
+
+export default createWorker() satisfies ExportedHandler<Env>;
+
+/** Token (401), then app (404), then subscription (403); on success the caller's store is attached. */
+async function withStore(request: SyncRequest, { bucket, now, config, verifyToken }: Services): Promise<undefined> {
+  const caller = await verifyToken(bearerToken(request), now());
+  const app = request.params.app;
+  if (!isValidAppName(app) || !config.apps.includes(app)) throw new HttpError('NOT_FOUND', 'Unknown app');
+  const access = canUseSync(app, caller.subscriptions);
+  if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
+  request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
+  return undefined;
+}
+
+/** A history version is part of the route's shape: a positive integer, else 404 before any auth. */
+function withVersion(request: SyncRequest): undefined {
+  const text = request.params.version ?? '';
+  const version = Number(text);
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(version)) throw new HttpError('NOT_FOUND', 'Not found');
+  request.version = version;
+  return undefined;
+}
+
+async function push(request: SyncRequest, { config }: Services): Promise<Response> {
+  const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
+  if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
+  const { data, version, checksum, deviceId } = parsed.value;
+  const canonical = canonicalJson(data);
+  if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
+  const record = await request.store.push({ version, checksum, deviceId, canonical });
+  return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
+}
+
+async function pull(request: SyncRequest): Promise<Response> {
+  const current = await request.store.readCurrent();
+  if (!current) throw new HttpError('NOT_FOUND', 'No data stored');
+  return versionResponse(current, `,"availableVersions":${JSON.stringify(current.availableVersions)}`);
+}
+
+async function meta(request: SyncRequest): Promise<Response> {
+  const state = await request.store.readState();
+  const body: MetaResponse = state
+    ? { success: true, exists: true, meta: state.record, availableVersions: state.availableVersions }
+    : { success: true, exists: false, meta: null, availableVersions: [] };
+  return Response.json(body);
+}
+
+async function history(request: SyncRequest): Promise<Response> {
+  const stored = await request.store.readVersion(request.version);
+  if (!stored) throw new HttpError('NOT_FOUND', `Version ${request.version} is not kept`);
+  return versionResponse(stored);
+}
+
+async function remove(request: SyncRequest): Promise<Response> {
+  return Response.json({ success: true, deleted: await request.store.deleteAll() } satisfies DeleteResponse);
+}
+
+/** `{ success, data, meta, ... }` with the stored data text spliced in as it is, not re-serialised. */
+function versionResponse({ record, dataText }: StoredVersion, moreFields = ''): Response {
+  return new Response(`{"success":true,"data":${dataText},"meta":${JSON.stringify(record)}${moreFields}}`, {
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
+}

@@ -1,0 +1,39 @@
+import type { WorkerConfig } from './config.js';
+
+/** Methods the API answers, as announced to preflights. */
+export const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+/** Request headers a browser may send. */
+export const ALLOWED_HEADERS = 'Authorization, Content-Type';
+/** How long a browser may cache a preflight answer. */
+export const PREFLIGHT_MAX_AGE_SECONDS = 86400;
+
+/**
+ * CORS headers for a request: the origin is echoed only when it is in `ALLOWED_ORIGINS`;
+ * `Vary: Origin` always, since the answer depends on it; `Retry-After` exposed for the SDK's backoff.
+ */
+export function corsHeaders(request: Request, config: WorkerConfig): Record<string, string> {
+  const origin = request.headers.get('Origin');
+  const headers: Record<string, string> = { Vary: 'Origin', 'Access-Control-Expose-Headers': 'Retry-After' };
+  if (origin !== null && config.allowedOrigins.includes(origin)) headers['Access-Control-Allow-Origin'] = origin;
+  return headers;
+}
+
+/** Answers a CORS preflight (`OPTIONS`): 204 with the allowed methods and headers. */
+export function preflightResponse(request: Request, config: WorkerConfig): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...corsHeaders(request, config),
+      'Access-Control-Allow-Methods': ALLOWED_METHODS,
+      'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+      'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE_SECONDS),
+    },
+  });
+}
+
+/** Returns `response` with the CORS headers of `request` added (a copy, so any response works). */
+export function withCors(response: Response, request: Request, config: WorkerConfig): Response {
+  const copy = new Response(response.body, response);
+  for (const [name, value] of Object.entries(corsHeaders(request, config))) copy.headers.set(name, value);
+  return copy;
+}
