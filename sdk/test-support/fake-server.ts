@@ -1,0 +1,148 @@
+import {
+  API_PREFIX,
+  canonicalJson,
+  canUseSync,
+  checksum,
+  parsePushRequest,
+  snapshotFromEntries,
+  utf8ByteLength,
+  type ErrorCode,
+  type Snapshot,
+  type VersionRecord,
+} from '../contract/index.js';
+import { decodeJwt } from 'jose';
+
+interface StoredVersion {
+  record: VersionRecord;
+  data: Snapshot;
+}
+
+/** One request the fake server saw. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  keepalive: boolean;
+  body: unknown;
+}
+
+/** A canned failure to answer the next matching request with. */
+export interface FailureOnce {
+  status: number;
+  code: ErrorCode;
+  retryAfter?: string;
+  /** Throw a TypeError instead of answering, as fetch does when the network is down. */
+  network?: boolean;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const fail = (status: number, code: ErrorCode, extra: Record<string, unknown> = {}): Response =>
+  json(status, { error: `${code} (fake server)`, code, ...extra });
+
+/**
+ * An in-memory sync server at the `fetch` port, holding the contract's semantics: strict
+ * compare-and-swap on push, idempotent retries, the last 5 versions kept, 404 on an empty pull,
+ * 401 for tokens it does not accept, 403 when the token's `subscriptions` claim does not allow the app.
+ * Tests read `requests` and `current` and queue failures with `failNext`.
+ */
+export class FakeSyncServer {
+  readonly requests: SeenRequest[] = [];
+  readonly versions = new Map<string, StoredVersion[]>();
+  readonly failures: FailureOnce[] = [];
+  /** Tokens that answer 401. */
+  readonly rejectedTokens = new Set<string>();
+  private clockMs = Date.parse('2026-11-01T00:00:00Z');
+
+  /** The `fetch` to hand to the SDK. */
+  readonly fetch: typeof fetch = (input, init) => this.handle(String(input), init ?? {});
+
+  /** Queues a failure for the next request (any endpoint). */
+  failNext(failure: FailureOnce): void {
+    this.failures.push(failure);
+  }
+
+  /** The head version of `app`, or undefined. */
+  current(app: string): StoredVersion | undefined {
+    return this.versions.get(app)?.at(-1);
+  }
+
+  /** Requests seen, as `METHOD /endpoint` strings (the app prefix dropped). */
+  log(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path.replace(/^\/api\/sync\/[^/]+/, '') || '/'}`);
+  }
+
+  /** Stores `data` as the next version of `app`, as if another device pushed it. */
+  async seed(app: string, data: Snapshot, deviceId = 'other-device'): Promise<VersionRecord> {
+    const list = this.versions.get(app) ?? [];
+    const record: VersionRecord = {
+      version: (list.at(-1)?.record.version ?? 0) + 1,
+      checksum: await checksum(data),
+      deviceId,
+      lastModified: new Date((this.clockMs += 1000)).toISOString(),
+      size: utf8ByteLength(canonicalJson(data)),
+    };
+    list.push({ record, data: snapshotFromEntries(Object.entries(data)) });
+    this.versions.set(app, list.slice(-5));
+    return record;
+  }
+
+  private async handle(url: string, init: RequestInit): Promise<Response> {
+    const path = new URL(url).pathname;
+    const method = init.method ?? 'GET';
+    const bodyText = typeof init.body === 'string' ? init.body : null;
+    this.requests.push({ method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText) });
+    const failure = this.failures.shift();
+    if (failure?.network) throw new TypeError('Failed to fetch');
+    if (failure) return json(failure.status, { error: 'canned failure', code: failure.code }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+
+    const token = new Headers(init.headers).get('authorization')?.replace(/^Bearer /, '') ?? '';
+    if (this.rejectedTokens.has(token)) return fail(401, 'UNAUTHORIZED');
+    const match = path.match(new RegExp(`^${API_PREFIX}/([^/]+)(/[a-z]+)?(?:/(\\d+))?$`));
+    if (!match) return fail(404, 'NOT_FOUND');
+    const [, app = '', endpoint = '', version] = match;
+    let subscriptions: unknown = null;
+    try {
+      subscriptions = decodeJwt(token).subscriptions;
+    } catch {
+      return fail(401, 'UNAUTHORIZED');
+    }
+    if (!canUseSync(app, Array.isArray(subscriptions) ? subscriptions : []).allowed) return fail(403, 'FORBIDDEN');
+
+    const list = this.versions.get(app) ?? [];
+    const head = list.at(-1);
+    const availableVersions = list.map((v) => v.record.version);
+    if (method === 'GET' && endpoint === '/meta') {
+      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions } : { success: true, exists: false, meta: null, availableVersions: [] });
+    }
+    if (method === 'GET' && endpoint === '/pull') {
+      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions }) : fail(404, 'NOT_FOUND');
+    }
+    if (method === 'GET' && endpoint === '/history') {
+      const kept = list.find((v) => v.record.version === Number(version));
+      return kept ? json(200, { success: true, data: kept.data, meta: kept.record }) : fail(404, 'NOT_FOUND');
+    }
+    if (method === 'DELETE' && endpoint === '') {
+      this.versions.delete(app);
+      return json(200, { success: true, deleted: head !== undefined });
+    }
+    if (method === 'POST' && endpoint === '/push') {
+      const parsed = parsePushRequest(JSON.parse(bodyText ?? 'null'));
+      if (!parsed.ok) return fail(400, 'BAD_REQUEST');
+      const push = parsed.value;
+      if ((await checksum(push.data)) !== push.checksum) return fail(400, 'CHECKSUM_MISMATCH');
+      const serverVersion = head?.record.version ?? 0;
+      const isRetry = head && head.record.version === push.version + 1 && head.record.checksum === push.checksum && head.record.deviceId === push.deviceId;
+      if (!isRetry && push.version !== serverVersion) {
+        return fail(409, 'CONFLICT', {
+          localVersion: push.version,
+          serverVersion,
+          serverModified: head?.record.lastModified ?? null,
+          serverDeviceId: head?.record.deviceId ?? null,
+        });
+      }
+      const stored = isRetry ? head.record : await this.seed(app, push.data, push.deviceId);
+      return json(200, { success: true, version: stored.version, checksum: stored.checksum, timestamp: stored.lastModified });
+    }
+    return fail(404, 'NOT_FOUND');
+  }
+}
