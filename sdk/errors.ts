@@ -91,7 +91,7 @@ export class BadResponseError extends SyncError {
 export class ApplyError extends SyncError {
   constructor(
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super('LOCAL', message);
   }
