@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Node's export conditions pick solid-js's server build, which has no reactivity; the UI
+        // bindings' tests need the browser build. Only `solid-js` itself is redirected.
+        resolve: { alias: [{ find: /^solid-js$/, replacement: 'solid-js/dist/solid.js' }] },
         test: {
           name: 'sdk',
           include: ['sdk/**/*.test.ts'],
