@@ -1,0 +1,29 @@
+/** The port between tabs of one app: "the sync record changed, re-read it". */
+export interface TabChannel {
+  /** Tells the other tabs that the persisted record changed. */
+  post(): void;
+  /** Calls `listener` when another tab posted; returns the function that stops listening. */
+  listen(listener: () => void): () => void;
+  close(): void;
+}
+
+const RECORD_CHANGED = 'record-changed';
+
+/**
+ * The browser's {@link TabChannel}: a `BroadcastChannel` named `name`. Where BroadcastChannel is
+ * missing it is silent (each tab then learns of the others' syncs on its next sync).
+ */
+export function broadcastTabChannel(name: string): TabChannel {
+  const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name);
+  return {
+    post: () => channel?.postMessage(RECORD_CHANGED),
+    listen(listener) {
+      const onMessage = (event: MessageEvent<unknown>): void => {
+        if (event.data === RECORD_CHANGED) listener();
+      };
+      channel?.addEventListener('message', onMessage);
+      return () => channel?.removeEventListener('message', onMessage);
+    },
+    close: () => channel?.close(),
+  };
+}
