@@ -1,0 +1,176 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createWorker } from '../src/index.js';
+import type { SyncBucket } from '../src/store.js';
+import { ORIGIN, call, json, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+
+describe('routes', () => {
+  it.each([
+    ['GET', '/'],
+    ['GET', '/api/sync'],
+    ['GET', '/api/sync/tenure'],
+    ['GET', '/api/sync/tenure/nope'],
+    ['GET', '/api/sync/tenure/push'],
+    ['POST', '/api/sync/tenure/pull'],
+    ['PUT', '/api/sync/tenure/push'],
+    ['GET', '/api/sync/tenure/history'],
+    ['GET', '/api/sync/tenure/history/1/extra'],
+  ])('answers %s %s with 404 NOT_FOUND before checking the token', async (method, path) => {
+    const response = await call(path, { method });
+    expect(response.status).toBe(404);
+    expect(await json(response)).toEqual({ error: expect.any(String), code: 'NOT_FOUND' });
+  });
+
+  it('answers 404 for an unknown or unconfigured app, after the token and before the subscription', async () => {
+    const token = await tokenFor(newUser(), []);
+    for (const app of ['other', 'Tenure', 'a'.repeat(40), 'ten%2Fure']) {
+      const response = await call(`/api/sync/${app}/meta`, { token });
+      expect(response.status).toBe(404);
+      expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    expect((await call('/api/sync/other/meta')).status).toBe(401);
+  });
+
+  it('serves only the apps of SYNC_APPS', async () => {
+    const worker = createWorker();
+    const token = await tokenFor(newUser());
+    const meta = (app: string) =>
+      worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), { ...testEnv, SYNC_APPS: 'notes' });
+    expect((await meta('notes')).status).toBe(200);
+    expect((await meta('tenure')).status).toBe(404);
+  });
+});
+
+describe('check order: route, token, app, subscription, body size, body, checksum, version', () => {
+  const oversized = 'x'.repeat(10 * 1024 * 1024 + 1);
+
+  it('401 beats 404 app: no token on an unknown app', async () => {
+    expect((await call('/api/sync/nope/push', { method: 'POST', body: '{' })).status).toBe(401);
+  });
+
+  it('404 app beats 403', async () => {
+    expect((await call('/api/sync/nope/push', { method: 'POST', token: await tokenFor(newUser(), []), body: '{' })).status).toBe(404);
+  });
+
+  it('403 beats 413', async () => {
+    const response = await call('/api/sync/tenure/push', { method: 'POST', token: await tokenFor(newUser(), ['sync_tempo']), body: oversized });
+    expect(response.status).toBe(403);
+  });
+
+  it('413 beats 400', async () => {
+    const response = await call('/api/sync/tenure/push', { method: 'POST', token: await tokenFor(newUser()), body: oversized });
+    expect(response.status).toBe(413);
+    expect(await json(response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('400 beats 409, and CHECKSUM_MISMATCH beats 409', async () => {
+    const token = await tokenFor(newUser());
+    const badType = { ...(await pushBody(snap({ a: '1' }), 7)), deviceId: 'a/b' };
+    const bad = await call('/api/sync/tenure/push', { method: 'POST', token, body: JSON.stringify(badType) });
+    expect(await json(bad)).toMatchObject({ code: 'BAD_REQUEST' });
+    const mismatch = { ...(await pushBody(snap({ a: '1' }), 7)), checksum: '0'.repeat(64) };
+    const response = await call('/api/sync/tenure/push', { method: 'POST', token, body: JSON.stringify(mismatch) });
+    expect(response.status).toBe(400);
+    expect(await json(response)).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+  });
+});
+
+describe('CORS', () => {
+  it('echoes an allowed origin, with Vary: Origin and Retry-After exposed', async () => {
+    const response = await call('/api/sync/tenure/meta', { token: await tokenFor(newUser()), headers: { Origin: ORIGIN } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
+    expect(response.headers.get('Vary')).toContain('Origin');
+    expect(response.headers.get('Access-Control-Expose-Headers')).toContain('Retry-After');
+  });
+
+  it('does not echo an origin that is not configured', async () => {
+    const response = await call('/api/sync/tenure/meta', { token: await tokenFor(newUser()), headers: { Origin: 'https://evil.example' } });
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect(response.headers.get('Vary')).toContain('Origin');
+  });
+
+  it('answers a preflight with 204, the methods and the headers', async () => {
+    const response = await call('/api/sync/tenure/push', {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS']) expect(response.headers.get('Access-Control-Allow-Methods')).toContain(method);
+    expect(response.headers.get('Access-Control-Allow-Headers')).toMatch(/Authorization.*Content-Type/);
+  });
+
+  it('puts CORS headers on errors too (401, 404, 409, 413)', async () => {
+    const token = await tokenFor(newUser());
+    await push(token, 'tenure', snap({ a: '1' }), 0);
+    const responses = [
+      await call('/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }),
+      await call('/nowhere', { headers: { Origin: ORIGIN } }),
+      await call('/api/sync/tenure/push', { method: 'POST', token, headers: { Origin: ORIGIN }, body: JSON.stringify(await pushBody(snap({ a: '2' }), 0)) }),
+      await call('/api/sync/tenure/push', { method: 'POST', token, headers: { Origin: ORIGIN }, body: 'x'.repeat(10 * 1024 * 1024 + 1) }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([401, 404, 409, 413]);
+    for (const response of responses) expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
+  });
+});
+
+describe('server failures', () => {
+  const failingBucket = (error: Error): SyncBucket => ({
+    head: () => Promise.reject(error),
+    get: () => Promise.reject(error),
+    put: () => Promise.reject(error),
+    delete: () => Promise.reject(error),
+    list: () => Promise.reject(error),
+  });
+
+  it.each([
+    ['an R2 outage', new Error('R2 internal error')],
+    ['an R2 429', new Error('put: Reduce your concurrent request rate for the same object. (10058)')],
+  ])('answers %s with 503 UNAVAILABLE and Retry-After on every endpoint', async (_, error) => {
+    const worker = createWorker({ bucket: () => failingBucket(error) });
+    const token = await tokenFor(newUser());
+    const requests = [
+      new Request('http://x/api/sync/tenure/push', { method: 'POST', body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)) }),
+      new Request('http://x/api/sync/tenure/pull'),
+      new Request('http://x/api/sync/tenure/meta'),
+      new Request('http://x/api/sync/tenure/history/1'),
+      new Request('http://x/api/sync/tenure', { method: 'DELETE' }),
+    ];
+    for (const request of requests) {
+      request.headers.set('Authorization', `Bearer ${token}`);
+      request.headers.set('Origin', ORIGIN);
+      const response = await worker.fetch(request, testEnv);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('Retry-After')).toBe('1');
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
+      expect(await json(response)).toEqual({ error: expect.any(String), code: 'UNAVAILABLE' });
+    }
+  });
+
+  it('answers anything unexpected with 500 INTERNAL and no stack in the body', async () => {
+    const user = newUser();
+    await env.BACKUPS.put(`sync/${user}/tenure/current.json`, 'garbage', { customMetadata: { version: 'x' } });
+    const response = await call('/api/sync/tenure/pull', { token: await tokenFor(user) });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+    expect(text).not.toMatch(/at |\.ts|current\.json/);
+  });
+
+  it('answers a broken configuration with 500 INTERNAL', async () => {
+    const response = await createWorker().fetch(new Request('http://x/api/sync/tenure/meta'), { ...testEnv, MAX_BODY_BYTES: 'lots' });
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+  });
+
+  it('answers 500 when no key to verify tokens is configured, never letting a request through', async () => {
+    const token = await tokenFor(newUser());
+    const response = await createWorker().fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+      { ...testEnv, JWT_SECRET: undefined },
+    );
+    expect(response.status).toBe(500);
+    expect(await json(response)).toMatchObject({ code: 'INTERNAL' });
+  });
+});
