@@ -73,7 +73,8 @@ describe('<taco-sync-conflict>', () => {
     const { element } = mount(CONFLICT_STATE);
     const server = part(element, 'server');
     expect(server.textContent).toMatch(/Version 12/);
-    expect(server.textContent).toMatch(/from device laptop-7f3a, saved 5 min ago/);
+    expect(server.textContent).toMatch(/From device laptop-7f3a/);
+    expect(server.textContent).toMatch(/Saved 5 min ago/);
     expect(part(element, 'local').textContent).toMatch(/Based on version 11/);
   });
 

@@ -66,9 +66,17 @@ p { margin: 0; }
 .copy strong { display: block; margin-bottom: 2px; }
 .copy > span { display: block; color: var(--_muted); font-size: 0.93em; }
 .device { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; }
-.diff { margin: 0 0 16px; }
-.kind { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px; margin: 0 0 8px; }
-.kind > b { font-weight: 500; min-width: 9.5em; }
+.diff {
+  display: grid;
+  grid-template-columns: max-content 1fr;
+  align-items: baseline;
+  gap: 8px 16px;
+  margin: 0 0 18px;
+}
+.diff > h3 { grid-column: 1 / -1; margin: 0; }
+.kind { display: contents; }
+.kind > b { font-weight: 400; color: var(--_muted); }
+.keys { display: flex; flex-wrap: wrap; gap: 6px; }
 code {
   padding: 1px 6px;
   border-radius: 4px;
@@ -116,14 +124,15 @@ const CONFLICT_HTML = `
       <div class="copy" part="copy server">
         <strong>Server</strong>
         <span data-field="server-version"></span>
-        <span data-field="server-source"></span>
+        <span data-field="server-device"></span>
+        <span data-field="server-saved"></span>
       </div>
     </div>
     <section class="diff" part="diff" aria-labelledby="diff-title">
       <h3 id="diff-title">What differs</h3>
-      <p class="kind" data-kind="added"><b>Only on this device</b></p>
-      <p class="kind" data-kind="removed"><b>Only on the server</b></p>
-      <p class="kind" data-kind="changed"><b>Changed on both</b></p>
+      <p class="kind" data-kind="added"><b>Only on this device</b><span class="keys"></span></p>
+      <p class="kind" data-kind="removed"><b>Only on the server</b><span class="keys"></span></p>
+      <p class="kind" data-kind="changed"><b>Different on each</b><span class="keys"></span></p>
     </section>
     <p class="note" part="note">${INFO_ICON}<span>Nothing is lost. If you use the server data, the data on this device is backed up locally first and can be restored. If you keep your changes, the server copy stays in its version history.</span></p>
     <p class="error" part="error" role="alert" hidden></p>
@@ -243,16 +252,19 @@ export class TacoSyncConflictElement extends ManagerElement {
       : 'Has unsynced changes';
     this.field('[data-field="server-version"]').textContent =
       conflict.serverVersion > 0 ? `Version ${conflict.serverVersion}` : 'No version yet';
-    const source = this.field('[data-field="server-source"]');
-    source.replaceChildren();
-    const device = document.createElement('span');
-    device.className = 'device';
-    device.textContent = conflict.serverDeviceId ? `from device ${conflict.serverDeviceId}` : 'from an unknown device';
-    source.append(device);
+    const device = this.field('[data-field="server-device"]');
+    if (conflict.serverDeviceId) {
+      const id = document.createElement('span');
+      id.className = 'device';
+      id.textContent = conflict.serverDeviceId;
+      device.replaceChildren('From device ', id);
+    } else device.replaceChildren('From an unknown device');
+    const saved = this.field('[data-field="server-saved"]');
+    saved.hidden = !conflict.serverModified;
     if (conflict.serverModified) {
-      source.append(`, saved ${formatTimeAgo(conflict.serverModified)}`);
-      source.title = `Saved ${formatDateTime(conflict.serverModified)}`;
-    } else source.removeAttribute('title');
+      saved.textContent = `Saved ${formatTimeAgo(conflict.serverModified)}`;
+      saved.title = formatDateTime(conflict.serverModified);
+    }
     for (const kind of ['added', 'removed', 'changed'] as const) this.fillKind(kind, conflict.diff[kind]);
     const anyKeys = conflict.diff.added.length + conflict.diff.removed.length + conflict.diff.changed.length > 0;
     this.field('.diff').hidden = !anyKeys;
@@ -261,12 +273,12 @@ export class TacoSyncConflictElement extends ManagerElement {
   private fillKind(kind: 'added' | 'removed' | 'changed', keys: string[]): void {
     const row = this.field(`[data-kind="${kind}"]`);
     row.hidden = keys.length === 0;
-    const heading = row.firstElementChild!;
-    row.replaceChildren(heading);
+    const list = row.querySelector<HTMLElement>('.keys')!;
+    list.replaceChildren();
     for (const key of keys.slice(0, KEYS_SHOWN_PER_KIND)) {
       const code = document.createElement('code');
       code.textContent = key;
-      row.append(code);
+      list.append(code);
     }
     const rest = keys.length - KEYS_SHOWN_PER_KIND;
     if (rest > 0) {
@@ -274,7 +286,7 @@ export class TacoSyncConflictElement extends ManagerElement {
       more.className = 'more';
       more.textContent = `and ${rest} more`;
       more.title = keys.slice(KEYS_SHOWN_PER_KIND).join(', ');
-      row.append(more);
+      list.append(more);
     }
   }
 

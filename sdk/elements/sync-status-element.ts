@@ -43,7 +43,7 @@ const STATUS_CSS = `
   animation: taco-sync-spin 0.8s linear infinite;
 }
 @media (prefers-reduced-motion: reduce) {
-  .root[data-status="syncing"] .dot { animation: none; }
+  .root[data-status="syncing"] .dot { animation: none; transform: rotate(45deg); }
 }
 .detail {
   color: var(--_muted);

@@ -100,7 +100,7 @@ button.primary:hover:not([aria-disabled="true"]) {
   animation: taco-sync-spin 0.8s linear infinite;
 }
 [aria-busy="true"] > .spinner { display: inline-block; }
-@keyframes taco-sync-spin { to { transform: rotate(360deg); } }
+@keyframes taco-sync-spin { from { transform: rotate(45deg); } to { transform: rotate(405deg); } }
 @media (prefers-reduced-motion: reduce) {
   .spinner { animation: none; border-right-color: currentColor; opacity: 0.6; }
 }
