@@ -5,7 +5,8 @@ import type { SyncState } from '../sync-state.js';
 /**
  * A manager's current {@link SyncState}; the component re-renders on every change. Built on
  * `useSyncExternalStore`, so it relies on `manager.getState()` returning the same object until the
- * state changes (the taco-sync manager does). On the server it renders the manager's current state.
+ * state changes (every `SyncManager` must; a fresh object per call would re-render forever). On the
+ * server it renders the manager's current state.
  *
  * @param manager - The manager to follow; keep it stable (create it once, outside render).
  *
