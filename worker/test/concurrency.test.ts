@@ -1,0 +1,165 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, type Snapshot } from '../../sdk/contract/index.js';
+import { createWorker } from '../src/index.js';
+import { barrierBucket, recordingBucket, stallingBucket } from './bucket-wrappers.js';
+import { expectConsistent } from './consistency.js';
+import { json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+
+const ROUNDS = 20;
+const RACERS = 8;
+
+type Fetch = (request: Request) => Promise<Response>;
+const blackBox: Fetch = (request) => createWorker().fetch(request, testEnv);
+
+async function pushWith(fetch: Fetch, token: string, data: Snapshot, version: number, deviceId: string): Promise<Response> {
+  return fetch(new Request('http://x/api/sync/tenure/push', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: JSON.stringify(await pushBody(data, version, deviceId)),
+  }));
+}
+
+/** Races RACERS pushes on one base version; asserts exactly one commits and only its data is stored. */
+async function raceOnce(round: number, fetchFor: () => Fetch): Promise<void> {
+  const user = newUser(`race${round}`);
+  const token = await tokenFor(user);
+  const committed = new Map<number, string>();
+  // Odd rounds race on an existing version (etagMatches), even rounds on the first one (create-only).
+  const base = round % 2;
+  if (base === 1) {
+    const seed = snap({ seed: String(round) });
+    expect((await push(token, 'tenure', seed, 0)).status).toBe(200);
+    committed.set(1, canonicalJson(seed));
+  }
+
+  const fetch = fetchFor();
+  const datas = Array.from({ length: RACERS }, (_, i) => snap({ racer: String(i), round: String(round) }));
+  const responses = await Promise.all(datas.map((data, i) => pushWith(fetch, token, data, base, `racer-${i}`)));
+  const statuses = responses.map((r) => r.status);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+  expect(statuses.filter((s) => s === 409)).toHaveLength(RACERS - 1);
+
+  const winner = statuses.indexOf(200);
+  const winnerBody = await json(responses[winner]!);
+  expect(winnerBody.version).toBe(base + 1);
+  for (const [i, response] of responses.entries()) {
+    if (i !== winner) expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: base, serverVersion: base + 1, serverDeviceId: `racer-${winner}` });
+  }
+
+  const winnerCanonical = canonicalJson(datas[winner]!);
+  committed.set(base + 1, winnerCanonical);
+  const current = JSON.parse((await storedText(`sync/${user}/tenure/current.json`))!) as { data: Snapshot };
+  expect(canonicalJson(current.data)).toBe(winnerCanonical);
+  expect(await storedText(`sync/${user}/tenure/history/${base + 1}.json`)).toBe(winnerCanonical);
+  await expectConsistent(user, token, committed);
+
+  // No loser's data is anywhere in the bucket.
+  for (const key of (await listUser(user)).map((row) => row.split(' ')[0]!)) {
+    const text = (await storedText(key))!;
+    for (const [i] of datas.entries()) if (i !== winner) expect(text).not.toContain(`"racer":"${i}"`);
+  }
+}
+
+describe('concurrent pushes on the same base version', () => {
+  it(`commit exactly one of ${RACERS}, ${ROUNDS} rounds, through the Worker as deployed`, async () => {
+    for (let round = 0; round < ROUNDS; round++) await raceOnce(round, () => blackBox);
+  });
+
+  it(`commit exactly one of ${RACERS} when all have read the head before any commits, ${ROUNDS} rounds`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const barrier = barrierBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'), RACERS);
+      const recording = recordingBucket(barrier);
+      const worker = createWorker({ bucket: () => recording.bucket });
+      await raceOnce(round, () => (request) => worker.fetch(request, testEnv));
+      // Every racer passed the version check and tried to commit: the conditional put decided.
+      expect(recording.calls.filter((c) => c.op === 'put' && c.key.endsWith('/current.json'))).toHaveLength(RACERS);
+    }
+  });
+});
+
+describe('a push that stalls between its head and its commit', () => {
+  it('conflicts after others committed and a restore brought back the same bytes (ABA)', async () => {
+    const user = newUser('aba');
+    const token = await tokenFor(user);
+    const original = snap({ note: 'original' });
+    expect((await push(token, 'tenure', original, 0, 'device-a')).status).toBe(200);
+
+    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'));
+    const stalledWorker = createWorker({ bucket: () => stall.bucket });
+    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ note: 'stale edit' }), 1, 'device-b');
+    await stall.stalled;
+
+    expect((await push(token, 'tenure', snap({ note: 'changed' }), 1, 'device-a')).status).toBe(200);
+    // The restore: the very same data from the very same device, so the data bytes are identical.
+    expect((await push(token, 'tenure', original, 2, 'device-a')).status).toBe(200);
+    expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBe(await storedText(`sync/${user}/tenure/history/1.json`));
+
+    stall.release();
+    const response = await stalled;
+    expect(response.status).toBe(409);
+    expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 3, serverDeviceId: 'device-a' });
+
+    const committed = new Map([[1, canonicalJson(original)], [2, canonicalJson(snap({ note: 'changed' }))], [3, canonicalJson(original)]]);
+    expect(await expectConsistent(user, token, committed)).toBe(3);
+    for (const row of await listUser(user)) expect(await storedText(row.split(' ')[0]!)).not.toContain('stale edit');
+  });
+
+  it('conflicts with serverVersion 0 when a DELETE ran in between', async () => {
+    const user = newUser('del');
+    const token = await tokenFor(user);
+    expect((await push(token, 'tenure', snap({ a: '1' }), 0)).status).toBe(200);
+
+    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'));
+    const stalledWorker = createWorker({ bucket: () => stall.bucket });
+    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ a: '2' }), 1, 'device-b');
+    await stall.stalled;
+    expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
+
+    stall.release();
+    const response = await stalled;
+    expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 0, serverModified: null, serverDeviceId: null });
+    expect(await listUser(user)).toEqual([]);
+  });
+
+  it('leaves no readable trace when a DELETE ran between its commit and its history write, and the next push cleans up', async () => {
+    const user = newUser('late');
+    const token = await tokenFor(user);
+    for (let v = 0; v < 2; v++) expect((await push(token, 'tenure', snap({ v: String(v + 1) }), v)).status).toBe(200);
+
+    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'put' && c.key.endsWith('/current.json'));
+    const stalledWorker = createWorker({ bucket: () => stall.bucket });
+    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ v: '3' }), 2, 'device-a');
+    await stall.stalled;
+    expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
+    stall.release();
+    expect((await stalled).status).toBe(200);
+
+    // Its history/3.json and meta.json landed after the DELETE: no reader may show them.
+    expect(await storedText(`sync/${user}/tenure/history/3.json`)).not.toBeNull();
+    expect((await push(token, 'tenure', snap({ v: 'again' }), 3)).status).toBe(409);
+    const meta = await json(await blackBox(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } })));
+    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [] });
+    expect((await blackBox(new Request('http://x/api/sync/tenure/history/3', { headers: { Authorization: `Bearer ${token}` } }))).status).toBe(404);
+
+    const fresh = snap({ v: 'fresh 1' });
+    expect((await push(token, 'tenure', fresh, 0)).status).toBe(200);
+    expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBeNull();
+    const metaFile = JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!) as Record<string, unknown>;
+    expect(metaFile).toMatchObject({ version: 1, versions: [1] });
+    expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)]]))).toBe(1);
+  });
+
+  it('answers 200 to both when the same push is sent twice at once', async () => {
+    const user = newUser('twice');
+    const token = await tokenFor(user);
+    const barrier = barrierBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'), 2);
+    const worker = createWorker({ bucket: () => barrier });
+    const body = JSON.stringify(await pushBody(snap({ a: '1' }), 0, 'device-a'));
+    const send = () => worker.fetch(new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body }), testEnv);
+    const responses = await Promise.all([send(), send()]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    expect((await json(responses[0]!)).version).toBe(1);
+    expect((await json(responses[1]!)).version).toBe(1);
+  });
+});
