@@ -4,6 +4,11 @@ import { TacoSyncConflictElement } from './sync-conflict-element.js';
 import { TacoSyncStatusElement } from './sync-status-element.js';
 
 describe('defineTacoSyncElements', () => {
+  it('is needed: importing the elements registers nothing', () => {
+    expect(customElements.get('taco-sync-status')).toBeUndefined();
+    expect(customElements.get('taco-sync-conflict')).toBeUndefined();
+  });
+
   it('registers both tags', () => {
     defineTacoSyncElements();
     expect(customElements.get('taco-sync-status')).toBe(TacoSyncStatusElement);

@@ -36,6 +36,7 @@ describe('<taco-sync-status>', () => {
       ['synced', { status: 'synced', lastSyncedAt: minutesAgo(2) }, 'Synced', /Last synced 2 min ago/, true],
       ['idle', { status: 'idle' }, 'Not syncing', /Not synced yet/, true],
       ['pending', { status: 'pending', pendingSince: minutesAgo(1), lastSyncedAt: minutesAgo(60 * 3) }, 'Changes waiting', /Last synced 3 h ago/, true],
+      ['pending while retrying', { status: 'pending', error: { code: 'NETWORK', message: 'Could not reach the server' }, nextRetryAt: minutesAgo(-1) }, 'Changes waiting', /^Could not reach the server\. Retrying automatically\.$/, true],
       ['syncing', { status: 'syncing' }, 'Syncing…', /Not synced yet/, false],
       ['offline with changes', { status: 'offline', online: false, pendingSince: minutesAgo(5) }, 'Offline', /saved on this device and will sync when you are back online/, false],
       ['conflict', { status: 'conflict' }, 'Needs your choice', /Choose which copy to keep/, false],
