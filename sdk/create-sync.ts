@@ -1,0 +1,86 @@
+import { isValidAppName, isValidDeviceId } from './contract/index.js';
+import type { StorageAdapter } from './adapters/storage-adapter.js';
+import { loadDeviceId } from './device-id.js';
+import { browserPlatform, type Platform } from './platform/browser-platform.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { persistStorage } from './platform/storage-durability.js';
+import { broadcastTabChannel, type TabChannel } from './platform/tab-channel.js';
+import { webLock, type SyncLock } from './platform/web-lock.js';
+import { SyncEngine, type GetToken } from './sync-engine.js';
+import type { SyncManager } from './sync-manager.js';
+import { idbSyncRecordStore, type SyncRecordStore } from './sync-record-store.js';
+import { subscriptionsFromToken } from './token-claims.js';
+import { fetchTransport, type SyncTransport } from './transport.js';
+
+/** Push this long after the last `notifyChanged()` unless told otherwise: 30 s. */
+export const DEBOUNCE_MS = 30_000;
+
+/** Options of {@link createSync}. Only `app`, `endpoint`, `getToken` and `adapter` are required. */
+export interface CreateSyncOptions {
+  /** The app's name on the server, e.g. `tenure`. */
+  app: string;
+  /** The sync Worker's origin, e.g. `https://sync.example.com`. */
+  endpoint: string;
+  /** The user's JWT, or null when signed out (sync is then `disabled`). Asked with `forceRefresh` after a 401. */
+  getToken: GetToken;
+  /** Which local data to sync, e.g. `keyPrefixAdapter(...)` or a preset. */
+  adapter: StorageAdapter;
+  /** Push this long after the last `notifyChanged()`. Default {@link DEBOUNCE_MS}. */
+  debounceMs?: number;
+  /** The user's subscriptions (or a function returning them); by default the token's `subscriptions` claim. */
+  subscriptions?: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
+  /** Ask the browser to keep this origin's storage (`navigator.storage.persist()`) at start. */
+  persistStorage?: boolean;
+  /** A fixed device id (`^[A-Za-z0-9_-]{1,64}$`); by default a nanoid kept in IndexedDB. */
+  deviceId?: string;
+  /** The fetch to use; `globalThis.fetch` by default. */
+  fetch?: typeof fetch;
+  /** A transport other than HTTP (tests, custom servers). Overrides `endpoint` and `fetch`. */
+  transport?: SyncTransport;
+  /** Page events and connectivity; the browser's by default. */
+  platform?: Platform;
+  /** Mutual exclusion between tabs; Web Locks by default. */
+  lock?: SyncLock;
+  /** Where the sync record, device id and backups live; IndexedDB by default. */
+  recordStore?: SyncRecordStore;
+  clock?: Clock;
+  /** A number in [0, 1) for backoff jitter; `Math.random` by default. */
+  random?: () => number;
+  /** How tabs tell each other that the record changed; a BroadcastChannel by default. */
+  channel?: TabChannel;
+}
+
+/**
+ * Creates the {@link SyncManager} for one app, wired to the browser: fetch, IndexedDB, Web Locks,
+ * BroadcastChannel and page events. Every one of them can be replaced through the options.
+ *
+ * @throws TypeError when `app` or `deviceId` is malformed.
+ * @example
+ * const sync = createSync({ app: 'tenure', endpoint, getToken, adapter: tenureAdapter() });
+ * sync.subscribe(render);
+ * await sync.start();
+ */
+export function createSync(options: CreateSyncOptions): SyncManager {
+  const { app, subscriptions } = options;
+  if (!isValidAppName(app)) throw new TypeError(`Invalid app name "${app}"`);
+  if (options.deviceId !== undefined && !isValidDeviceId(options.deviceId)) throw new TypeError(`Invalid device id "${options.deviceId}"`);
+  const records = options.recordStore ?? idbSyncRecordStore();
+  const fixedDeviceId = options.deviceId;
+  return new SyncEngine({
+    app,
+    adapter: options.adapter,
+    transport: options.transport ?? fetchTransport({ endpoint: options.endpoint, app, fetch: options.fetch }),
+    records,
+    platform: options.platform ?? browserPlatform(),
+    lock: options.lock ?? webLock(),
+    clock: options.clock ?? systemClock,
+    channel: options.channel ?? broadcastTabChannel(`taco-sync:${app}`),
+    random: options.random ?? Math.random,
+    getToken: options.getToken,
+    subscriptionsFor: (token) =>
+      typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token)),
+    deviceId: () => (fixedDeviceId ? Promise.resolve(fixedDeviceId) : loadDeviceId(records)),
+    debounceMs: options.debounceMs ?? DEBOUNCE_MS,
+    persistStorage: options.persistStorage ? persistStorage : undefined,
+  });
+}

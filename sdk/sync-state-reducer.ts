@@ -1,0 +1,79 @@
+import type { SyncRecord } from './sync-record-store.js';
+import type { ConflictInfo, SyncErrorInfo, SyncState } from './sync-state.js';
+
+/** Everything that changes a {@link SyncState}; the manager publishes nothing else. */
+export type SyncEvent =
+  /** The persisted record was read or written (this tab or another). */
+  | { type: 'record'; record: SyncRecord }
+  /** The app called `notifyChanged()` at `at` (ISO). */
+  | { type: 'changed'; at: string }
+  | { type: 'syncing' }
+  /** A sync finished: synced, or pending when the record says so. */
+  | { type: 'settled'; record: SyncRecord }
+  /** Another tab wrote the record; `inSync` tells whether local data now equals the synced data. */
+  | { type: 'tab-synced'; record: SyncRecord; inSync: boolean }
+  | { type: 'conflict'; conflict: ConflictInfo }
+  | { type: 'retrying'; error: SyncErrorInfo; nextRetryAt: string }
+  | { type: 'failed'; error: SyncErrorInfo }
+  | { type: 'disabled'; reason: string }
+  | { type: 'connectivity'; online: boolean }
+  | { type: 'stopped' }
+  | { type: 'storage-persisted'; persisted: boolean | null }
+  /** A user action failed: back to the state before it, with the error. */
+  | { type: 'action-failed'; previous: SyncState; error: SyncErrorInfo };
+
+/** The state of a manager that has not started. */
+export function initialSyncState(online: boolean): SyncState {
+  return { status: 'idle', version: 0, lastSyncedAt: null, pendingSince: null, online, nextRetryAt: null, storagePersisted: null };
+}
+
+const fromRecord = (state: SyncState, record: SyncRecord): SyncState => ({
+  ...state,
+  version: record.baseVersion,
+  lastSyncedAt: record.lastSyncedAt,
+  pendingSince: record.pendingSince,
+});
+
+/** Clears what only one status carries (conflict, error, disabled reason, retry time). */
+const withStatus = (state: SyncState, status: SyncState['status']): SyncState => {
+  const { conflict: _c, error: _e, disabledReason: _d, ...rest } = state;
+  return { ...rest, status, nextRetryAt: null };
+};
+
+/** The one place state changes: the next state after `event`. */
+export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
+  switch (event.type) {
+    case 'record':
+      return fromRecord(state, event.record);
+    case 'changed':
+      return state.status === 'synced' || state.status === 'pending'
+        ? { ...state, status: 'pending', pendingSince: state.pendingSince ?? event.at }
+        : state;
+    case 'syncing':
+      return { ...state, status: 'syncing', nextRetryAt: null };
+    case 'settled':
+      return withStatus(fromRecord(state, event.record), event.record.pendingSince ? 'pending' : 'synced');
+    case 'tab-synced': {
+      const next = fromRecord(state, event.record);
+      const settles = ['pending', 'synced', 'conflict', 'error'].includes(state.status);
+      if (settles && event.inSync) return withStatus(next, 'synced');
+      return state.status === 'synced' && !event.inSync ? withStatus(next, 'pending') : next;
+    }
+    case 'conflict':
+      return { ...withStatus(state, 'conflict'), conflict: event.conflict };
+    case 'retrying':
+      return { ...withStatus(state, 'pending'), error: event.error, nextRetryAt: event.nextRetryAt };
+    case 'failed':
+      return { ...withStatus(state, 'error'), error: event.error };
+    case 'disabled':
+      return { ...withStatus(state, 'disabled'), disabledReason: event.reason };
+    case 'connectivity':
+      return event.online ? { ...state, online: true } : { ...withStatus(state, 'offline'), online: false };
+    case 'stopped':
+      return withStatus(state, 'idle');
+    case 'storage-persisted':
+      return { ...state, storagePersisted: event.persisted };
+    case 'action-failed':
+      return { ...event.previous, error: event.error };
+  }
+}

@@ -1,0 +1,120 @@
+import { vi } from 'vitest';
+import { keyPrefixAdapter } from '../adapters/key-prefix.js';
+import type { StorageAdapter } from '../adapters/storage-adapter.js';
+import { createSync } from '../create-sync.js';
+import type { Platform, PlatformEvent } from '../platform/browser-platform.js';
+import type { TabChannel } from '../platform/tab-channel.js';
+import { inProcessLock, type SyncLock } from '../platform/web-lock.js';
+import type { SyncEngine } from '../sync-engine.js';
+import { memorySyncRecordStore, type SyncRecordStore } from '../sync-record-store.js';
+import { FakeSyncServer } from './fake-server.js';
+import { MemoryStorage } from './memory-storage.js';
+import { fakeToken } from './tokens.js';
+
+/** A {@link Platform} the test drives: `emit('blur')`, `online = false`. */
+export class FakePlatform implements Platform {
+  online = true;
+  private readonly listeners = new Set<(event: PlatformEvent) => void>();
+  isOnline(): boolean {
+    return this.online;
+  }
+  listen(listener: (event: PlatformEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+  emit(event: PlatformEvent): void {
+    if (event === 'online' || event === 'offline') this.online = event === 'online';
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** Tab channels of one device: a post reaches every other open channel, never the sender. */
+export function memoryTabChannels(): () => TabChannel {
+  const open = new Set<Set<() => void>>();
+  return () => {
+    const mine = new Set<() => void>();
+    open.add(mine);
+    return {
+      post: () => {
+        for (const listeners of open) if (listeners !== mine) for (const listener of listeners) queueMicrotask(listener);
+      },
+      listen: (listener) => {
+        mine.add(listener);
+        return () => void mine.delete(listener);
+      },
+      close: () => void open.delete(mine),
+    };
+  };
+}
+
+/** What two tabs of one device share: localStorage, IndexedDB, the lock and the channel. */
+export interface TestDevice {
+  storage: MemoryStorage;
+  records: SyncRecordStore;
+  lock: SyncLock;
+  channels: () => TabChannel;
+  deviceId: string;
+}
+
+/** A fresh device with empty storage. */
+export function testDevice(deviceId = 'device-a'): TestDevice {
+  return { storage: new MemoryStorage(), records: memorySyncRecordStore(), lock: inProcessLock(), channels: memoryTabChannels(), deviceId };
+}
+
+export interface TabOptions {
+  server: FakeSyncServer;
+  device?: TestDevice;
+  app?: string;
+  debounceMs?: number;
+  /** What getToken answers; change it between calls. */
+  token?: { current: string | null };
+  random?: () => number;
+  /** The adapter over the device's storage; by default every key starting with `t_`. */
+  adapter?: (storage: Storage) => StorageAdapter;
+}
+
+/** One page (tab) running a manager for `app` on `device`, with everything injected. */
+export interface TestTab {
+  sync: SyncEngine;
+  platform: FakePlatform;
+  device: TestDevice;
+  token: { current: string | null };
+  getToken: ReturnType<typeof vi.fn>;
+  /** Writes keys to the device's localStorage (as the app would). */
+  write(entries: Record<string, string>): void;
+}
+
+/** The token every test tab starts with: it allows `tenure`. */
+export const TENURE_TOKEN = fakeToken(['sync_tenure']);
+
+export function openTab(options: TabOptions): TestTab {
+  const device = options.device ?? testDevice();
+  const platform = new FakePlatform();
+  const token = options.token ?? { current: TENURE_TOKEN };
+  const getToken = vi.fn(() => token.current);
+  const sync = createSync({
+    app: options.app ?? 'tenure',
+    endpoint: 'https://sync.test',
+    getToken,
+    adapter: options.adapter?.(device.storage) ?? keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
+    debounceMs: options.debounceMs ?? 30_000,
+    deviceId: device.deviceId,
+    fetch: options.server.fetch,
+    platform,
+    lock: device.lock,
+    recordStore: device.records,
+    channel: device.channels(),
+    random: options.random ?? (() => 0.5),
+  }) as SyncEngine;
+  const write = (entries: Record<string, string>): void => {
+    for (const [key, value] of Object.entries(entries)) device.storage.setItem(key, value);
+  };
+  return { sync, platform, device, token, getToken, write };
+}
+
+/** Fake setTimeout/clearTimeout/Date only: IndexedDB and WebCrypto keep their real scheduling. */
+export function useFakeTime(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-01T12:00:00Z') });
+}
+
+export { FakeSyncServer };
