@@ -2,9 +2,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyPrefixAdapter } from './adapters/key-prefix.js';
 import { AWKWARD_SNAPSHOT } from './contract/awkward.fixture.js';
 import { checksum, snapshotFromEntries } from './contract/index.js';
-import { FakeSyncServer, openTab, testDevice, useFakeTime } from './test-support/sync-harness.js';
+import { FakeSyncServer, openTab, testDevice, useFakeTime, type TestDevice } from './test-support/sync-harness.js';
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
+
+/** A device that synced `entries` as the server's version 1, its manager stopped (the page closed). */
+async function syncedDevice(server: FakeSyncServer, entries: Record<string, string>): Promise<TestDevice> {
+  const device = testDevice();
+  const tab = openTab({ server, device });
+  tab.write(entries);
+  await tab.sync.start();
+  tab.sync.stop();
+  return device;
+}
 
 describe('start flow', () => {
   let server: FakeSyncServer;
@@ -31,11 +41,7 @@ describe('start flow', () => {
   });
 
   it('is synced after one meta request when the version is the same and nothing changed', async () => {
-    const device = testDevice();
-    const first = openTab({ server, device });
-    first.write({ t_a: '1' });
-    await first.sync.start();
-    first.sync.stop();
+    const device = await syncedDevice(server, { t_a: '1' });
     const again = openTab({ server, device });
     await again.sync.start();
     expect(server.log().slice(2)).toEqual(['GET /meta']);
@@ -43,11 +49,7 @@ describe('start flow', () => {
   });
 
   it('pulls and applies a newer server version when there are no local changes', async () => {
-    const device = testDevice();
-    const first = openTab({ server, device });
-    first.write({ t_a: '1' });
-    await first.sync.start();
-    first.sync.stop();
+    const device = await syncedDevice(server, { t_a: '1' });
     await server.seed('tenure', data({ t_a: '2', t_b: 'new' }));
     const events: string[] = [];
     const onStorage = (e: StorageEvent): void => void events.push(`${e.key}=${e.newValue}`);
@@ -61,11 +63,7 @@ describe('start flow', () => {
   });
 
   it('raises a server-newer conflict, never overwriting, when the server is newer and there are local changes', async () => {
-    const device = testDevice();
-    const first = openTab({ server, device });
-    first.write({ t_a: '1' });
-    await first.sync.start();
-    first.sync.stop();
+    const device = await syncedDevice(server, { t_a: '1' });
     await server.seed('tenure', data({ t_a: 'server' }));
     device.storage.setItem('t_a', 'local');
     const again = openTab({ server, device });
@@ -76,11 +74,7 @@ describe('start flow', () => {
   });
 
   it('pushes local changes made while no manager ran when the server version is the same', async () => {
-    const device = testDevice();
-    const first = openTab({ server, device });
-    first.write({ t_a: '1' });
-    await first.sync.start();
-    first.sync.stop();
+    const device = await syncedDevice(server, { t_a: '1' });
     device.storage.setItem('t_a', 'edited offline-of-sync');
     const again = openTab({ server, device });
     await again.sync.start();

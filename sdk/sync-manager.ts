@@ -33,7 +33,7 @@ export interface SyncManager {
   stop(): void;
   /** Tells the manager local data changed: a push follows `debounceMs` after the last call. */
   notifyChanged(): void;
-  /** Pushes (or pulls) now, skipping the debounce. Resolves when this sync attempt settles. */
+  /** Pushes (or pulls) now, skipping the debounce. Resolves when this sync attempt settles. Does nothing before `start()`. */
   syncNow(): Promise<void>;
   /** Resolves the current conflict with the user's choice. */
   resolveConflict(choice: ConflictChoice): Promise<void>;

@@ -51,6 +51,8 @@ export class FakeSyncServer {
   readonly failures: FailureOnce[] = [];
   /** Tokens that answer 401. */
   readonly rejectedTokens = new Set<string>();
+  /** Called with each request as it arrives, before it is answered (to interleave local writes). */
+  onRequest: ((request: SeenRequest) => void) | undefined;
   private clockMs = Date.parse('2026-11-01T00:00:00Z');
 
   /** The `fetch` to hand to the SDK. */
@@ -90,7 +92,9 @@ export class FakeSyncServer {
     const path = new URL(url).pathname;
     const method = init.method ?? 'GET';
     const bodyText = typeof init.body === 'string' ? init.body : null;
-    this.requests.push({ method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText) });
+    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText) };
+    this.requests.push(seen);
+    this.onRequest?.(seen);
     const failure = this.failures.shift();
     if (failure?.network) throw new TypeError('Failed to fetch');
     if (failure) return json(failure.status, { error: 'canned failure', code: failure.code }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});

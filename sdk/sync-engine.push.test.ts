@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+
+describe('pushing local changes', () => {
+  let server: FakeSyncServer;
+  let tab: TestTab;
+  beforeEach(async () => {
+    useFakeTime();
+    server = new FakeSyncServer();
+    tab = openTab({ server });
+    tab.write({ t_a: '1' });
+    await tab.sync.start();
+    server.requests.length = 0;
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  const pushes = () => server.log().filter((line) => line === 'POST /push').length;
+
+  it('pushes once, 30 s after the last change, however many changes came before', async () => {
+    tab.write({ t_a: '2' });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(20_000);
+    tab.write({ t_a: '3' });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(29_999);
+    await tab.sync.idle();
+    expect(pushes()).toBe(0);
+    expect(tab.sync.getState().status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    await tab.sync.idle();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await tab.sync.idle();
+    expect(server.log()).toEqual(['POST /push']);
+    expect(server.current('tenure')?.data.t_a).toBe('3');
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, pendingSince: null });
+  });
+
+  it.each(['blur', 'hidden', 'pagehide'] as const)('pushes at once on %s, without waiting for the debounce', async (event) => {
+    tab.write({ t_a: '2' });
+    tab.sync.notifyChanged();
+    tab.platform.emit(event);
+    await tab.sync.idle();
+    expect(server.log()).toEqual(['POST /push']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+    expect(pushes()).toBe(1);
+  });
+
+  it('sends no request when the snapshot equals the last synced one', async () => {
+    tab.write({ t_a: '2' });
+    tab.write({ t_a: '1' });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(30_000);
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(server.requests).toEqual([]);
+    expect(tab.sync.getState().status).toBe('synced');
+  });
+
+  it('sends the contract body: data, base version, checksum, device id and timestamp', async () => {
+    tab.write({ t_b: 'x' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(server.requests[0]?.body).toMatchObject({
+      data: { t_a: '1', t_b: 'x' },
+      version: 1,
+      deviceId: 'device-a',
+      timestamp: '2026-11-01T12:00:00.000Z',
+    });
+  });
+
+  it('pushes with keepalive on pagehide', async () => {
+    tab.write({ t_a: '2' });
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    expect(server.requests.map((r) => r.keepalive)).toEqual([true]);
+  });
+
+  it('keeps a body over 64 KiB pending on pagehide instead of sending it', async () => {
+    tab.write({ t_big: 'x'.repeat(70_000) });
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    expect(server.requests).toEqual([]);
+    expect(tab.sync.getState().status).toBe('pending');
+    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+  });
+
+  it('records when unsynced changes were first seen and keeps that time until they are pushed', async () => {
+    tab.write({ t_a: '2' });
+    tab.platform.online = false;
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    const first = (await tab.device.records.getRecord('tenure')).pendingSince;
+    await vi.advanceTimersByTimeAsync(5_000);
+    tab.write({ t_a: '3' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(first).toBe('2026-11-01T12:00:00.000Z');
+    expect((await tab.device.records.getRecord('tenure')).pendingSince).toBe(first);
+  });
+
+  it('stays pending and pushes again when the data changed while a push was in flight', async () => {
+    server.onRequest = (request) => {
+      if (request.method === 'POST' && request.body && (request.body as { data: Record<string, string> }).data.t_a === '2') tab.write({ t_a: '3' });
+    };
+    tab.write({ t_a: '2' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(tab.sync.getState()).toMatchObject({ status: 'pending', version: 2 });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+    expect(server.current('tenure')?.data.t_a).toBe('3');
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+  });
+
+  it('stops pushing after stop(): timers are cancelled', async () => {
+    tab.write({ t_a: '2' });
+    tab.sync.notifyChanged();
+    tab.sync.stop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(server.requests).toEqual([]);
+    expect(tab.sync.getState().status).toBe('idle');
+  });
+});
+
+describe('device id', () => {
+  it('is a nanoid kept in the record store and reused by every manager on the device', async () => {
+    const server = new FakeSyncServer();
+    const device = testDevice();
+    const { createSync } = await import('./create-sync.js');
+    const { keyPrefixAdapter } = await import('./adapters/key-prefix.js');
+    const make = () =>
+      createSync({
+        app: 'tenure',
+        endpoint: 'https://sync.test',
+        getToken: () => TENURE_TOKEN,
+        adapter: keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
+        fetch: server.fetch,
+        recordStore: device.records,
+        lock: device.lock,
+        channel: device.channels(),
+      });
+    device.storage.setItem('t_a', '1');
+    await make().start();
+    device.storage.setItem('t_a', '2');
+    await make().start();
+    const ids = server.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { deviceId: string }).deviceId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(ids[1]).toBe(ids[0]);
+  });
+});
