@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type Snapshot } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
-import { barrierBucket, recordingBucket, stallingBucket } from './bucket-wrappers.js';
+import { barrierBucket, recordingBucket, stallingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
 import { json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
 
@@ -18,6 +18,18 @@ async function pushWith(fetch: Fetch, token: string, data: Snapshot, version: nu
     headers: { Authorization: `Bearer ${token}` },
     body: JSON.stringify(await pushBody(data, version, deviceId)),
   }));
+}
+
+const headOfCurrent = (c: BucketCall): boolean => c.op === 'head' && c.key.endsWith('/current.json');
+const commitOfCurrent = (c: BucketCall): boolean => c.op === 'put' && c.key.endsWith('/current.json');
+
+/** Starts a push that stalls right after the first R2 call `at` matches; resolves once it is held there. */
+async function stalledPush(token: string, at: (c: BucketCall) => boolean, data: Snapshot, version: number, deviceId: string) {
+  const stall = stallingBucket(env.BACKUPS, at);
+  const worker = createWorker({ bucket: () => stall.bucket });
+  const response = pushWith((r) => worker.fetch(r, testEnv), token, data, version, deviceId);
+  await stall.stalled;
+  return { release: stall.release, response };
 }
 
 /** Races RACERS pushes on one base version; asserts exactly one commits and only its data is stored. */
@@ -68,12 +80,12 @@ describe('concurrent pushes on the same base version', () => {
 
   it(`commit exactly one of ${RACERS} when all have read the head before any commits, ${ROUNDS} rounds`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
-      const barrier = barrierBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'), RACERS);
+      const barrier = barrierBucket(env.BACKUPS, headOfCurrent, RACERS);
       const recording = recordingBucket(barrier);
       const worker = createWorker({ bucket: () => recording.bucket });
       await raceOnce(round, () => (request) => worker.fetch(request, testEnv));
       // Every racer passed the version check and tried to commit: the conditional put decided.
-      expect(recording.calls.filter((c) => c.op === 'put' && c.key.endsWith('/current.json'))).toHaveLength(RACERS);
+      expect(recording.calls.filter(commitOfCurrent)).toHaveLength(RACERS);
     }
   });
 });
@@ -85,18 +97,15 @@ describe('a push that stalls between its head and its commit', () => {
     const original = snap({ note: 'original' });
     expect((await push(token, 'tenure', original, 0, 'device-a')).status).toBe(200);
 
-    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'));
-    const stalledWorker = createWorker({ bucket: () => stall.bucket });
-    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ note: 'stale edit' }), 1, 'device-b');
-    await stall.stalled;
+    const stalled = await stalledPush(token, headOfCurrent, snap({ note: 'stale edit' }), 1, 'device-b');
 
     expect((await push(token, 'tenure', snap({ note: 'changed' }), 1, 'device-a')).status).toBe(200);
     // The restore: the very same data from the very same device, so the data bytes are identical.
     expect((await push(token, 'tenure', original, 2, 'device-a')).status).toBe(200);
     expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBe(await storedText(`sync/${user}/tenure/history/1.json`));
 
-    stall.release();
-    const response = await stalled;
+    stalled.release();
+    const response = await stalled.response;
     expect(response.status).toBe(409);
     expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 3, serverDeviceId: 'device-a' });
 
@@ -110,14 +119,11 @@ describe('a push that stalls between its head and its commit', () => {
     const token = await tokenFor(user);
     expect((await push(token, 'tenure', snap({ a: '1' }), 0)).status).toBe(200);
 
-    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'));
-    const stalledWorker = createWorker({ bucket: () => stall.bucket });
-    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ a: '2' }), 1, 'device-b');
-    await stall.stalled;
+    const stalled = await stalledPush(token, headOfCurrent, snap({ a: '2' }), 1, 'device-b');
     expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
 
-    stall.release();
-    const response = await stalled;
+    stalled.release();
+    const response = await stalled.response;
     expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 0, serverModified: null, serverDeviceId: null });
     expect(await listUser(user)).toEqual([]);
   });
@@ -127,13 +133,10 @@ describe('a push that stalls between its head and its commit', () => {
     const token = await tokenFor(user);
     for (let v = 0; v < 2; v++) expect((await push(token, 'tenure', snap({ v: String(v + 1) }), v)).status).toBe(200);
 
-    const stall = stallingBucket(env.BACKUPS, (c) => c.op === 'put' && c.key.endsWith('/current.json'));
-    const stalledWorker = createWorker({ bucket: () => stall.bucket });
-    const stalled = pushWith((r) => stalledWorker.fetch(r, testEnv), token, snap({ v: '3' }), 2, 'device-a');
-    await stall.stalled;
+    const stalled = await stalledPush(token, commitOfCurrent, snap({ v: '3' }), 2, 'device-a');
     expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
-    stall.release();
-    expect((await stalled).status).toBe(200);
+    stalled.release();
+    expect((await stalled.response).status).toBe(200);
 
     // Its history/3.json and meta.json landed after the DELETE: no reader may show them.
     expect(await storedText(`sync/${user}/tenure/history/3.json`)).not.toBeNull();
@@ -153,7 +156,7 @@ describe('a push that stalls between its head and its commit', () => {
   it('answers 200 to both when the same push is sent twice at once', async () => {
     const user = newUser('twice');
     const token = await tokenFor(user);
-    const barrier = barrierBucket(env.BACKUPS, (c) => c.op === 'head' && c.key.endsWith('/current.json'), 2);
+    const barrier = barrierBucket(env.BACKUPS, headOfCurrent, 2);
     const worker = createWorker({ bucket: () => barrier });
     const body = JSON.stringify(await pushBody(snap({ a: '1' }), 0, 'device-a'));
     const send = () => worker.fetch(new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body }), testEnv);

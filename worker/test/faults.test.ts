@@ -1,0 +1,120 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../sdk/contract/index.js';
+import { createWorker } from '../src/index.js';
+import { failingBucket, recordingBucket, type BucketCall } from './bucket-wrappers.js';
+import { expectConsistent } from './consistency.js';
+import { json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+
+const WHEN = ['before', 'after'] as const;
+const SEEDED_VERSIONS = 5;
+
+/** A user with versions 1..5 stored, so the next push also prunes history/1. */
+async function seededUser() {
+  const user = newUser('fault');
+  const token = await tokenFor(user);
+  const committed = new Map<number, string>();
+  for (let v = 0; v < SEEDED_VERSIONS; v++) {
+    const data = snap({ v: String(v + 1) });
+    expect((await push(token, 'tenure', data, v)).status).toBe(200);
+    committed.set(v + 1, canonicalJson(data));
+  }
+  return { user, token, committed };
+}
+
+const describeCalls = (calls: BucketCall[]) => calls.map((c) => `${c.op} ${c.key.replace(/^sync\/[^/]+\/tenure\//, '')}`);
+
+/** The R2 calls of one push and of one DELETE, measured, so every k below is a real call. */
+async function measureCalls() {
+  const { token } = await seededUser();
+  const recording = recordingBucket(env.BACKUPS);
+  const worker = createWorker({ bucket: () => recording.bucket });
+  const pushRequest = new Request('http://x/api/sync/tenure/push', {
+    method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(await pushBody(snap({ v: 'new' }), SEEDED_VERSIONS)),
+  });
+  expect((await worker.fetch(pushRequest, testEnv)).status).toBe(200);
+  const pushCalls = describeCalls(recording.calls.splice(0));
+  expect((await worker.fetch(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }), testEnv)).status).toBe(200);
+  return { pushCalls, deleteCalls: describeCalls(recording.calls) };
+}
+
+const { pushCalls, deleteCalls } = await measureCalls();
+
+describe('the R2 calls of a push and a DELETE (what the fault injection walks through)', () => {
+  it('a push: head, commit, history, list, prune, meta', () => {
+    expect(pushCalls).toEqual([
+      'head current.json',
+      'put current.json',
+      'put history/6.json',
+      'list history/',
+      'delete history/1.json',
+      'head meta.json',
+      'put meta.json',
+    ]);
+  });
+
+  it('a DELETE: list, history and meta, current last', () => {
+    expect(deleteCalls).toEqual([
+      'list ',
+      expect.stringMatching(/^delete history\/2\.json,.*meta\.json/),
+      'delete current.json',
+    ]);
+  });
+});
+
+describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => {
+  it.each(pushCalls.map((call, i) => [i + 1, call] as const))('k=%i (%s): readers stay consistent and a retry ends in 200', async (k) => {
+    const { user, token, committed } = await seededUser();
+    const data = snap({ v: 'new' });
+    const body = JSON.stringify(await pushBody(data, SEEDED_VERSIONS, 'device-a'));
+    const send = (bucketFor?: () => ReturnType<typeof failingBucket>['bucket']) =>
+      (bucketFor ? createWorker({ bucket: bucketFor }) : createWorker()).fetch(
+        new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body }), testEnv);
+
+    const faulty = failingBucket(env.BACKUPS, k, when);
+    const failed = await send(() => faulty.bucket);
+    const metaOnly = pushCalls[k - 1]!.includes('meta.json');
+    // meta.json is best effort: its failure is logged, the push still succeeds.
+    expect(failed.status).toBe(metaOnly ? 200 : 503);
+    if (!metaOnly) expect(failed.headers.get('Retry-After')).toBe('1');
+
+    // Whether or not the commit landed, every reader sees only committed data.
+    const maybeCommitted = new Map(committed).set(SEEDED_VERSIONS + 1, canonicalJson(data));
+    const current = await expectConsistent(user, token, maybeCommitted);
+    const commitLanded = k > 2 || (k === 2 && when === 'after');
+    expect(current).toBe(commitLanded ? SEEDED_VERSIONS + 1 : SEEDED_VERSIONS);
+    if (!commitLanded) expect(await storedText(`sync/${user}/tenure/history/${SEEDED_VERSIONS + 1}.json`)).toBeNull();
+
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(await json(retry)).toMatchObject({ success: true, version: SEEDED_VERSIONS + 1 });
+    expect(await expectConsistent(user, token, maybeCommitted)).toBe(SEEDED_VERSIONS + 1);
+    expect(await storedText(`sync/${user}/tenure/history/${SEEDED_VERSIONS + 1}.json`)).toBe(canonicalJson(data));
+    expect((await listUser(user)).filter((row) => row.includes('/history/'))).toHaveLength(5);
+    expect(JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!)).toMatchObject({ version: SEEDED_VERSIONS + 1, versions: [2, 3, 4, 5, 6] });
+  });
+});
+
+describe.each(WHEN)('a DELETE whose k-th R2 call fails %s reaching R2', (when) => {
+  it.each(deleteCalls.map((call, i) => [i + 1, String(call)] as const))('k=%i (%s): the current version stays readable until the end, and a retry finishes', async (k) => {
+    const { user, token, committed } = await seededUser();
+    const remove = (bucketFor?: () => ReturnType<typeof failingBucket>['bucket']) =>
+      (bucketFor ? createWorker({ bucket: bucketFor }) : createWorker()).fetch(
+        new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }), testEnv);
+
+    const faulty = failingBucket(env.BACKUPS, k, when);
+    const failed = await remove(() => faulty.bucket);
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('Retry-After')).toBe('1');
+
+    const current = await expectConsistent(user, token, committed);
+    const currentDeleted = k === deleteCalls.length && when === 'after';
+    expect(current).toBe(currentDeleted ? 0 : SEEDED_VERSIONS);
+
+    const retry = await remove();
+    expect(retry.status).toBe(200);
+    expect(await json(retry)).toEqual({ success: true, deleted: !currentDeleted });
+    expect(await listUser(user)).toEqual([]);
+    expect(await expectConsistent(user, token, committed)).toBe(0);
+  });
+});
