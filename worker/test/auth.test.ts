@@ -1,7 +1,9 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorker } from '../src/index.js';
-import { DEV_SECRET, call, json, newUser, nowSeconds, push, signClaims, snap, testEnv, tokenFor } from './helpers.js';
+import { call, captureErrorLogs, DEV_SECRET, json, newUser, nowSeconds, push, signClaims, snap, testEnv, tokenFor } from './helpers.js';
+
+captureErrorLogs();
 
 const base64url = (value: unknown): string =>
   btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');

@@ -4,7 +4,9 @@ import { canonicalJson, type Snapshot } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
 import { barrierBucket, recordingBucket, stallingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
-import { json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import { captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+
+captureErrorLogs();
 
 const ROUNDS = 20;
 const RACERS = 8;

@@ -4,7 +4,9 @@ import { canonicalJson } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
 import { failingBucket, recordingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
-import { json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import { captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+
+const errorLogs = captureErrorLogs();
 
 const WHEN = ['before', 'after'] as const;
 const SEEDED_VERSIONS = 5;
@@ -77,6 +79,7 @@ describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => 
     // meta.json is best effort: its failure is logged, the push still succeeds.
     expect(failed.status).toBe(metaOnly ? 200 : 503);
     if (!metaOnly) expect(failed.headers.get('Retry-After')).toBe('1');
+    expect(String(errorLogs.calls().flat())).toContain(metaOnly ? 'meta.json not updated' : 'injected R2 failure');
 
     // Whether or not the commit landed, every reader sees only committed data.
     const maybeCommitted = new Map(committed).set(SEEDED_VERSIONS + 1, canonicalJson(data));

@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { SignJWT } from 'jose';
+import { afterEach, beforeEach, vi, type MockInstance } from 'vitest';
 import { canonicalJson, checksum, snapshotFromEntries, type Snapshot } from '../../sdk/contract/index.js';
 import type { WorkerEnv } from '../src/config.js';
 import { signDevToken } from '../src/dev-token.js';
@@ -68,4 +69,19 @@ export async function storedText(key: string): Promise<string | null> {
 /** Reads a JSON response body. */
 export async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * For tests that cause failures on purpose: the Worker logs them with console.error, which is
+ * expected, so it is captured (and can be asserted on) instead of flooding the output.
+ */
+export function captureErrorLogs(): { calls: () => unknown[][] } {
+  let spy: MockInstance<typeof console.error> | undefined;
+  beforeEach(() => {
+    spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    spy?.mockRestore();
+  });
+  return { calls: () => spy?.mock.calls ?? [] };
 }

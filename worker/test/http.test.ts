@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
 import type { SyncBucket } from '../src/store.js';
-import { ORIGIN, call, json, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+import { ORIGIN, call, captureErrorLogs, json, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
 
 describe('routes', () => {
   it.each([
@@ -29,6 +29,11 @@ describe('routes', () => {
       expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
     }
     expect((await call('/api/sync/other/meta')).status).toBe(401);
+  });
+
+  it('treats a trailing slash as the same route', async () => {
+    const response = await call('/api/sync/tenure/meta/', { token: await tokenFor(newUser()) });
+    expect(response.status).toBe(200);
   });
 
   it('serves only the apps of SYNC_APPS', async () => {
@@ -116,6 +121,7 @@ describe('CORS', () => {
 });
 
 describe('server failures', () => {
+  const errorLogs = captureErrorLogs();
   const failingBucket = (error: Error): SyncBucket => ({
     head: () => Promise.reject(error),
     get: () => Promise.reject(error),
@@ -156,6 +162,7 @@ describe('server failures', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
     expect(text).not.toMatch(/at |\.ts|current\.json/);
+    expect(String(errorLogs.calls().flat())).toContain('current.json carries no valid version record');
   });
 
   it('answers a broken configuration with 500 INTERNAL', async () => {
