@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { persistStorage } from './platform/storage-durability.js';
 import { broadcastTabChannel, type TabChannel } from './platform/tab-channel.js';
 import { webLock, type SyncLock } from './platform/web-lock.js';
-import { SyncEngine, type GetToken } from './sync-engine.js';
+import { createSyncEngine, type GetToken } from './sync-engine.js';
 import type { SyncManager } from './sync-manager.js';
 import { idbSyncRecordStore, type SyncRecordStore } from './sync-record-store.js';
 import { subscriptionsFromToken } from './token-claims.js';
@@ -66,7 +66,7 @@ export function createSync(options: CreateSyncOptions): SyncManager {
   if (options.deviceId !== undefined && !isValidDeviceId(options.deviceId)) throw new TypeError(`Invalid device id "${options.deviceId}"`);
   const records = options.recordStore ?? idbSyncRecordStore();
   const fixedDeviceId = options.deviceId;
-  return new SyncEngine({
+  return createSyncEngine({
     app,
     adapter: options.adapter,
     transport: options.transport ?? fetchTransport({ endpoint: options.endpoint, app, fetch: options.fetch }),

@@ -1,7 +1,40 @@
 /**
  * taco-sync: local-first, single-player multi-device sync for web apps.
  *
+ * @example
+ * import { createSync, keyPrefixAdapter } from 'taco-sync';
+ * const sync = createSync({ app: 'tenure', endpoint, getToken, adapter: keyPrefixAdapter({ prefixes: ['tenure_'] }) });
+ * sync.subscribe(render);
+ * await sync.start();
+ *
  * @packageDocumentation
  */
-export { canUseSync, checksum, canonicalJson } from './contract/index.js';
-export type { Snapshot, SyncAccess, ErrorCode } from './contract/index.js';
+export { createSync, DEBOUNCE_MS, type CreateSyncOptions } from './create-sync.js';
+export { keyPrefixAdapter, type KeyPrefixOptions } from './adapters/key-prefix.js';
+export type { StorageAdapter } from './adapters/storage-adapter.js';
+export { canUseSync, checksum, canonicalJson, emptySnapshot, snapshotFromEntries } from './contract/index.js';
+export type { Snapshot, SnapshotDiff, SyncAccess, ErrorCode, ConflictBody } from './contract/index.js';
+export {
+  SyncError,
+  NetworkError,
+  AuthError,
+  ForbiddenError,
+  ConflictError,
+  ServerError,
+  RequestError,
+  PayloadTooLargeError,
+  BadResponseError,
+  ApplyError,
+  StorageQuotaError,
+  type SyncErrorCode,
+} from './errors.js';
+export { fetchTransport, type SyncTransport, type FetchTransportOptions } from './transport.js';
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
+export { idbSyncRecordStore, memorySyncRecordStore, type SyncRecord, type SyncRecordStore } from './sync-record-store.js';
+export { KEEPALIVE_MAX_BYTES, type GetToken } from './sync-engine.js';
+export type { Platform, PlatformEvent } from './platform/browser-platform.js';
+export type { SyncLock } from './platform/web-lock.js';
+export type { Clock } from './platform/clock.js';
+export type { TabChannel } from './platform/tab-channel.js';
+export type { SyncManager, SyncListener, ConflictChoice, LocalBackup } from './sync-manager.js';
+export type { SyncState, SyncStatus, ConflictInfo, ConflictReason, SyncErrorInfo } from './sync-state.js';
