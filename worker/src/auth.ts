@@ -22,6 +22,18 @@ export type TokenVerifier = (token: string, now: Date) => Promise<Caller>;
 // Failures of fetching the key set are ours (or the IdP's), not the caller's: 503, not 401.
 const KEY_SOURCE_ERROR_CODES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
 
+// One key set per URL for the isolate's life, so jose's cache and cooldown work across requests.
+const remoteKeySets = new Map<string, JWTVerifyGetKey>();
+
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  let keySet = remoteKeySets.get(url.href);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(url);
+    remoteKeySets.set(url.href, keySet);
+  }
+  return keySet;
+}
+
 const secretKey = (secret: string): JWTVerifyGetKey => {
   const bytes = new TextEncoder().encode(secret);
   return () => bytes;
@@ -44,7 +56,7 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
       throw new HttpError('INTERNAL', 'Server has no JWT_SECRET or JWT_JWKS_URL configured');
     };
   }
-  const getKey = keys.kind === 'secret' ? secretKey(keys.secret) : createRemoteJWKSet(keys.url);
+  const getKey = keys.kind === 'secret' ? secretKey(keys.secret) : remoteKeySet(keys.url);
   const algorithms = keys.kind === 'secret' ? SECRET_ALGORITHMS : JWKS_ALGORITHMS;
 
   return async (token, now) => {

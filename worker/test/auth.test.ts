@@ -102,23 +102,27 @@ describe('auth: JWKS (production)', () => {
     const rsa = await generateKeyPair('RS256');
     const ec = await generateKeyPair('ES256');
     const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa', alg: 'RS256' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec', alg: 'ES256' }] };
+    // A URL per test: key sets are cached per URL for the isolate's life, as in production.
+    const jwksUrl = `https://id.example/${crypto.randomUUID()}/jwks.json`;
     const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
       const url = input instanceof Request ? input.url : String(input);
-      if (url === 'https://id.example/.well-known/jwks.json') return Response.json(jwks);
+      if (url === jwksUrl) return Response.json(jwks);
       return new Response('not found', { status: 404 });
     });
     const worker = createWorker();
-    const jwksEnv = { ...testEnv, JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' };
+    const jwksEnv = { ...testEnv, JWT_JWKS_URL: jwksUrl };
     const status = async (token: string): Promise<number> =>
       (await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), jwksEnv)).status;
     const claims = { sub: 'alice', subscriptions: ['taco_club'] };
-    return { rsa, ec, fetchSpy, status, claims };
+    return { rsa, ec, fetchSpy, status, claims, jwksEnv };
   }
 
-  it('accepts RS256 and ES256 tokens signed by a key of the set', async () => {
-    const { rsa, ec, status, claims } = await jwksSetup();
+  it('accepts RS256 and ES256 tokens signed by a key of the set, fetching the set once', async () => {
+    const { rsa, ec, status, claims, fetchSpy } = await jwksSetup();
     expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey))).toBe(200);
     expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'ec' }).setExpirationTime('1h').sign(ec.privateKey))).toBe(200);
+    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey))).toBe(200);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
   it('verifies against the JWKS alone: an HS256 token with the dev secret is refused', async () => {
@@ -134,13 +138,13 @@ describe('auth: JWKS (production)', () => {
   });
 
   it('answers 503 with Retry-After when the JWKS cannot be fetched, not 401', async () => {
-    const { rsa, fetchSpy, claims } = await jwksSetup();
+    const { rsa, fetchSpy, claims, jwksEnv } = await jwksSetup();
     fetchSpy.mockImplementation(async () => new Response('down', { status: 502 }));
     const worker = createWorker();
     const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey);
     const response = await worker.fetch(
       new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
-      { ...testEnv, JWT_JWKS_URL: 'https://id.example/.well-known/jwks.json' },
+      jwksEnv,
     );
     expect(response.status).toBe(503);
     expect(response.headers.get('Retry-After')).toBe('1');

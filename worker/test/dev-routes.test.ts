@@ -47,6 +47,15 @@ describe('dev routes (DEV_MODE = "true")', () => {
     expect(await json(await meta())).toMatchObject({ exists: false });
   });
 
+  it('can inject a 429 RATE_LIMITED with Retry-After', async () => {
+    const worker = createWorker();
+    await worker.fetch(new Request('http://x/__dev/fail-next?status=429', { method: 'POST' }), testEnv);
+    const response = await worker.fetch(new Request('http://x/api/sync/tenure/pull'), testEnv);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('Retry-After')).toBe('1');
+    expect(await json(response)).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
   it('refuses a fail-next status that is not an error of the API', async () => {
     const worker = createWorker();
     expect((await worker.fetch(new Request('http://x/__dev/fail-next?status=200', { method: 'POST' }), testEnv)).status).toBe(400);

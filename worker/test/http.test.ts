@@ -46,6 +46,26 @@ describe('routes', () => {
   });
 });
 
+describe('every endpoint checks token, app and subscription', () => {
+  const endpoints = [
+    ['POST', 'push'],
+    ['GET', 'pull'],
+    ['GET', 'meta'],
+    ['GET', 'history/1'],
+    ['DELETE', ''],
+  ] as const;
+  const path = (app: string, rest: string) => `/api/sync/${app}${rest ? `/${rest}` : ''}`;
+
+  it.each(endpoints)('%s %s: 401 without a token, 404 for an unknown app, 403 without the subscription', async (method, rest) => {
+    const noToken = await call(path('tenure', rest), { method, body: method === 'POST' ? '{}' : undefined });
+    expect([noToken.status, (await json(noToken)).code]).toEqual([401, 'UNAUTHORIZED']);
+    const unknownApp = await call(path('nope', rest), { method, token: await tokenFor(newUser()), body: method === 'POST' ? '{}' : undefined });
+    expect([unknownApp.status, (await json(unknownApp)).code]).toEqual([404, 'NOT_FOUND']);
+    const forbidden = await call(path('tenure', rest), { method, token: await tokenFor(newUser(), ['sync_tempo']), body: method === 'POST' ? '{}' : undefined });
+    expect([forbidden.status, (await json(forbidden)).code]).toEqual([403, 'FORBIDDEN']);
+  });
+});
+
 describe('check order: route, token, app, subscription, body size, body, checksum, version', () => {
   const oversized = 'x'.repeat(10 * 1024 * 1024 + 1);
 
