@@ -3,6 +3,7 @@
 // under `wrangler dev` with a local R2 and examples/ as static assets.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -50,7 +51,9 @@ export async function startDevServer({ port = 8787, persistTo = '.wrangler/state
   child.stdout?.on('data', (d) => { output += d; });
   child.stderr?.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
+  const secondOrigin = await startSecondOrigin(port, port + 1);
   const stop = () => {
+    secondOrigin.close();
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
   };
   const deadline = Date.now() + 60_000;
@@ -58,10 +61,34 @@ export async function startDevServer({ port = 8787, persistTo = '.wrangler/state
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/api/sync/tenure/meta`);
-      if (res.status > 0) return { url, stop, child, output: () => output };
+      if (res.status > 0) return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
   throw new Error(`wrangler dev did not answer within 60 s:\n${output}`);
+}
+
+/**
+ * A second origin for the same dev Worker (a plain HTTP relay on `port`), so the two-devices page
+ * can show two devices with separate storage. Ports make different origins but the same site, so
+ * Chromium does not treat the second device's iframe as third-party and block its storage (as it
+ * does for localhost inside 127.0.0.1).
+ */
+function startSecondOrigin(targetPort, port) {
+  const server = createServer((req, res) => {
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => { res.writeHead(502).end(); });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }
