@@ -18,7 +18,10 @@ import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
 import { SyncStore, type StoredVersion, type SyncBucket } from './store.js';
 
-/** The API at a glance (DESIGN §3). Checks run in this order: route, token, app, subscription, body, version. */
+/**
+ * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
+ * app (404), subscription (403), body size (413), body (400), checksum (400), version (409).
+ */
 function buildRouter(config: WorkerConfig, faults: FaultPlan) {
   const router = Router<SyncRequest, [Services]>({
     catch: responseForError,
@@ -45,6 +48,11 @@ export interface WorkerOptions {
   now?: () => Date;
 }
 
+/** The Worker's fetch handler, as `export default` and tests use it. */
+export interface SyncWorker {
+  fetch(request: Request, env: WorkerEnv): Promise<Response>;
+}
+
 /** What every handler gets besides the request. */
 interface Services {
   bucket: SyncBucket;
@@ -63,7 +71,7 @@ type SyncRequest = IRequest & { store: SyncStore; version: number };
  * export default createWorker();
  * createWorker({ bucket: (env) => withDelays(env.BACKUPS) }).fetch(request, env);
  */
-export function createWorker(options: WorkerOptions = {}) {
+export function createWorker(options: WorkerOptions = {}): SyncWorker {
   const bucketOf = options.bucket ?? ((env: WorkerEnv) => env.BACKUPS);
   const now = options.now ?? (() => new Date());
   const faults: FaultPlan = { code: null, remaining: 0 };

@@ -236,12 +236,15 @@ export class SyncStore {
   }
 
   /**
-   * Deletes history older than the kept window and any above `version` (left by a push that
-   * raced a DELETE). Returns the versions kept.
+   * Deletes history older than the kept window and any above the current version (left by a push
+   * that raced a DELETE). Returns the versions kept.
    */
   private async pruneHistory(version: number): Promise<number[]> {
     const stored = await this.historyVersions();
-    const stale = stored.filter((v) => v > version || v <= version - HISTORY_KEEP);
+    // Files above this version are leftovers only if current.json is below them: when this push
+    // finishes late, they belong to newer commits and must stay.
+    const newest = stored.some((v) => v > version) ? Math.max(version, (await this.headCurrent())?.version ?? 0) : version;
+    const stale = stored.filter((v) => v > newest || v <= version - HISTORY_KEEP);
     if (stale.length > 0) await this.r2('delete', () => this.bucket.delete(stale.map(this.keys.history)));
     return [...new Set([...stored.filter((v) => !stale.includes(v)), version])].sort((a, b) => a - b);
   }

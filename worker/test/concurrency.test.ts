@@ -4,7 +4,7 @@ import { canonicalJson, type Snapshot } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
 import { barrierBucket, recordingBucket, stallingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
-import { captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import { call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
 
 captureErrorLogs();
 
@@ -153,6 +153,24 @@ describe('a push that stalls between its head and its commit', () => {
     const metaFile = JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!) as Record<string, unknown>;
     expect(metaFile).toMatchObject({ version: 1, versions: [1] });
     expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)]]))).toBe(1);
+  });
+
+  it('never moves meta.json backwards nor prunes newer history when an older push finishes after a newer one', async () => {
+    const user = newUser('meta');
+    const token = await tokenFor(user);
+    expect((await push(token, 'tenure', snap({ v: '1' }), 0)).status).toBe(200);
+    const slow = await stalledPush(token, commitOfCurrent, snap({ v: '2' }), 1, 'device-a');
+    expect((await push(token, 'tenure', snap({ v: '3' }), 2, 'device-b')).status).toBe(200);
+    slow.release();
+    expect(await json(await slow.response)).toMatchObject({ version: 2 });
+
+    expect(JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!)).toMatchObject({ version: 3, deviceId: 'device-b' });
+    // The late push's pruning must not take the newer version's history for a leftover.
+    expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBe(canonicalJson(snap({ v: '3' })));
+    expect((await push(token, 'tenure', snap({ v: '4' }), 3)).status).toBe(200);
+    const committed = new Map([1, 2, 3, 4].map((v) => [v, canonicalJson(snap({ v: String(v) }))]));
+    expect(await expectConsistent(user, token, committed)).toBe(4);
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: [1, 2, 3, 4] });
   });
 
   it('answers 200 to both when the same push is sent twice at once', async () => {

@@ -2,8 +2,10 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { AWKWARD_CANONICAL, AWKWARD_CHECKSUM, AWKWARD_SNAPSHOT } from '../../sdk/contract/awkward.fixture.js';
 import { checksum, sha256Hex, type VersionRecord } from '../../sdk/contract/index.js';
+import { signDevToken } from '../src/dev-token.js';
+import { createWorker } from '../src/index.js';
 import { HISTORY_KEEP } from '../src/store.js';
-import { call, canonicalOf, json, listUser, newUser, push, snap, storedText, tokenFor } from './helpers.js';
+import { DEV_SECRET, call, canonicalOf, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -71,6 +73,22 @@ describe('push', () => {
     const token = await tokenFor(newUser());
     await pushOk(token, { a: '1' }, 0, 'device-a');
     expect((await push(token, 'tenure', snap({ a: '1' }), 0, 'device-b')).status).toBe(409);
+  });
+});
+
+describe('the clock', () => {
+  it('stamps commits and checks token expiry with the injected clock', async () => {
+    const later = new Date('2030-01-01T00:00:00.000Z');
+    const worker = createWorker({ now: () => later });
+    const token = await tokenFor(newUser());
+    const send = (t: string) => worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${t}` } }), testEnv);
+    expect((await send(token)).status).toBe(401);
+
+    const longLived = await signDevToken(DEV_SECRET, { sub: newUser(), subscriptions: ['taco_club'] }, 10 * 365 * 24 * 3600);
+    const pushed = await worker.fetch(new Request('http://x/api/sync/tenure/push', {
+      method: 'POST', headers: { Authorization: `Bearer ${longLived}` }, body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
+    }), testEnv);
+    expect(await json(pushed)).toMatchObject({ version: 1, timestamp: later.toISOString() });
   });
 });
 
