@@ -1,3 +1,4 @@
+import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
 import { call, canonicalOf, json, listUser, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
@@ -109,7 +110,7 @@ describe('bad bodies are refused and leave R2 untouched', () => {
     const { token, assertUntouched } = await userWithOneVersion();
     const request = new Request('http://x/api/sync/tenure/push', { method: 'POST', body: chunkedBody(MAX_BODY_BYTES + 1), headers: { Authorization: `Bearer ${token}` } });
     expect(request.headers.get('Content-Length')).toBeNull();
-    const response = await createWorker().fetch(request, testEnv);
+    const response = await exports.default.fetch(request);
     expect(response.status).toBe(413);
     expect(await json(response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     await assertUntouched();
