@@ -42,7 +42,7 @@ export interface CurrentState {
 }
 
 /** R2 keys of one user's app: `sync/{userId}/{app}/...` (DESIGN §5). */
-export function storageKeys({ userId, app }: SyncLocation) {
+function storageKeys({ userId, app }: SyncLocation) {
   const base = `sync/${userId}/${app}/`;
   return {
     base,
@@ -61,7 +61,7 @@ const DATA_MARKER = ',"data":';
 const JSON_CONTENT = { contentType: 'application/json; charset=utf-8' };
 
 /** The body of current.json: `{"meta":<record>,"data":<canonical JSON>}`. */
-export function currentJson(record: VersionRecord, canonical: string): string {
+function currentJson(record: VersionRecord, canonical: string): string {
   return `{"meta":${JSON.stringify(record)}${DATA_MARKER}${canonical}}`;
 }
 
@@ -107,8 +107,11 @@ const sameRecord = (a: VersionRecord, b: VersionRecord): boolean =>
 const isCommittedRetry = (head: VersionRecord, push: PushCommand): boolean =>
   head.version === push.version + 1 && head.checksum === push.checksum && head.deviceId === push.deviceId;
 
+/** Whether `version` is in the kept window of a server at `current`: the newest {@link HISTORY_KEEP}. */
+const isKept = (version: number, current: number): boolean => version <= current && version > current - HISTORY_KEEP;
+
 /** A 409 telling the client what the server holds now. */
-export function conflictError(localVersion: number, server: VersionRecord | null): HttpError {
+function conflictError(localVersion: number, server: VersionRecord | null): HttpError {
   return new HttpError('CONFLICT', 'Version conflict', {
     localVersion,
     serverVersion: server?.version ?? 0,
@@ -174,7 +177,7 @@ export class SyncStore {
    */
   async readVersion(version: number): Promise<StoredVersion | null> {
     const current = await this.headCurrent();
-    if (!current || version > current.version || version <= current.version - HISTORY_KEEP) return null;
+    if (!current || !isKept(version, current.version)) return null;
     if (version === current.version) {
       const fromCurrent = await this.readCurrentVersion();
       if (fromCurrent?.record.version === version) return fromCurrent;
@@ -286,11 +289,15 @@ export class SyncStore {
     return { record: recordOf(object), dataText: dataTextOf(text) };
   }
 
-  /** The newest {@link HISTORY_KEEP} versions at or below `current`, the current one included, ascending. */
+  /**
+   * The kept versions, ascending: history files among the newest {@link HISTORY_KEEP} at or below
+   * `current`, plus the current one. The same window as {@link readVersion}, so every version
+   * listed can be fetched, even if an older file lingers after a failed prune.
+   */
   private async availableVersions(current: number): Promise<number[]> {
-    const versions = new Set((await this.historyVersions()).filter((v) => v <= current));
+    const versions = new Set((await this.historyVersions()).filter((v) => isKept(v, current)));
     versions.add(current);
-    return [...versions].sort((a, b) => b - a).slice(0, HISTORY_KEEP).reverse();
+    return [...versions].sort((a, b) => a - b);
   }
 
   private async historyVersions(): Promise<number[]> {

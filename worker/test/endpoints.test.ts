@@ -141,6 +141,17 @@ describe('pull, meta and history', () => {
     for (const v of [1, 3, 9]) expect((await call(`/api/sync/tenure/history/${v}`, { token })).status).toBe(404);
   });
 
+  it('neither lists nor serves an old history file left by a failed prune', async () => {
+    const user = newUser();
+    const token = await tokenFor(user);
+    for (let v = 0; v < 6; v++) await pushOk(token, { n: String(v + 1) }, v);
+    await env.BACKUPS.put(`sync/${user}/tenure/history/1.json`, canonicalOf(snap({ n: '1' })));
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: [2, 3, 4, 5, 6] });
+    expect((await call('/api/sync/tenure/history/1', { token })).status).toBe(404);
+    await pushOk(token, { n: '7' }, 6);
+    expect(await storedText(`sync/${user}/tenure/history/1.json`)).toBeNull();
+  });
+
   it.each(['0', '-1', '1.5', 'abc', '01', '1e3', '99999999999999999999'])('answers 404 for history version %j, before looking at the token', async (v) => {
     const response = await call(`/api/sync/tenure/history/${v}`);
     expect(response.status).toBe(404);
