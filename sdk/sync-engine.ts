@@ -167,7 +167,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     try {
       token = await deps.getToken(forceRefresh ? { forceRefresh } : undefined);
     } catch (error) {
-      throw new AuthError(`getToken failed: ${String(error)}`);
+      throw new AuthError('AUTH', String(error));
     }
     const access = token === null ? { allowed: false, reason: 'Not signed in' } : canUseSync(app, await deps.subscriptionsFor(token));
     if (access.allowed) return token;
@@ -183,7 +183,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!(error instanceof AuthError) || ctx.refreshed) throw error;
       ctx.refreshed = true;
       const token = await authorize(true);
-      if (token === null) throw new AuthError('Signed out');
+      if (token === null) throw new AuthError('AUTH', 'Signed out');
       ctx.token = token;
       return await call(token);
     }
@@ -276,7 +276,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await exclusive(async () => {
         const ctx = await readLocal();
         const token = await authorize();
-        if (token === null) throw new ForbiddenError(state.disabledReason ?? '');
+        if (token === null) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
         await task({ ...ctx, token });
       });
     } catch (error) {

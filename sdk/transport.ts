@@ -6,8 +6,6 @@ import {
   parseMetaResponse,
   parsePullResponse,
   parsePushResponse,
-  type ConflictBody,
-  type ErrorCode,
   type HistoryResponse,
   type MetaResponse,
   type Parsed,
@@ -53,40 +51,30 @@ export interface FetchTransportOptions {
   fetch?: typeof fetch;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
+type Fields = Record<string, unknown>;
 
-/** `Retry-After` as milliseconds from now (delta-seconds or an HTTP date), or null. */
+/** `Retry-After` as milliseconds from `nowMs` (delta-seconds or an HTTP date), or null. */
 export function parseRetryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+  if (!header) return null;
+  const ms = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - nowMs;
+  return Number.isNaN(ms) ? null : Math.max(0, ms);
 }
 
-function parseConflictBody(body: Record<string, unknown>): ConflictBody | null {
-  const { localVersion, serverVersion, serverModified, serverDeviceId } = body;
-  if (isVersionNumber(localVersion) && isVersionNumber(serverVersion) && isNullableString(serverModified) && isNullableString(serverDeviceId)) {
-    return { error: String(body.error), code: 'CONFLICT', localVersion, serverVersion, serverModified, serverDeviceId };
-  }
-  return null;
-}
-
-function errorFor(response: Response, body: unknown): Error {
+function errorFor(response: Response, fields: Fields): Error {
   const { status } = response;
-  const fields = isObject(body) ? body : {};
-  const message = typeof fields.error === 'string' ? fields.error : `HTTP ${status}`;
-  const code: ErrorCode = isErrorCode(fields.code) ? fields.code : status === 429 ? 'RATE_LIMITED' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  if (status === 401) return new AuthError(message);
-  if (status === 403) return new ForbiddenError(message);
+  const message = String(fields.error ?? `HTTP ${status}`);
+  const code = isErrorCode(fields.code) ? fields.code : status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+  const { localVersion, serverVersion, serverModified = null, serverDeviceId = null } = fields;
+  if (status === 401) return new AuthError('AUTH', message, status);
+  if (status === 403) return new ForbiddenError('FORBIDDEN', message, status);
   if (status === 409) {
-    const conflict = parseConflictBody(fields);
-    return conflict ? new ConflictError(conflict) : new BadResponseError('Malformed conflict response');
+    return isVersionNumber(localVersion) && isVersionNumber(serverVersion)
+      ? new ConflictError({ error: message, code: 'CONFLICT', localVersion, serverVersion, serverModified: serverModified as string | null, serverDeviceId: serverDeviceId as string | null })
+      : new BadResponseError('INTERNAL', 'Malformed conflict response', status);
   }
-  if (status === 413) return new PayloadTooLargeError(message);
+  if (status === 413) return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', message, status);
   if (status === 429 || status >= 500) {
-    return new ServerError(code, message, status, parseRetryAfterMs(response.headers.get('Retry-After'), Date.now()));
+    return new ServerError(status === 429 ? 'RATE_LIMITED' : code, message, status, parseRetryAfterMs(response.headers.get('Retry-After'), Date.now()));
   }
   return new RequestError(code, message, status);
 }
@@ -102,26 +90,20 @@ function errorFor(response: Response, body: unknown): Error {
 export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   const base = `${options.endpoint.replace(/\/+$/, '')}${API_PREFIX}/${options.app}`;
 
-  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init: RequestInit = {}): Promise<T> {
-    const doFetch = options.fetch ?? fetch;
+  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init?: RequestInit): Promise<T> {
     let response: Response;
     try {
-      response = await doFetch(base + path, {
+      response = await (options.fetch ?? fetch)(base + path, {
         ...init,
-        headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       });
     } catch (error) {
-      throw new NetworkError(`Could not reach the sync server: ${String(error)}`);
+      throw new NetworkError('NETWORK', String(error));
     }
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      if (response.ok) throw new BadResponseError(`The sync server answered ${response.status} without JSON`);
-    }
-    if (!response.ok) throw errorFor(response, body);
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) throw errorFor(response, typeof body === 'object' && body ? (body as Fields) : {});
     const parsed = parse(body);
-    if (!parsed.ok) throw new BadResponseError(parsed.error);
+    if (!parsed.ok) throw new BadResponseError('INTERNAL', parsed.error, response.status);
     return parsed.value;
   }
 
@@ -129,12 +111,7 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     meta: (token) => request('/meta', token, parseMetaResponse),
     pull: (token) => request('/pull', token, parsePullResponse),
     history: (version, token) => request(`/history/${version}`, token, parseHistoryResponse),
-    push: (body, token, { keepalive = false } = {}) =>
-      request('/push', token, parsePushResponse, { method: 'POST', body: JSON.stringify(body), keepalive }),
-    delete: async (token) => {
-      await request('', token, (body): Parsed<true> => (isObject(body) && body.success === true ? { ok: true, value: true } : { ok: false, error: 'Malformed delete response' }), {
-        method: 'DELETE',
-      });
-    },
+    push: (body, token, { keepalive } = {}) => request('/push', token, parsePushResponse, { method: 'POST', body: JSON.stringify(body), keepalive }),
+    delete: (token) => request('', token, (body) => ({ ok: true, value: body }), { method: 'DELETE' }).then(() => {}),
   };
 }

@@ -68,8 +68,7 @@ export function keyPrefixAdapter(options: KeyPrefixOptions): StorageAdapter {
           if (oldValue === null) storage.removeItem(key);
           else storage.setItem(key, oldValue);
         }
-        const message = `Could not write the synced data (${String(error)}); nothing was changed.`;
-        throw isQuotaError(error) ? new StorageQuotaError(message, error) : new ApplyError(message, error);
+        throw new (isQuotaError(error) ? StorageQuotaError : ApplyError)('LOCAL', `Nothing written: ${String(error)}`);
       }
       const url = typeof location === 'undefined' ? '' : location.href;
       for (const [key, oldValue, newValue] of touched) {
