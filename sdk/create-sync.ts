@@ -61,26 +61,22 @@ export interface CreateSyncOptions {
  * await sync.start();
  */
 export function createSync(options: CreateSyncOptions): SyncManager {
-  const { app, subscriptions } = options;
+  const { app, subscriptions, deviceId } = options;
   if (!isValidAppName(app)) throw new TypeError(`Invalid app name "${app}"`);
-  if (options.deviceId !== undefined && !isValidDeviceId(options.deviceId)) throw new TypeError(`Invalid device id "${options.deviceId}"`);
+  if (deviceId !== undefined && !isValidDeviceId(deviceId)) throw new TypeError(`Invalid device id "${deviceId}"`);
   const records = options.recordStore ?? idbSyncRecordStore();
-  const fixedDeviceId = options.deviceId;
   return createSyncEngine({
-    app,
-    adapter: options.adapter,
-    transport: options.transport ?? fetchTransport({ endpoint: options.endpoint, app, fetch: options.fetch }),
+    ...options,
+    debounceMs: options.debounceMs ?? DEBOUNCE_MS,
+    random: options.random ?? Math.random,
+    transport: options.transport ?? fetchTransport(options),
     records,
     platform: options.platform ?? browserPlatform(),
     lock: options.lock ?? webLock(),
     clock: options.clock ?? systemClock,
     channel: options.channel ?? broadcastTabChannel(`taco-sync:${app}`),
-    random: options.random ?? Math.random,
-    getToken: options.getToken,
-    subscriptionsFor: (token) =>
-      typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token)),
-    deviceId: () => (fixedDeviceId ? Promise.resolve(fixedDeviceId) : loadDeviceId(records)),
-    debounceMs: options.debounceMs ?? DEBOUNCE_MS,
+    subscriptionsFor: (token) => (typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token))),
+    deviceId: () => (deviceId ? Promise.resolve(deviceId) : loadDeviceId(records)),
     persistStorage: options.persistStorage ? persistStorage : undefined,
   });
 }

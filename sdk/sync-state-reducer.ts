@@ -34,10 +34,10 @@ const fromRecord = (state: SyncState, record: SyncRecord): SyncState => ({
   pendingSince: record.pendingSince,
 });
 
-/** Clears what only one status carries (conflict, error, disabled reason, retry time). */
-const withStatus = (state: SyncState, status: SyncState['status']): SyncState => {
+/** Enters `status`, dropping what only another status carries (conflict, error, disabled reason, retry time). */
+const enter = (state: SyncState, status: SyncState['status'], extra?: Partial<SyncState>): SyncState => {
   const { conflict: _c, error: _e, disabledReason: _d, ...rest } = state;
-  return { ...rest, status, nextRetryAt: null };
+  return { ...rest, status, nextRetryAt: null, ...extra };
 };
 
 /** The one place state changes: the next state after `event`. */
@@ -52,25 +52,24 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
     case 'syncing':
       return { ...state, status: 'syncing', nextRetryAt: null };
     case 'settled':
-      return withStatus(fromRecord(state, event.record), event.record.pendingSince ? 'pending' : 'synced');
+      return enter(fromRecord(state, event.record), event.record.pendingSince ? 'pending' : 'synced');
     case 'tab-synced': {
       const next = fromRecord(state, event.record);
-      const settles = ['pending', 'synced', 'conflict', 'error'].includes(state.status);
-      if (settles && event.inSync) return withStatus(next, 'synced');
-      return state.status === 'synced' && !event.inSync ? withStatus(next, 'pending') : next;
+      if (event.inSync && ['pending', 'synced', 'conflict', 'error'].includes(state.status)) return enter(next, 'synced');
+      return state.status === 'synced' && !event.inSync ? enter(next, 'pending') : next;
     }
     case 'conflict':
-      return { ...withStatus(state, 'conflict'), conflict: event.conflict };
+      return enter(state, 'conflict', { conflict: event.conflict });
     case 'retrying':
-      return { ...withStatus(state, 'pending'), error: event.error, nextRetryAt: event.nextRetryAt };
+      return enter(state, 'pending', { error: event.error, nextRetryAt: event.nextRetryAt });
     case 'failed':
-      return { ...withStatus(state, 'error'), error: event.error };
+      return enter(state, 'error', { error: event.error });
     case 'disabled':
-      return { ...withStatus(state, 'disabled'), disabledReason: event.reason };
+      return enter(state, 'disabled', { disabledReason: event.reason });
     case 'connectivity':
-      return event.online ? { ...state, online: true } : { ...withStatus(state, 'offline'), online: false };
+      return event.online ? { ...state, online: true } : enter(state, 'offline', { online: false });
     case 'stopped':
-      return withStatus(state, 'idle');
+      return enter(state, 'idle');
     case 'storage-persisted':
       return { ...state, storagePersisted: event.persisted };
     case 'action-failed':
