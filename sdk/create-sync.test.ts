@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keyPrefixAdapter } from './adapters/key-prefix.js';
 import { createSync } from './create-sync.js';
-import { FakePlatform, FakeSyncServer, TENURE_TOKEN, testDevice } from './test-support/sync-harness.js';
+import { deviceOptions, FakeSyncServer, testDevice } from './test-support/sync-harness.js';
 
 const base = () => {
-  const device = testDevice();
   const server = new FakeSyncServer();
-  return {
-    server,
-    options: {
-      app: 'tenure',
-      endpoint: 'https://sync.test',
-      getToken: () => TENURE_TOKEN,
-      adapter: keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
-      fetch: server.fetch,
-      recordStore: device.records,
-      platform: new FakePlatform(),
-      lock: device.lock,
-      channel: device.channels(),
-    },
-  };
+  return { server, options: deviceOptions(server, testDevice()) };
 };
 
 describe('createSync', () => {

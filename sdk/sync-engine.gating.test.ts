@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keyPrefixAdapter } from './adapters/key-prefix.js';
 import { createSync } from './create-sync.js';
-import { FakePlatform, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from './test-support/sync-harness.js';
+import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from './test-support/sync-harness.js';
 import { fakeToken } from './test-support/tokens.js';
 
 describe('gating', () => {
@@ -69,18 +68,7 @@ describe('gating', () => {
   ] as const)('uses the subscriptions option over the token claim when it %s', async (_name, token, subscriptions, requests) => {
     const device = testDevice();
     device.storage.setItem('t_a', '1');
-    const sync = createSync({
-      app: 'tenure',
-      endpoint: 'https://sync.test',
-      getToken: () => token,
-      subscriptions,
-      adapter: keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
-      fetch: server.fetch,
-      recordStore: device.records,
-      platform: new FakePlatform(),
-      lock: device.lock,
-      channel: device.channels(),
-    });
+    const sync = createSync({ ...deviceOptions(server, device), getToken: () => token, subscriptions });
     await sync.start();
     expect(server.log().slice(0, 1)).toEqual(requests);
   });

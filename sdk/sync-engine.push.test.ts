@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { createSync } from './create-sync.js';
+import { deviceOptions, FakeSyncServer, openTab, testDevice, useFakeTime, type TestTab } from './test-support/sync-harness.js';
 
 describe('pushing local changes', () => {
   let server: FakeSyncServer;
@@ -129,19 +130,7 @@ describe('device id', () => {
   it('is a nanoid kept in the record store and reused by every manager on the device', async () => {
     const server = new FakeSyncServer();
     const device = testDevice();
-    const { createSync } = await import('./create-sync.js');
-    const { keyPrefixAdapter } = await import('./adapters/key-prefix.js');
-    const make = () =>
-      createSync({
-        app: 'tenure',
-        endpoint: 'https://sync.test',
-        getToken: () => TENURE_TOKEN,
-        adapter: keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
-        fetch: server.fetch,
-        recordStore: device.records,
-        lock: device.lock,
-        channel: device.channels(),
-      });
+    const make = () => createSync(deviceOptions(server, device));
     device.storage.setItem('t_a', '1');
     await make().start();
     device.storage.setItem('t_a', '2');

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { keyPrefixAdapter } from '../adapters/key-prefix.js';
 import type { StorageAdapter } from '../adapters/storage-adapter.js';
-import { createSync } from '../create-sync.js';
+import { createSync, type CreateSyncOptions } from '../create-sync.js';
 import type { Platform, PlatformEvent } from '../platform/browser-platform.js';
 import type { TabChannel } from '../platform/tab-channel.js';
 import { inProcessLock, type SyncLock } from '../platform/web-lock.js';
@@ -71,6 +71,24 @@ export interface TabOptions {
   random?: () => number;
   /** The adapter over the device's storage; by default every key starting with `t_`. */
   adapter?: (storage: Storage) => StorageAdapter;
+}
+
+/**
+ * `createSync` options for `device` talking to `server`, every port injected but the device id
+ * (so it comes from the record store) and the clock.
+ */
+export function deviceOptions(server: FakeSyncServer, device: TestDevice): CreateSyncOptions {
+  return {
+    app: 'tenure',
+    endpoint: 'https://sync.test',
+    getToken: () => TENURE_TOKEN,
+    adapter: keyPrefixAdapter({ prefixes: ['t_'], storage: device.storage }),
+    fetch: server.fetch,
+    recordStore: device.records,
+    platform: new FakePlatform(),
+    lock: device.lock,
+    channel: device.channels(),
+  };
 }
 
 /** One page (tab) running a manager for `app` on `device`, with everything injected. */
