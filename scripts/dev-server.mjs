@@ -4,9 +4,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, URL } from 'node:url';
 
-export const root = fileURLToPath(new URL('..', import.meta.url));
+// import.meta.dirname: under vitest's DOM environments import.meta.url is not a file: URL.
+export const root = join(import.meta.dirname ?? fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /**
  * Builds the package with tsup, then bundles its ESM build (dist/, as published) into
@@ -61,10 +63,7 @@ export async function startDevServer({ port = 8787, persistTo = '.wrangler/state
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
-    try {
-      const res = await fetch(`${url}/api/sync/tenure/meta`);
-      if (res.status > 0) return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
-    } catch { /* not up yet */ }
+    if (await answers(port)) return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
@@ -93,4 +92,34 @@ function startSecondOrigin(targetPort, port) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** Whether anything answers HTTP on 127.0.0.1:`port` (node:http, so DOM test environments don't log). */
+function answers(port) {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/sync/tenure/meta', method: 'GET' }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** A port that is free on 127.0.0.1 together with the next one (the second origin's). */
+export async function freePortPair() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address();
+        server.close(() => resolve(p));
+      });
+      server.on('error', reject);
+    });
+    const next = await new Promise((resolve) => {
+      const server = createServer().listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
+      server.on('error', () => resolve(false));
+    });
+    if (next && port < 65_000) return port;
+  }
 }

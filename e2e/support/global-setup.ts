@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: a plain .mjs script shared with `npm run dev`.
-import { buildExamples, startDevServer } from '../../scripts/dev-server.mjs';
+import { buildExamples, freePortPair, startDevServer } from '../../scripts/dev-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,22 +10,11 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** Builds the example pages and starts a fresh `wrangler dev` with its own R2 directory. */
 export default async function setup(project: TestProject): Promise<() => void> {
   await buildExamples();
   const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-e2e-'));
-  const port = await freePort();
+  const port = await freePortPair();
   const server = await startDevServer({ port, persistTo, vars: { ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}` } });
   project.provide('baseUrl', server.url);
   return () => {
