@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run size`: the size budget. Bundles what an app pays for `createSync` + `keyPrefixAdapter`
-// (dependencies included, minified, browser ESM), gzips it and fails above the budget.
+// (dependencies included, minified, browser ESM), gzips it and fails above the budget. Then prints
+// the figure of each subpath imported whole (peer frameworks excluded), so growth shows in CI.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -8,18 +9,39 @@ import { fileURLToPath } from 'node:url';
 const BUDGET_BYTES = 6 * 1024;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const result = await build({
-  stdin: { contents: "export { createSync, keyPrefixAdapter } from './sdk/index.ts';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'silent',
-});
-const code = result.outputFiles[0].contents;
-const gzipped = gzipSync(code, { level: 9 }).byteLength;
-const verdict = gzipped <= BUDGET_BYTES ? 'within' : 'OVER';
-console.log(`createSync + keyPrefixAdapter: ${code.byteLength} B minified, ${gzipped} B min+gz (${verdict} the ${BUDGET_BYTES} B budget)`);
-if (gzipped > BUDGET_BYTES) process.exit(1);
+const SUBPATHS = {
+  'taco-sync': './sdk/index.ts',
+  'taco-sync/presets': './sdk/presets/index.ts',
+  'taco-sync/elements': './sdk/elements/index.ts',
+  'taco-sync/solid': './sdk/solid/index.ts',
+  'taco-sync/react': './sdk/react/index.ts',
+  'taco-sync/contract': './sdk/contract/index.ts',
+};
+
+/** Minified and min+gz bytes of a bundle of `contents`. */
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    external: ['solid-js', 'solid-js/*', 'react', 'react-dom'],
+  });
+  const code = result.outputFiles[0].contents;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const core = await measure("export { createSync, keyPrefixAdapter } from './sdk/index.ts';");
+const verdict = core.gzipped <= BUDGET_BYTES ? 'within' : 'OVER';
+console.log(`createSync + keyPrefixAdapter: ${core.minified} B minified, ${core.gzipped} B min+gz (${verdict} the ${BUDGET_BYTES} B budget)`);
+
+console.log('\nEach subpath imported whole (min / min+gz):');
+for (const [name, entry] of Object.entries(SUBPATHS)) {
+  const { minified, gzipped } = await measure(`export * from '${entry}';`);
+  console.log(`  ${name.padEnd(20)} ${String(minified).padStart(7)} B  ${String(gzipped).padStart(6)} B`);
+}
+if (core.gzipped > BUDGET_BYTES) process.exit(1);
