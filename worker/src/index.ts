@@ -11,6 +11,7 @@ import {
   type PushResponse,
 } from '../../sdk/contract/index.js';
 import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
+import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './bench-routes.js';
 import { parseJson, readBodyText } from './body.js';
 import { parseConfig, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
@@ -22,12 +23,15 @@ import { SyncStore, type StoredVersion, type SyncBucket } from './store.js';
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
  * app (404), subscription (403), body size (413), body (400), checksum (400), version (409).
  */
-function buildRouter(config: WorkerConfig, faults: FaultPlan) {
+function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts) {
   const router = Router<SyncRequest, [Services]>({
     catch: responseForError,
     finally: [(response: Response, request: SyncRequest) => withCors(response, request, config)],
   });
-  if (config.devMode) addDevRoutes(router, config, faults);
+  if (config.devMode) {
+    addDevRoutes(router, config, faults);
+    addBenchRoutes(router, r2Ops);
+  }
   router
     .post(`${API_PREFIX}/:app/push`, withStore, push)
     .get(`${API_PREFIX}/:app/pull`, withStore, pull)
@@ -75,13 +79,14 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   const bucketOf = options.bucket ?? ((env: WorkerEnv) => env.BACKUPS);
   const now = options.now ?? (() => new Date());
   const faults: FaultPlan = { code: null, remaining: 0 };
+  const r2Ops = noR2Ops();
   const setups = new WeakMap<WorkerEnv, { config: WorkerConfig; verifyToken: TokenVerifier; router: ReturnType<typeof buildRouter> }>();
 
   const setupFor = (env: WorkerEnv) => {
     let setup = setups.get(env);
     if (!setup) {
       const config = parseConfig(env);
-      setup = { config, verifyToken: createTokenVerifier(config), router: buildRouter(config, faults) };
+      setup = { config, verifyToken: createTokenVerifier(config), router: buildRouter(config, faults, r2Ops) };
       setups.set(env, setup);
     }
     return setup;
@@ -92,7 +97,9 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
       try {
         const { config, verifyToken, router } = setupFor(env);
         if (request.method === 'OPTIONS') return preflightResponse(request, config);
-        return await router.fetch(request, { bucket: bucketOf(env), now, config, verifyToken });
+        // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
+        const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
+        return await router.fetch(request, { bucket, now, config, verifyToken });
       } catch (error) {
         return responseForError(error);
       }
