@@ -43,6 +43,7 @@ export interface CreateSyncOptions {
   lock?: SyncLock;
   /** Where the sync record, device id and backups live; IndexedDB by default. */
   recordStore?: SyncRecordStore;
+  /** Time and timers for the debounce and retries; the real clock by default (tests pass a fake). */
   clock?: Clock;
   /** A number in [0, 1) for backoff jitter; `Math.random` by default. */
   random?: () => number;

@@ -6,7 +6,9 @@ export type ConflictChoice = 'keep-local' | 'use-server';
 
 /** A local copy of data the SDK replaced, kept in IndexedDB so nothing is lost. */
 export interface LocalBackup {
+  /** Identifies the backup for `restoreBackup`. */
   id: string;
+  /** The app whose data this is. */
   app: string;
   /** When it was taken (ISO). */
   createdAt: string;
@@ -14,7 +16,9 @@ export interface LocalBackup {
   reason: 'use-server' | 'restore' | 'pull';
   /** The server version this device was based on when it was taken. */
   baseVersion: number;
+  /** Checksum of `data`. */
   checksum: string;
+  /** The snapshot as it was before it was replaced. */
   data: Snapshot;
 }
 

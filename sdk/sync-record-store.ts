@@ -27,6 +27,7 @@ export const BACKUPS_KEPT = 20;
 export interface SyncRecordStore {
   /** The app's record, or {@link NEVER_SYNCED}. */
   getRecord(app: string): Promise<SyncRecord>;
+  /** Replaces the app's record. */
   setRecord(app: string, record: SyncRecord): Promise<void>;
   /** The device id, created with `create` (atomically, once per browser profile) when absent. */
   deviceId(create: () => string): Promise<string>;

@@ -26,6 +26,7 @@ export type ConflictReason =
 
 /** What a conflict dialog needs to show. */
 export interface ConflictInfo {
+  /** Why the conflict was raised; see {@link ConflictReason}. */
   reason: ConflictReason;
   /** The server version this device last synced. */
   localVersion: number;
@@ -43,11 +44,13 @@ export interface ConflictInfo {
 export interface SyncErrorInfo {
   /** The server's error code, or `NETWORK` / `AUTH` / `LOCAL` for client-side failures. */
   code: ErrorCode | 'NETWORK' | 'AUTH' | 'LOCAL';
+  /** What failed, for a person to read (the server's message when it sent one). */
   message: string;
 }
 
 /** The observable state of a {@link SyncManager}, published to `subscribe` listeners. */
 export interface SyncState {
+  /** Where the manager stands; see {@link SyncStatus}. */
   status: SyncStatus;
   /** The server version this device last synced (0 if never). */
   version: number;

@@ -46,6 +46,7 @@ export interface SyncTransport {
 export interface FetchTransportOptions {
   /** The Worker's origin (and path prefix, if any), e.g. `https://sync.example.com`. */
   endpoint: string;
+  /** The app's name, the `{app}` of every path. */
   app: string;
   /** The fetch to use; `globalThis.fetch` by default. */
   fetch?: typeof fetch;

@@ -19,11 +19,13 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export interface ErrorBody {
   /** A message for a person. */
   error: string;
+  /** What went wrong, for code to branch on; see {@link ERROR_STATUS} for its HTTP status. */
   code: ErrorCode;
 }
 
 /** The body of a 409: what the server holds, so the client can offer a choice. */
 export interface ConflictBody extends ErrorBody {
+  /** A 409 carries no other code. */
   code: 'CONFLICT';
   /** The version the client pushed against. */
   localVersion: number;

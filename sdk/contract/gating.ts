@@ -8,7 +8,9 @@ export function appSubscription(app: string): string {
 
 /** Whether sync is allowed, and if not, why (for a person to read). */
 export interface SyncAccess {
+  /** True when a subscription allows the app. */
   allowed: boolean;
+  /** When not allowed: which subscriptions would allow it, for a person to read. */
   reason?: string;
 }
 

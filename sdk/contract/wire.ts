@@ -7,6 +7,7 @@ export const API_PREFIX = '/api/sync';
 
 /** The record of one stored version; also R2 customMetadata on every object. */
 export interface VersionRecord {
+  /** The version number, from 1. */
   version: number;
   /** Checksum of the version's data. */
   checksum: string;
@@ -20,11 +21,13 @@ export interface VersionRecord {
 
 /** `POST /api/sync/{app}/push` request body. */
 export interface PushRequest {
+  /** The snapshot to store. */
   data: Snapshot;
   /** The server version this client last synced (0 if never). */
   version: number;
   /** `checksum(data)`. */
   checksum: string;
+  /** The pushing device (`^[A-Za-z0-9_-]{1,64}$`), reported to other devices in conflicts. */
   deviceId: string;
   /** The client's ISO time of the snapshot (informational). */
   timestamp: string;
@@ -32,9 +35,11 @@ export interface PushRequest {
 
 /** `POST /api/sync/{app}/push` success body. */
 export interface PushResponse {
+  /** Marks a success body; errors are {@link ErrorBody}. */
   success: true;
   /** The version now stored. */
   version: number;
+  /** Checksum of the stored data (the pushed one). */
   checksum: string;
   /** The server's commit time (= `meta.lastModified`). */
   timestamp: string;
@@ -42,8 +47,11 @@ export interface PushResponse {
 
 /** `GET /api/sync/{app}/pull` success body. */
 export interface PullResponse {
+  /** Marks a success body; errors are {@link ErrorBody}. */
   success: true;
+  /** The current version's snapshot. */
   data: Snapshot;
+  /** The current version's record. */
   meta: VersionRecord;
   /** Kept versions, ascending, at most 5, the current one included. */
   availableVersions: number[];
@@ -56,13 +64,17 @@ export type MetaResponse =
 
 /** `GET /api/sync/{app}/history/{version}` success body. */
 export interface HistoryResponse {
+  /** Marks a success body; errors are {@link ErrorBody}. */
   success: true;
+  /** That version's snapshot. */
   data: Snapshot;
+  /** That version's record. */
   meta: VersionRecord;
 }
 
 /** `DELETE /api/sync/{app}` success body. */
 export interface DeleteResponse {
+  /** Marks a success body; errors are {@link ErrorBody}. */
   success: true;
   /** Whether anything was stored before. */
   deleted: boolean;

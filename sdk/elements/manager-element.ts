@@ -7,7 +7,9 @@ export type SyncAction = 'syncNow' | 'resolveConflict';
 
 /** The `detail` of a `taco-sync-error` event: a manager call a button made was rejected. */
 export interface SyncActionErrorDetail {
+  /** The manager call that failed. */
   action: SyncAction;
+  /** What it rejected with, usually a `SyncError`. */
   error: unknown;
 }
 

@@ -6,6 +6,7 @@ export type StatusTone = 'success' | 'info' | 'warning' | 'danger' | 'neutral';
 
 /** What a person reads about a {@link SyncState}. */
 export interface StatusText {
+  /** The colour family to show it in. */
   tone: StatusTone;
   /** A word or two: `Synced`, `Changes waiting`, `Offline`. */
   label: string;

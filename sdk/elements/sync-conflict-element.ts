@@ -8,6 +8,7 @@ export const KEYS_SHOWN_PER_KIND = 6;
 
 /** The `detail` of a `taco-sync-resolved` event. */
 export interface SyncResolvedDetail {
+  /** The button the user chose. */
   choice: ConflictChoice;
 }
 

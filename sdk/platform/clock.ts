@@ -2,7 +2,9 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
+  /** Runs `task` once after `ms`; returns a handle for {@link Clock.clearTimeout}. */
   setTimeout(task: () => void, ms: number): unknown;
+  /** Cancels a timer set with {@link Clock.setTimeout}; an unknown or fired handle is ignored. */
   clearTimeout(handle: unknown): void;
 }
 

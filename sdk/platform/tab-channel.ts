@@ -4,6 +4,7 @@ export interface TabChannel {
   post(): void;
   /** Calls `listener` when another tab posted; returns the function that stops listening. */
   listen(listener: () => void): () => void;
+  /** Releases the channel; nothing is posted or heard after it. */
   close(): void;
 }
 
