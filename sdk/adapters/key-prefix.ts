@@ -51,7 +51,7 @@ export function keyPrefixAdapter(options: KeyPrefixOptions): StorageAdapter {
     apply(snapshot: Snapshot) {
       const storage = store();
       const writes = new Map<string, string | null>();
-      for (const key of ownedKeys(storage)) if (!Object.prototype.hasOwnProperty.call(snapshot, key)) writes.set(key, null);
+      for (const key of ownedKeys(storage)) if (!Object.hasOwn(snapshot, key)) writes.set(key, null);
       for (const key of Object.keys(snapshot)) if (owns(key) && storage.getItem(key) !== snapshot[key]) writes.set(key, snapshot[key]!);
 
       const touched: [key: string, oldValue: string | null, newValue: string | null][] = [];
@@ -70,9 +70,8 @@ export function keyPrefixAdapter(options: KeyPrefixOptions): StorageAdapter {
         }
         throw new (isQuotaError(error) ? StorageQuotaError : ApplyError)('LOCAL', `Nothing written: ${String(error)}`);
       }
-      const url = typeof location === 'undefined' ? '' : location.href;
       for (const [key, oldValue, newValue] of touched) {
-        window.dispatchEvent(new StorageEvent('storage', { key, oldValue, newValue, storageArea: storage, url }));
+        window.dispatchEvent(new StorageEvent('storage', { key, oldValue, newValue, storageArea: storage, url: location.href }));
       }
     },
   };

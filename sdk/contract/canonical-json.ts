@@ -11,14 +11,10 @@ import type { Snapshot } from './snapshot.js';
  * canonicalJson({ b: '1', '10': 'x', a: '' }) // '{"10":"x","a":"","b":"1"}'
  */
 export function canonicalJson(data: Snapshot): string {
-  const keys = Object.keys(data).sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (i > 0) out += ',';
-    out += JSON.stringify(key) + ':' + JSON.stringify(data[key]);
-  }
-  return out + '}';
+  const members = Object.keys(data)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(data[key])}`);
+  return `{${members.join(',')}}`;
 }
 
 /** Number of UTF-8 bytes of a string, as stored and as counted in `meta.size`. */

@@ -1,15 +1,11 @@
 import { canonicalJson } from './canonical-json.js';
 import type { Snapshot } from './snapshot.js';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (WebCrypto). */
 export async function sha256Hex(text: string | Uint8Array): Promise<string> {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  let hex = '';
-  for (const byte of digest) hex += HEX[byte];
-  return hex;
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**

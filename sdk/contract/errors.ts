@@ -39,5 +39,5 @@ export interface ConflictBody extends ErrorBody {
 
 /** True when `code` is one of {@link ERROR_STATUS}'s codes. */
 export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, code);
+  return typeof code === 'string' && Object.hasOwn(ERROR_STATUS, code);
 }

@@ -11,11 +11,8 @@ export function emptySnapshot(): Snapshot {
 
 /** Copies entries into a prototype-free snapshot (safe for `__proto__`). */
 export function snapshotFromEntries(entries: Iterable<readonly [string, string]>): Snapshot {
-  const out = emptySnapshot();
-  for (const [key, value] of entries) {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  // fromEntries defines own properties, so `__proto__` stays a key; the prototype goes afterwards.
+  return Object.setPrototypeOf(Object.fromEntries(entries), null) as Snapshot;
 }
 
 /** True when `value` is a flat, non-array object whose own values are all strings. */
@@ -41,14 +38,13 @@ export interface SnapshotDiff {
 
 /** Compares two snapshots key by key; each list is sorted. */
 export function diffSnapshots(local: Snapshot, server: Snapshot): SnapshotDiff {
-  const has = (s: Snapshot, k: string): boolean => Object.prototype.hasOwnProperty.call(s, k);
   const added: string[] = [];
   const removed: string[] = [];
   const changed: string[] = [];
   for (const key of Object.keys(local)) {
-    if (!has(server, key)) added.push(key);
+    if (!Object.hasOwn(server, key)) added.push(key);
     else if (server[key] !== local[key]) changed.push(key);
   }
-  for (const key of Object.keys(server)) if (!has(local, key)) removed.push(key);
+  for (const key of Object.keys(server)) if (!Object.hasOwn(local, key)) removed.push(key);
   return { added: added.sort(), removed: removed.sort(), changed: changed.sort() };
 }
