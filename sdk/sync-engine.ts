@@ -171,7 +171,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     const access = token === null ? { allowed: false, reason: 'Not signed in' } : canUseSync(app, await deps.subscriptionsFor(token));
     if (access.allowed) return token;
-    dispatch({ type: 'disabled', reason: access.reason ?? '' });
+    dispatch({ type: 'enter', status: 'disabled', disabledReason: access.reason ?? '' });
     return null;
   };
 
@@ -226,7 +226,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (server.meta.checksum === ctx.sum) return commit(server.meta.version, ctx.sum, null);
     const { version: serverVersion, lastModified: serverModified, deviceId: serverDeviceId } = server.meta;
     const diff = diffSnapshots(ctx.snapshot, server.data);
-    dispatch({ type: 'conflict', conflict: { reason, localVersion: ctx.record.baseVersion, serverVersion, serverModified, serverDeviceId, diff } });
+    dispatch({ type: 'enter', status: 'conflict', conflict: { reason, localVersion: ctx.record.baseVersion, serverVersion, serverModified, serverDeviceId, diff } });
     // Kept for 'use-server', which then needs no second pull.
     conflictServer = server;
   };
@@ -261,12 +261,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   const fail = (error: unknown, mode: Mode): void => {
-    if (error instanceof ForbiddenError) return dispatch({ type: 'disabled', reason: error.message });
+    if (error instanceof ForbiddenError) return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
     if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
-    if (!isRetryable(error) || !started) return dispatch({ type: 'failed', error: infoOf(error) });
+    if (!isRetryable(error) || !started) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
     const delayMs = backoffDelayMs(attempt++, deps.random, error instanceof ServerError ? error.retryAfterMs : null);
     setTimer('retry', delayMs, mode === 'keepalive' ? 'push' : mode);
-    dispatch({ type: 'retrying', error: infoOf(error), nextRetryAt: new Date(clock.now() + delayMs).toISOString() });
+    dispatch({ type: 'enter', status: 'pending', error: infoOf(error), nextRetryAt: new Date(clock.now() + delayMs).toISOString() });
   };
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
@@ -327,7 +327,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       clearTimer('retry');
       for (const stopListening of unlisten) stopListening();
       unlisten = [];
-      dispatch({ type: 'stopped' });
+      dispatch({ type: 'enter', status: 'idle' });
     },
     notifyChanged() {
       if (!started) return;

@@ -1,5 +1,5 @@
 import type { SyncRecord } from './sync-record-store.js';
-import type { ConflictInfo, SyncErrorInfo, SyncState } from './sync-state.js';
+import type { SyncErrorInfo, SyncState } from './sync-state.js';
 
 /** Everything that changes a {@link SyncState}; the manager publishes nothing else. */
 export type SyncEvent =
@@ -12,12 +12,12 @@ export type SyncEvent =
   | { type: 'settled'; record: SyncRecord }
   /** Another tab wrote the record; `inSync` tells whether local data now equals the synced data. */
   | { type: 'tab-synced'; record: SyncRecord; inSync: boolean }
-  | { type: 'conflict'; conflict: ConflictInfo }
-  | { type: 'retrying'; error: SyncErrorInfo; nextRetryAt: string }
-  | { type: 'failed'; error: SyncErrorInfo }
-  | { type: 'disabled'; reason: string }
+  /**
+   * Enters `status` with what that status shows: the conflict, the error (and, while retrying in
+   * `pending`, the next retry's time), or why sync is disabled. `idle` is a stopped manager.
+   */
+  | ({ type: 'enter'; status: 'conflict' | 'pending' | 'error' | 'disabled' | 'idle'; nextRetryAt?: string } & Pick<SyncState, 'conflict' | 'error' | 'disabledReason'>)
   | { type: 'connectivity'; online: boolean }
-  | { type: 'stopped' }
   | { type: 'storage-persisted'; persisted: boolean | null }
   /** A user action failed: back to the state before it, with the error. */
   | { type: 'action-failed'; previous: SyncState; error: SyncErrorInfo };
@@ -58,18 +58,12 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
       if (event.inSync && ['pending', 'synced', 'conflict', 'error'].includes(state.status)) return enter(next, 'synced');
       return state.status === 'synced' && !event.inSync ? enter(next, 'pending') : next;
     }
-    case 'conflict':
-      return enter(state, 'conflict', { conflict: event.conflict });
-    case 'retrying':
-      return enter(state, 'pending', { error: event.error, nextRetryAt: event.nextRetryAt });
-    case 'failed':
-      return enter(state, 'error', { error: event.error });
-    case 'disabled':
-      return enter(state, 'disabled', { disabledReason: event.reason });
+    case 'enter': {
+      const { type: _type, status, ...shown } = event;
+      return enter(state, status, shown);
+    }
     case 'connectivity':
       return event.online ? { ...state, online: true } : enter(state, 'offline', { online: false });
-    case 'stopped':
-      return enter(state, 'idle');
     case 'storage-persisted':
       return { ...state, storagePersisted: event.persisted };
     case 'action-failed':
