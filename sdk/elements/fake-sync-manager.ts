@@ -1,5 +1,5 @@
 import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { ConflictInfo, SyncState } from '../sync-state.js';
 
 /** A `SyncState` with nothing happening yet: the starting point of {@link FakeSyncManager}. */
 export const IDLE_STATE: SyncState = {
@@ -37,6 +37,8 @@ export class FakeSyncManager implements SyncManager {
     this.app = app;
     this.state = { ...IDLE_STATE, ...state };
   }
+
+  private conflictAfterChoice: ConflictInfo | null = null;
 
   /** Publishes a new state (merged over the current one) to every listener. */
   setState(patch: Partial<SyncState>): void {
@@ -79,9 +81,21 @@ export class FakeSyncManager implements SyncManager {
     return this.call();
   }
 
-  resolveConflict(choice: ConflictChoice): Promise<void> {
+  /**
+   * Like the real manager, a successful choice leaves `conflict` (to `synced`), unless
+   * {@link FakeSyncManager.answerChoiceWithConflict} said another device pushed meanwhile.
+   */
+  async resolveConflict(choice: ConflictChoice): Promise<void> {
     this.calls.push({ method: 'resolveConflict', choice });
-    return this.call();
+    await this.call();
+    const next = this.conflictAfterChoice;
+    this.conflictAfterChoice = null;
+    this.setState(next ? { status: 'conflict', conflict: next } : { status: 'synced', conflict: undefined });
+  }
+
+  /** Makes the next successful `resolveConflict` end in a new conflict, as when a third device pushed meanwhile. */
+  answerChoiceWithConflict(conflict: ConflictInfo): void {
+    this.conflictAfterChoice = conflict;
   }
 
   async start(): Promise<void> {}

@@ -121,6 +121,19 @@ describe('<taco-sync-conflict>', () => {
     expect(resolved.map((event) => event.detail)).toEqual([{ choice: 'use-server' }]);
   });
 
+  it('stays open with the new details when the choice meets a newer conflict', async () => {
+    const { element, manager } = mount(CONFLICT_STATE);
+    const resolved: Event[] = [];
+    element.addEventListener('taco-sync-resolved', (event) => resolved.push(event));
+    manager.answerChoiceWithConflict({ ...CONFLICT, reason: 'push-rejected', localVersion: 12, serverVersion: 13, serverDeviceId: 'tablet-9c1d' });
+    button(element, 'Keep my changes').click();
+    await flush();
+    expect(dialogOf(element).open).toBe(true);
+    expect(element.shadowRoot!.textContent).toContain('Version 13');
+    expect(element.shadowRoot!.textContent).toContain('tablet-9c1d');
+    expect(resolved).toHaveLength(0);
+  });
+
   it('closes when the manager leaves the conflict state', () => {
     const { element, manager } = mount(CONFLICT_STATE);
     manager.setState({ status: 'synced', conflict: undefined });

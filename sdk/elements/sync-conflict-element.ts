@@ -237,7 +237,9 @@ export class TacoSyncConflictElement extends ManagerElement {
     this.choosing = choice;
     const ok = await this.runAction('resolveConflict', (manager) => manager.resolveConflict(choice));
     this.choosing = null;
-    if (!ok) return;
+    // A choice can meet a newer conflict (a third device pushed meanwhile): the dialog then stays
+    // open with the fresh details instead of pretending the choice settled it.
+    if (!ok || this.manager?.getState().status === 'conflict') return;
     this.closeDialog();
     this.dispatchEvent(
       new CustomEvent<SyncResolvedDetail>('taco-sync-resolved', { detail: { choice }, bubbles: true, composed: true }),
