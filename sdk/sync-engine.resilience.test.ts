@@ -155,4 +155,16 @@ describe('401: one token refresh', () => {
     expect(server.requests).toHaveLength(2);
     expect(tab.sync.getState()).toMatchObject({ status: 'error', error: { code: 'AUTH' } });
   });
+
+  it('is disabled, with changes pending, when the refresh finds the user signed out', async () => {
+    const server = new FakeSyncServer();
+    server.rejectedTokens.add(TENURE_TOKEN);
+    const tab = openTab({ server, device: testDevice() });
+    tab.getToken.mockImplementation((options?: { forceRefresh?: boolean }) => (options?.forceRefresh ? null : TENURE_TOKEN));
+    tab.write({ t_a: '1' });
+    await tab.sync.start();
+    expect(server.requests).toHaveLength(1);
+    expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: 'Not signed in' });
+    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+  });
 });

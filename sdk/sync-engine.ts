@@ -183,7 +183,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!(error instanceof AuthError) || ctx.refreshed) throw error;
       ctx.refreshed = true;
       const token = await authorize(true);
-      if (token === null) throw new AuthError('AUTH', 'Signed out');
+      // Signed out (or the subscription is gone) meanwhile: `authorize` already disabled sync,
+      // and a ForbiddenError keeps it there, with changes pending, instead of an error state.
+      if (token === null) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? 'Not signed in');
       ctx.token = token;
       return await call(token);
     }
