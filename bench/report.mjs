@@ -1,0 +1,225 @@
+// Turns one benchmark run into docs/performance.md (and the same tables on stdout). Every figure
+// here comes from the run; nothing is typed in by hand.
+
+/** R2 prices used for the cost table (Standard storage, per million requests, USD). */
+export const R2_PRICES = {
+  classA: 4.5,
+  classB: 0.36,
+  source: 'https://developers.cloudflare.com/r2/pricing/',
+  asOf: '2026-11',
+};
+
+/** Which R2 calls fall in which price class (Cloudflare's R2 pricing page). */
+const OP_CLASS = { put: 'classA', list: 'classA', get: 'classB', head: 'classB', delete: 'free' };
+
+const ms = (value) => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+const ratio = (value) => !Number.isFinite(value) ? 'n/a' : `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')}×`;
+const perSecond = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
+const dollars = (value) => `$${value.toFixed(2)}`;
+
+function bytes(value) {
+  if (value < 1000) return `${value} B`;
+  if (value < 1_000_000) return `${(value / 1000).toFixed(value < 10_000 ? 2 : 1)} kB`;
+  return `${(value / 1_000_000).toFixed(2)} MB`;
+}
+
+function table(head, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+/** Class A, class B and free calls of one counted operation, and its price per million. */
+export function costOf(ops) {
+  const classes = { classA: 0, classB: 0, free: 0 };
+  for (const [op, count] of Object.entries(ops)) classes[OP_CLASS[op]] += count;
+  return { ...classes, perMillion: classes.classA * R2_PRICES.classA + classes.classB * R2_PRICES.classB };
+}
+
+function clientSection(client, runs) {
+  const prep = table(
+    ['Snapshot', 'Keys', 'collect', 'checksum (canonical JSON + SHA-256)', 'push body JSON', '**push preparation**', 'floor: JSON.stringify', 'floor: digest', '**preparation / floor**'],
+    client.map((row) => [row.size.label, row.keys, ms(row.collect), ms(row.checksum), ms(row.body), `**${ms(row.prep)}**`,
+      ms(row.stringify), ms(row.digest), `**${ratio(row.prep / (row.stringify + row.digest))}**`]),
+  );
+  const apply = table(
+    ['Snapshot', 'Keys', '**apply** (parse + validate + adapter.apply)', 'floor: JSON.parse + setItem per key', '**apply / floor**'],
+    client.map((row) => [row.size.label, row.keys, `**${ms(row.apply)}**`, ms(row.applyFloor), `**${ratio(row.apply / row.applyFloor)}**`]),
+  );
+  const largest = client.at(-1);
+  const cycle = largest.prep + largest.collect + largest.checksum;
+  return `## 1. Client: main-thread time in Chromium (ms, median of ${runs} runs)
+
+Push preparation is what the SDK does before a push: \`keyPrefixAdapter\` collect from localStorage,
+\`checksum\` (canonical JSON, UTF-8, SHA-256) and the push body's \`JSON.stringify\`. Its floor is
+what any client that sends a checksummed snapshot must do at least: serialise it once
+(\`JSON.stringify\` of the same object) and hash it once (\`crypto.subtle.digest\` of the same bytes).
+
+${prep}
+
+Apply is a new device taking a pull: parse the pull body, validate it (\`parsePullResponse\`) and
+\`adapter.apply\` (rollback bookkeeping and one \`storage\` event per key). Its floor is \`JSON.parse\`
+of the same body and a bare \`localStorage.setItem\` per key.
+
+${apply}
+
+Times are wall-clock \`performance.now()\` around each step in a cross-origin isolated page (5 µs timer
+resolution)${client.some((row) => row.reps > 1) ? `; smaller snapshots time each step ${client.filter((row) => row.reps > 1).map((row) => `${row.reps} times (${row.size.label})`).join(', ')} per run and count the mean as the run's sample` : ''}. \`crypto.subtle.digest\` runs
+on Chromium's crypto thread, so of the checksum column only the canonical JSON and the UTF-8
+encoding block the main thread. After a push is acknowledged the engine collects and checksums once
+more (to see edits made meanwhile), so a whole push cycle at ${largest.size.label} costs about
+${ms(cycle)} ms of page time, not ${ms(largest.prep)}.`;
+}
+
+function wireSection(wire) {
+  const rows = wire.map((row) => [row.size.label, bytes(row.changeBytes),
+    bytes(row.push.up), bytes(row.push.down), bytes(row.pull.up), bytes(row.pull.down), bytes(row.pull.bodyDown), bytes(row.meta.up), bytes(row.meta.down),
+    `**${ratio(row.push.up / row.changeBytes)}**`, `**${ratio(row.pull.down / row.changeBytes)}**`, bytes(row.push.gzipUp)]);
+  const first = wire[0];
+  const encodings = [...new Set(wire.map((row) => row.pull.encoding ?? 'none'))].join(', ');
+  return `## 2. Wire: bytes per request
+
+Bytes on the wire (HTTP/1.1 as sent by Node's fetch to \`wrangler dev\`, headers included; ↑ request,
+↓ response), counted by a TCP relay, one request at a time. The change is a one-key edit: the
+edited key and its new value as one canonical JSON entry, the least any sync protocol must carry.
+Responses came back with Content-Encoding: ${encodings} (the client accepts gzip, as browsers do, and the
+runtime compressed the JSON), so "pull ↓" is compressed and "pull body" is what the SDK parses. Push
+requests are sent uncompressed; the last column is what gzip would make of the push body.
+
+${table(['Snapshot', 'one-key change', 'push ↑', 'push ↓', 'pull ↑', 'pull ↓', 'pull body', 'meta ↑', 'meta ↓', '**push ↑ / change**', '**pull ↓ / change**', 'push body gzipped'], rows)}
+
+The start-up check when already up to date is one meta request: ${bytes(first.meta.up + first.meta.down)} in
+total at every size (its body is ${bytes(first.meta.bodyDown)}), independent of the data. A browser sends
+more headers than Node (user agent, origin, client hints), a few hundred bytes per request.`;
+}
+
+function loadSection(load) {
+  const pushRows = load.rows.map(({ size, concurrency, push, barePut }) => [size.label, concurrency,
+    push.requests, ms(push.p50), ms(push.p99), perSecond(push.perSecond),
+    barePut.requests, ms(barePut.p50), ms(barePut.p99), perSecond(barePut.perSecond),
+    `**${ratio(push.p50 / barePut.p50)}**`, ratio(barePut.perSecond / push.perSecond)]);
+  const pullRows = load.rows.map(({ size, concurrency, pull, bareGet }) => [size.label, concurrency,
+    pull.requests, ms(pull.p50), ms(pull.p99), perSecond(pull.perSecond),
+    bareGet.requests, ms(bareGet.p50), ms(bareGet.p99), perSecond(bareGet.perSecond),
+    `**${ratio(pull.p50 / bareGet.p50)}**`, ratio(bareGet.perSecond / pull.perSecond)]);
+  return `## 3. Worker under \`wrangler dev\`: latency (ms) and throughput (requests/s)
+
+Each device is its own user with its own token, so pushes never conflict; each runs a closed loop
+(next request when the last answered) for ${load.phaseMs / 1000} s per phase, at least one request each. The
+floor is a bare R2 put/get of the same bytes in the same Worker (dev-only \`PUT/GET
+/__dev/bench/r2/:key\`: no auth, no parsing, one R2 call). "n" is the number of requests measured;
+with few, p99 is close to the maximum. Push bodies are the full snapshot with one key edited.
+
+Push against a bare R2 put:
+
+${table(['Snapshot', 'Devices', 'n', 'push p50', 'push p99', 'push/s', 'n', 'put p50', 'put p99', 'put/s', '**push / put (p50)**', 'put/s ÷ push/s'], pushRows)}
+
+Pull against a bare R2 get:
+
+${table(['Snapshot', 'Devices', 'n', 'pull p50', 'pull p99', 'pull/s', 'n', 'get p50', 'get p99', 'get/s', '**pull / get (p50)**', 'get/s ÷ pull/s'], pullRows)}
+
+Local R2 under \`wrangler dev\` is files and SQLite on this machine's disk, and load generator,
+Worker and R2 share its cores: the ratios say what our code adds per request, the absolute numbers are
+not production's. Production R2 also allows about one write per second per key, which a single
+device pushing in a closed loop would exceed; locally there is no such limit.`;
+}
+
+function costSection(wire) {
+  const names = ['first push', 'push', 'pull', 'meta', 'bare put', 'bare get'];
+  const labels = { 'first push': 'first push (v1)', push: 'push (history full, prunes)', pull: 'pull', meta: 'meta (start-up check)', 'bare put': 'floor: bare put', 'bare get': 'floor: bare get' };
+  const floorOf = { 'first push': 'bare put', push: 'bare put', pull: 'bare get', meta: 'bare get' };
+  const ops = wire[0].ops;
+  const same = wire.every((row) => names.every((name) => JSON.stringify(row.ops[name]) === JSON.stringify(ops[name])));
+  const rows = names.map((name) => {
+    const counted = ops[name];
+    const cost = costOf(counted);
+    const floor = floorOf[name] ? ratio(cost.perMillion / costOf(ops[floorOf[name]]).perMillion) : '';
+    return [labels[name], counted.head, counted.get, counted.put, counted.list, counted.delete,
+      cost.classA, cost.classB, cost.free, `**${dollars(cost.perMillion)}**`, floor ? `**${floor}**` : ''];
+  });
+  return `## 4. Cost: R2 operations per request
+
+Counted by the dev Worker around its \`BACKUPS\` binding (\`createWorker\` wraps the bucket with a
+counter when \`DEV_MODE === 'true'\`; \`GET /__dev/bench/r2-ops\` reads it, \`POST\` resets it),
+one request at a time during the wire measurement. Counting in the real Worker under \`wrangler dev\`
+rather than in a vitest-in-workerd script keeps it next to the latency numbers: the same code path,
+the same binding, no second harness. ${same ? 'The counts were the same at every snapshot size.' : 'The counts differed between sizes; shown for ' + wire[0].size.label + '.'}
+
+Prices: R2 Standard, class A (put, list) $${R2_PRICES.classA.toFixed(2)} per million, class B (get, head)
+$${R2_PRICES.classB.toFixed(2)} per million, delete free (${R2_PRICES.source}, rates as of ${R2_PRICES.asOf}; the bench does not
+fetch them). Storage ($/GB-month, the 5 kept versions) and egress (free on R2) are not included.
+
+${table(['Request', 'head', 'get', 'put', 'list', 'delete', 'class A', 'class B', 'free', '**$ per million**', '**vs floor**'], rows)}`;
+}
+
+function correctnessSection(load, contention) {
+  return `## 5. Correctness under that load
+
+- Load phases: ${load.acknowledged.toLocaleString('en-US')} pushes acknowledged, each at exactly the device's version + 1
+  (so none twice); every pull answered the last acknowledged version and checksum; after each
+  snapshot size, every device's current version is its last acknowledged push and its kept window
+  (the last 5 versions, DESIGN §5) reads back through \`history/{v}\` with the pushed checksum.
+- Racing: ${contention.devices} devices of one user pushing ${contention.size.label} snapshots for ${contention.seconds} s, each rebasing on the
+  version a 409 reports: ${contention.attempts} attempts, ${contention.acknowledged} acknowledged, ${contention.conflicts} conflicts. Each acknowledged
+  push was read back at its version at once (${contention.readBack} read back, ${contention.prunedBeforeRead} already pruned by 5 newer
+  versions); versions 1..${contention.finalVersion} were acknowledged exactly once each.
+- Result: **pass** (the bench exits non-zero and writes no report otherwise).`;
+}
+
+/** Each cost the run measured as a ratio to its floor, largest first. */
+export function costsByRatio({ client, wire, load }) {
+  const largest = client.at(-1);
+  const largestWire = wire.at(-1);
+  const ops = wire[0].ops;
+  const cost = (name) => costOf(ops[name]).perMillion;
+  const busiest = load.rows.filter((row) => row.size.label === largest.size.label).at(-1);
+  const at = `at ${largest.size.label}`;
+  return [
+    { ratio: largestWire.push.up / largestWire.changeBytes, text: `push request bytes against the one-key change ${at} (${bytes(largestWire.push.up)} for ${bytes(largestWire.changeBytes)}; ${bytes(largestWire.push.gzipUp)} if the body were gzipped)` },
+    { ratio: largestWire.pull.down / largestWire.changeBytes, text: `pull response bytes (gzip by the runtime) against the one-key change ${at} (${bytes(largestWire.pull.down)} for ${bytes(largestWire.changeBytes)})` },
+    { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get: its \`list\` of history/ is a class A call (${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
+    { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get, for the same class A \`list\` (${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
+    { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${costOf(ops.push).classA} class A + ${costOf(ops.push).classB} class B: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },
+    { ratio: largest.prep / (largest.stringify + largest.digest), text: `push preparation in the page against JSON.stringify + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.stringify + largest.digest)} ms; of which canonical JSON and its UTF-8 encoding, the checksum minus the digest, about ${ms(largest.checksum - largest.digest)} ms)` },
+    { ratio: busiest.push.p50 / busiest.barePut.p50, text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)` },
+    { ratio: busiest.pull.p50 / busiest.bareGet.p50, text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)` },
+    { ratio: largest.apply / largest.applyFloor, text: `apply in the page against JSON.parse + setItem ${at} (${ms(largest.apply)} ms against ${ms(largest.applyFloor)} ms)` },
+  ].sort((a, b) => b.ratio - a.ratio);
+}
+
+function summarySection(run) {
+  const lines = costsByRatio(run).map(({ ratio: value, text }, i) => `${i + 1}. ${i < 3 ? `**${ratio(value)}**` : ratio(value)} ${text}`);
+  return `## What the numbers say: each cost against its floor, largest first
+
+${lines.join('\n')}`;
+}
+
+/**
+ * The whole report as Markdown.
+ * @param {{ machine: object, client: object[], wire: object[], load: object, contention: object, runtimeMs: number }} run
+ */
+export function renderReport(run) {
+  const { machine } = run;
+  return `# Performance
+
+Generated by \`npm run bench\` (bench/) on ${machine.date}; do not edit by hand, rerun it. The run took
+${(run.runtimeMs / 1000).toFixed(0)} s. One run on a shared, noisy machine: read the ratios (our cost against its floor,
+measured side by side in the same run), not the absolute times.
+
+Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, ${machine.os}. Node ${machine.node},
+Chromium ${machine.chromium} (headless), wrangler ${machine.wrangler} (workerd, local R2).
+Snapshots: realistic app data (JSON lists of dated entries with titles, notes and tags, a little
+non-ASCII) in many localStorage keys of 0.3 to 2.5 kB each; sizes are the canonical JSON in UTF-8.
+
+${summarySection(run)}
+
+${clientSection(run.client, run.clientRuns)}
+
+${wireSection(run.wire)}
+
+${loadSection(run.load)}
+
+${costSection(run.wire)}
+
+${correctnessSection(run.load, run.contention)}
+`;
+}

@@ -1,0 +1,82 @@
+// The benchmark's side of the wire: dev tokens, push bodies and the Worker's endpoints over fetch.
+// Checksums come from the package's own contract build (dist/contract.js), never a copy.
+import { canonicalJson, sha256Hex } from '../dist/contract.js';
+
+export const APP = 'tenure';
+
+/**
+ * A snapshot ready to push many times: its canonical JSON (spliced into bodies as `data`, the same
+ * bytes as `JSON.stringify` of it for these keys) and its checksum.
+ * @param {Record<string, string>} data
+ */
+export async function preparedSnapshot(data) {
+  const canonical = canonicalJson(data);
+  return { canonical, checksum: await sha256Hex(canonical), bytes: Buffer.byteLength(canonical) };
+}
+
+/** The JSON text of a push of `snapshot` against `version`. */
+export function pushBodyText(snapshot, version, deviceId) {
+  return `{"data":${snapshot.canonical},"version":${version},"checksum":"${snapshot.checksum}",` +
+    `"deviceId":"${deviceId}","timestamp":"${new Date().toISOString()}"}`;
+}
+
+/** A dev token for `sub` from the dev Worker (`GET /__dev/token`). */
+export async function devToken(baseUrl, sub) {
+  const response = await fetch(`${baseUrl}/__dev/token?sub=${encodeURIComponent(sub)}&subscriptions=taco_club`);
+  if (!response.ok) throw new Error(`dev token for ${sub}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()).token;
+}
+
+/**
+ * The sync endpoints of one user (one token) at `baseUrl`. Each call answers
+ * `{ status, text, encoding }` once the whole body is read, so timings include the transfer
+ * (`encoding`: the response's Content-Encoding, if the runtime compressed it).
+ */
+export function syncApi(baseUrl, token) {
+  const api = `${baseUrl}/api/sync/${APP}`;
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const call = async (url, init = {}) => {
+    const response = await fetch(url, { ...init, headers });
+    return { status: response.status, text: await response.text(), encoding: response.headers.get('content-encoding') };
+  };
+  return {
+    push: (body) => call(`${api}/push`, { method: 'POST', body }),
+    pull: () => call(`${api}/pull`),
+    meta: () => call(`${api}/meta`),
+    history: (version) => call(`${api}/history/${version}`),
+  };
+}
+
+/** The bare R2 floor in the same Worker (dev-only `/__dev/bench/r2/:key`). */
+export function bareR2(baseUrl, key) {
+  const url = `${baseUrl}/__dev/bench/r2/${key}`;
+  return {
+    put: async (body) => {
+      const response = await fetch(url, { method: 'PUT', body });
+      return { status: response.status, text: await response.text() };
+    },
+    get: async () => {
+      const response = await fetch(url);
+      return { status: response.status, text: await response.text() };
+    },
+  };
+}
+
+/** The R2 calls the dev Worker counted since the last reset; `reset` zeroes them. */
+export async function r2Ops(baseUrl, { reset = false } = {}) {
+  const response = await fetch(`${baseUrl}/__dev/bench/r2-ops`, { method: reset ? 'POST' : 'GET' });
+  if (!response.ok) throw new Error(`r2-ops: HTTP ${response.status}`);
+  return response.json();
+}
+
+/**
+ * The version record at the end of a pull or history body (`..."meta":{...}` or
+ * `..."meta":{...},"availableVersions":[...]}`), read without parsing the data before it.
+ */
+export function recordOf(bodyText) {
+  const at = bodyText.lastIndexOf(',"meta":');
+  if (at < 0) throw new Error(`no meta in body: ${bodyText.slice(0, 200)}`);
+  const tail = bodyText.slice(at + ',"meta":'.length);
+  const end = tail.indexOf('}');
+  return JSON.parse(tail.slice(0, end + 1));
+}
