@@ -145,8 +145,8 @@ rather than in a vitest-in-workerd script keeps it next to the latency numbers: 
 the same binding, no second harness. ${same ? 'The counts were the same at every snapshot size.' : 'The counts differed between sizes; shown for ' + wire[0].size.label + '.'}
 
 Prices: R2 Standard, class A (put, list) $${R2_PRICES.classA.toFixed(2)} per million, class B (get, head)
-$${R2_PRICES.classB.toFixed(2)} per million, delete free (${R2_PRICES.source}, rates as of ${R2_PRICES.asOf}; the bench does not
-fetch them). Storage ($/GB-month, the 5 kept versions) and egress (free on R2) are not included.
+$${R2_PRICES.classB.toFixed(2)} per million, delete free: Cloudflare's published rates as of ${R2_PRICES.asOf} (${R2_PRICES.source}),
+constants in bench/report.mjs that the bench does not fetch; check the page before quoting a price. Storage ($/GB-month, the 5 kept versions) and egress (free on R2) are not included.
 
 ${table(['Request', 'head', 'get', 'put', 'list', 'delete', 'class A', 'class B', 'free', '**$ per million**', '**vs floor**'], rows)}`;
 }
