@@ -95,6 +95,9 @@ async function main() {
     process.stdout.write(`\n${report}`);
     writeFileSync(REPORT_PATH, report);
     process.stdout.write(`\nWrote ${REPORT_PATH} in ${(run.runtimeMs / 1000).toFixed(0)} s\n`);
+  } catch (error) {
+    process.stderr.write(`\nwrangler dev said (last 3000 characters):\n${server.output().slice(-3000)}\n`);
+    throw error;
   } finally {
     await browser.close();
     stopAll();
@@ -102,6 +105,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`\nbench FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  const cause = error instanceof Error && error.cause ? `\ncause: ${String(error.cause)}` : '';
+  process.stderr.write(`\nbench FAILED: ${error instanceof Error ? error.stack : String(error)}${cause}\n`);
   process.exit(1);
 });
