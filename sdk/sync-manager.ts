@@ -51,6 +51,9 @@ export interface SyncManager {
   restoreBackup(id: string): Promise<void>;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: SyncListener): () => void;
-  /** The current state. */
+  /**
+   * The current state. The same object is returned until the state changes (a new object then),
+   * so it can back React's `useSyncExternalStore` and cheap `===` checks.
+   */
   getState(): SyncState;
 }
