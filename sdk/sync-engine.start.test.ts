@@ -62,6 +62,22 @@ describe('start flow', () => {
     expect(again.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
   });
 
+  it('backs up the keys a pull deletes, and only then', async () => {
+    const device = await syncedDevice(server, { t_a: '1', t_b: 'kept' });
+    await server.seed('tenure', data({ t_a: '2', t_b: 'kept' }));
+    const first = openTab({ server, device });
+    await first.sync.start();
+    expect(await first.sync.listBackups()).toEqual([]);
+    first.sync.stop();
+
+    await server.seed('tenure', data({}));
+    const second = openTab({ server, device });
+    await second.sync.start();
+    expect(device.storage.dump()).toEqual([]);
+    const backups = await second.sync.listBackups();
+    expect(backups.map((b) => [b.reason, { ...b.data }])).toEqual([['pull', { t_a: '2', t_b: 'kept' }]]);
+  });
+
   it('raises a server-newer conflict, never overwriting, when the server is newer and there are local changes', async () => {
     const device = await syncedDevice(server, { t_a: '1' });
     await server.seed('tenure', data({ t_a: 'server' }));

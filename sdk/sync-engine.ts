@@ -258,6 +258,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const server = await request(ctx, (t) => transport.pull(t));
     // The app may have written between collect and now; such an edit must not be overwritten.
     if ((await checksum(await adapter.collect())) !== ctx.sum) return raiseConflict(ctx, 'server-newer', server);
+    // A pull that deletes keys here (another device cleared them) keeps what it deletes.
+    if (diffSnapshots(ctx.snapshot, server.data).added.length > 0) await backup(ctx, 'pull');
     await adapter.apply(server.data);
     await commit(server.meta.version, server.meta.checksum, null);
   };
