@@ -3,7 +3,7 @@
 // resolve for every subpath (attw), then install the packed tarball into a throwaway consumer and
 // use it from a Node ESM script, a CJS require and an esbuild browser bundle. Any problem exits 1.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,37 @@ try {
   run(join(root, 'node_modules/.bin/esbuild'), ['browser.js', '--bundle', '--format=esm', '--platform=browser',
     '--minify', '--outfile=out/browser.js', '--log-level=warning'], work);
   run('node', ['check-bundle.mjs'], work);
+  await checkBundleInChromium(join(work, 'out/browser.js'));
   console.log('check-package: ok');
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Runs the consumer's browser bundle in Debian's Chromium (skipped, and said so, when it is absent). */
+async function checkBundleInChromium(bundlePath) {
+  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../e2e/support/chromium-config.mjs');
+  if (!existsSync(CHROMIUM_PATH)) {
+    console.log(`browser bundle in Chromium: skipped (${CHROMIUM_PATH} not installed)`);
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const code = readFileSync(bundlePath, 'utf8');
+    // 127.0.0.1 is a secure context, so crypto.subtle and IndexedDB are there as on a real site.
+    await page.route('http://127.0.0.1:9/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/app.js"></script>' }));
+    await page.route('http://127.0.0.1:9/app.js', (route) => route.fulfill({ contentType: 'text/javascript', body: code }));
+    await page.goto('http://127.0.0.1:9/');
+    await page.waitForFunction(() => typeof globalThis.tacoSyncCheck === 'function');
+    const result = await page.evaluate(() => globalThis.tacoSyncCheck());
+    if (result.sum !== '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' || !result.allowed ||
+      result.api.join() !== 'function,function,function') {
+      throw new Error(`browser bundle misbehaved in Chromium: ${JSON.stringify(result)}`);
+    }
+    console.log('browser bundle in Chromium: ok');
+  } finally {
+    await browser.close();
+  }
 }

@@ -4,16 +4,17 @@
 // It bundles a demo page (the elements + the fake manager from the tests) with esbuild, serves it on
 // 127.0.0.1 (a free port) and opens it with playwright-core in /usr/bin/chromium.
 //
-// Usage: node scripts/ui-screenshots.mjs   (CHROMIUM=/path/to/chromium to use another binary)
+// Usage: node scripts/ui-screenshots.mjs   (CHROMIUM_PATH=/path/to/chromium to use another binary)
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium-config.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = `${ROOT}docs/images`;
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
 const SCHEMES = ['light', 'dark'];
 
 const DEMO_SCRIPT = `
@@ -130,9 +131,8 @@ async function main() {
   const server = await serve(await bundleDemo());
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
   });
   try {
     for (const colorScheme of SCHEMES) {
