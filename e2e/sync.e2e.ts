@@ -34,6 +34,17 @@ const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
   }
 };
 
+/** Device A pushes `value` as version 1; device B then starts and pulls it. */
+const twoSyncedDevices = async (user: string, server: ServerClient, value: string): Promise<{ a: Device; b: Device }> => {
+  const a = await device(user, 'A');
+  await a.edit(PROFILE, value);
+  await a.syncNow();
+  await until(() => server.meta(), (m) => m.exists);
+  const b = await device(user, 'B');
+  await b.waitForStatus('synced');
+  return { a, b };
+};
+
 describe('two devices against wrangler dev', () => {
   it('pushes at once when the tab is hidden, and the other device pulls it with storage events', async () => {
     const user = uniqueUser('hidden');
@@ -76,12 +87,7 @@ describe('two devices against wrangler dev', () => {
   it('raises a conflict for the second device; "Keep my changes" wins and the other device pulls it', async () => {
     const user = uniqueUser('keep');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
-    await a.edit(PROFILE, 'base');
-    await a.syncNow();
-    await until(() => server.meta(), (m) => m.exists);
-    const b = await device(user, 'B');
-    await b.waitForStatus('synced');
+    const { a, b } = await twoSyncedDevices(user, server, 'base');
 
     await a.edit(PROFILE, 'from A');
     await b.edit(PROFILE, 'from B');
@@ -109,12 +115,7 @@ describe('two devices against wrangler dev', () => {
   it('"Use server data" replaces local data, keeps a backup, and the backup restores', async () => {
     const user = uniqueUser('use-server');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
-    await a.edit(PROFILE, 'base');
-    await a.syncNow();
-    await until(() => server.meta(), (m) => m.exists);
-    const b = await device(user, 'B');
-    await b.waitForStatus('synced');
+    const { a, b } = await twoSyncedDevices(user, server, 'base');
 
     await a.edit(PROFILE, 'server copy');
     await a.syncNow();

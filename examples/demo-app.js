@@ -6,10 +6,56 @@ import { defineTacoSyncElements } from 'taco-sync/elements';
 const TOKEN_KEY = 'taco_demo_dev_token';
 const params = new URLSearchParams(location.search);
 
+/** The page around the app: header with status, the fields, account, history and events. */
+function renderShell(title, app) {
+  document.body.innerHTML = `
+  <header>
+    <h1>${title}</h1>
+    <span class="device" id="device-name">This device</span>
+    <span id="online" role="status">Online</span>
+    <taco-sync-status></taco-sync-status>
+  </header>
+  <main>
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">Your data</h2>
+      <form id="fields" onsubmit="return false"></form>
+    </section>
+    <div style="display: grid; gap: 16px; align-content: start">
+      <section aria-labelledby="account-title">
+        <h2 id="account-title">Account (dev)</h2>
+        <div class="row">
+          <label>User <input id="user" size="12"></label>
+          <select id="plan" aria-label="Subscription">
+            <option value="taco_club">taco_club (all apps)</option>
+            <option value="sync_${app}">sync_${app}</option>
+            <option value="none">no subscription</option>
+          </select>
+          <button type="button" id="signin">Get a dev token</button>
+          <button type="button" id="signout" hidden>Sign out</button>
+        </div>
+        <p class="note" id="signin-note"></p>
+      </section>
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">Server history</h2>
+        <ul class="plain" id="versions"></ul>
+        <h2 style="margin-top: 16px">Local backups</h2>
+        <ul class="plain" id="backups"></ul>
+        <p class="row" style="margin: 12px 0 0"><button type="button" id="refresh-history">Refresh</button></p>
+      </section>
+      <section aria-labelledby="events-title">
+        <h2 id="events-title">Storage events on this page</h2>
+        <ul class="plain" id="events"></ul>
+      </section>
+    </div>
+  </main>
+  <taco-sync-conflict></taco-sync-conflict>`;
+}
+
 /**
- * @param {{ app: string, adapter: import('taco-sync').StorageAdapter, fields: { key: string, label: string, multiline?: boolean }[], localOnly?: { key: string, label: string } }} config
+ * @param {{ app: string, title: string, adapter: import('taco-sync').StorageAdapter, fields: { key: string, label: string, multiline?: boolean }[], localOnly?: { key: string, label: string } }} config
  */
-export async function mountDemo({ app, adapter, fields, localOnly }) {
+export async function mountDemo({ app, title, adapter, fields, localOnly }) {
+  renderShell(title, app);
   defineTacoSyncElements();
   const $ = (sel) => document.querySelector(sel);
   const device = params.get('device');
