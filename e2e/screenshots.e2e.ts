@@ -23,6 +23,19 @@ const shot = async (device: Device, name: string): Promise<void> => {
 };
 
 describe('example pages, as a person sees them', () => {
+  it('renders the index page with its links', async () => {
+    const { inject } = await import('vitest');
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await page.goto(`${inject('baseUrl')}/`);
+    for (const name of ['Two devices side by side', 'Tenure', 'Tempo']) {
+      expect(await page.getByRole('link', { name }).count()).toBe(1);
+    }
+    const path = `${OUT}/example-index.png`;
+    await page.screenshot({ path, fullPage: true });
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
   it('renders the Tenure and Tempo pages synced', async () => {
     const user = uniqueUser('shots');
     for (const app of ['tenure', 'tempo']) {
