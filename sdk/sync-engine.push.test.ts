@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from './create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, testDevice, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { deviceOptions, FakeSyncServer, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
 
 describe('pushing local changes', () => {
   let server: FakeSyncServer;
@@ -8,10 +8,7 @@ describe('pushing local changes', () => {
   beforeEach(async () => {
     useFakeTime();
     server = new FakeSyncServer();
-    tab = openTab({ server });
-    tab.write({ t_a: '1' });
-    await tab.sync.start();
-    server.requests.length = 0;
+    tab = await syncedTab(server);
   });
   afterEach(() => void vi.useRealTimers());
 

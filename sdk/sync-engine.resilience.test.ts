@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeToken } from './test-support/tokens.js';
-import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
 
 describe('offline, reloads and retries', () => {
   let server: FakeSyncServer;
@@ -8,10 +8,7 @@ describe('offline, reloads and retries', () => {
   beforeEach(async () => {
     useFakeTime();
     server = new FakeSyncServer();
-    tab = openTab({ server });
-    tab.write({ t_a: '1' });
-    await tab.sync.start();
-    server.requests.length = 0;
+    tab = await syncedTab(server);
   });
   afterEach(() => void vi.useRealTimers());
 

@@ -130,6 +130,15 @@ export function openTab(options: TabOptions): TestTab {
   return { sync, platform, device, token, getToken, write };
 }
 
+/** A started tab whose `entries` are synced as version 1, with the server's request log cleared. */
+export async function syncedTab(server: FakeSyncServer, entries: Record<string, string> = { t_a: '1' }): Promise<TestTab> {
+  const tab = openTab({ server });
+  tab.write(entries);
+  await tab.sync.start();
+  server.requests.length = 0;
+  return tab;
+}
+
 /** Fake setTimeout/clearTimeout/Date only: IndexedDB and WebCrypto keep their real scheduling. */
 export function useFakeTime(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-01T12:00:00Z') });
