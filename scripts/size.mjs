@@ -3,14 +3,16 @@
 // (dependencies included, minified, browser ESM), gzips it and fails above the ceiling. Then prints
 // the figure of each subpath imported whole (peer frameworks excluded), so growth shows in CI.
 //
-// The goal is 6 KB (TARGET_BYTES) and it is not met yet: the ceiling is the measured figure plus a
-// little room, a ratchet that stops growth while the gap is closed. Lower it with every cut.
+// The goal is 6 KB (TARGET_BYTES) and it is not met: the SDK's own code alone is about 6.4 KB, and
+// jose, idb-keyval and nanoid add about 1 KB. The ceiling is the measured figure plus a little room,
+// a ratchet that stops unnoticed growth. Lower it with every cut; raise it only for correctness (it
+// went from 7,500 to 7,700 B for the lost-answer, keepalive-on-hidden and edit-window fixes).
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 6 * 1024;
-const CEILING_BYTES = 7_500;
+const CEILING_BYTES = 7_700;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideSync, type SyncFacts } from './sync-decision.js';
+import { decideSync, isUnconfirmedPush, type SyncFacts } from './sync-decision.js';
+import { NEVER_SYNCED } from './sync-record-store.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -29,6 +30,12 @@ describe('decideSync (the start flow)', () => {
   it('server behind this device but holding data: conflict server-behind', () => {
     expect(decideSync(facts({ baseVersion: 7, server: { version: 2, checksum: B } }))).toEqual({ action: 'conflict', reason: 'server-behind' });
   });
+  it('same version holding data this device never synced (a reset bucket) and local changes: conflict server-behind', () => {
+    expect(decideSync(facts({ localChecksum: C, server: { version: 3, checksum: B } }))).toEqual({ action: 'conflict', reason: 'server-behind' });
+  });
+  it('same version holding data this device never synced and no local changes: pull', () => {
+    expect(decideSync(facts({ server: { version: 3, checksum: B } }))).toEqual({ action: 'pull' });
+  });
   it('never synced, holding the same data as the server: adopt its version without conflict', () => {
     expect(decideSync(facts({ baseVersion: 0, lastSyncedChecksum: null, localChecksum: B, server: { version: 4, checksum: B } }))).toEqual({ action: 'adopt', version: 4, checksum: B });
   });
@@ -37,5 +44,18 @@ describe('decideSync (the start flow)', () => {
   });
   it('never synced, holding different data: conflict first-sync', () => {
     expect(decideSync(facts({ baseVersion: 0, lastSyncedChecksum: null, localChecksum: C, server: { version: 4, checksum: B } }))).toEqual({ action: 'conflict', reason: 'first-sync' });
+  });
+});
+
+describe('isUnconfirmedPush', () => {
+  const record = { ...NEVER_SYNCED, baseVersion: 3, lastSyncedChecksum: A, unconfirmed: [{ version: 3, checksum: B }, { version: 6, checksum: C }] };
+  it('recognises a head one above a version this device pushed against, with that push checksum', () => {
+    expect(isUnconfirmedPush(record, { version: 4, checksum: B })).toBe(true);
+    expect(isUnconfirmedPush(record, { version: 7, checksum: C })).toBe(true);
+  });
+  it('does not take another version or other data for its own push', () => {
+    expect(isUnconfirmedPush(record, { version: 5, checksum: B })).toBe(false);
+    expect(isUnconfirmedPush(record, { version: 4, checksum: C })).toBe(false);
+    expect(isUnconfirmedPush(NEVER_SYNCED, { version: 1, checksum: A })).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { SyncRecord } from './sync-record-store.js';
 import type { ConflictReason } from './sync-state.js';
 
 /** What a sync check knows: this device's record and snapshot, and the server's head. */
@@ -37,7 +38,8 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
  * The start flow of DESIGN §6 as one pure decision: equal data is adopted; nothing on the server
  * means push (unless empty); a never-synced device pulls when empty and otherwise conflicts
  * (`first-sync`); at the same version local changes push, at a newer server version they conflict
- * (`server-newer`) and otherwise it pulls; a server behind this device conflicts (`server-behind`).
+ * (`server-newer`) and otherwise it pulls; a server behind this device, or at its version with data
+ * it never synced (a reset bucket), conflicts (`server-behind`).
  */
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
@@ -47,5 +49,16 @@ export function decideSync(facts: SyncFacts): SyncDecision {
   if (facts.lastSyncedChecksum === null) return facts.localEmpty ? { action: 'pull' } : { action: 'conflict', reason: 'first-sync' };
   if (server.version < baseVersion) return { action: 'conflict', reason: 'server-behind' };
   if (!changed) return { action: 'pull' };
-  return server.version === baseVersion ? { action: 'push', version: baseVersion } : { action: 'conflict', reason: 'server-newer' };
+  if (server.version > baseVersion) return { action: 'conflict', reason: 'server-newer' };
+  // Same number, other data: the server was reset and another device pushed since.
+  return server.checksum === facts.lastSyncedChecksum ? { action: 'push', version: baseVersion } : { action: 'conflict', reason: 'server-behind' };
+}
+
+/**
+ * True when the server's head is a push this device sent but never heard back about (the answer
+ * was lost): the version after one it pushed against, with the same checksum. Such a head is this
+ * device's own data, so local edits made since go on top of it instead of conflicting with it.
+ */
+export function isUnconfirmedPush(record: SyncRecord, head: { version: number; checksum: string }): boolean {
+  return (record.unconfirmed ?? []).some((sent) => head.version === sent.version + 1 && head.checksum === sent.checksum);
 }

@@ -60,12 +60,12 @@ describe('conflicts and their resolution', () => {
     expect(server.current('tenure')?.data.t_edit).toBe('third');
   });
 
-  it('use-server backs up the local data, then applies the server data', async () => {
+  it("use-server pulls the server's current data, backs up the local data, then applies it", async () => {
     const requestsBefore = server.requests.length;
     await tab.sync.resolveConflict('use-server');
     expect(tab.device.storage.dump()).toEqual([['t_edit', 'server'], ['t_gone', 'g'], ['t_same', 's'], ['t_theirs', 'x']]);
     expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, pendingSince: null });
-    expect(server.requests.length).toBe(requestsBefore);
+    expect(server.log().slice(requestsBefore)).toEqual(['GET /pull']);
     const [backup] = await tab.sync.listBackups();
     expect(backup).toMatchObject({ app: 'tenure', reason: 'use-server', baseVersion: 1 });
     expect({ ...backup?.data }).toEqual({ t_same: 's', t_edit: 'local', t_mine: 'm' });
@@ -121,6 +121,18 @@ describe('restore(version)', () => {
     expect(tab.device.storage.getItem('t_a')).toBe('v1');
     expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
     expect((await tab.sync.listBackups())[0]).toMatchObject({ reason: 'restore', data: { t_a: 'v2' } });
+  });
+
+  it('backs up edits the app makes while restore(v) talks to the server', async () => {
+    const server = new FakeSyncServer();
+    const tab = openTab({ server });
+    tab.write({ t_a: 'v1' });
+    await tab.sync.start();
+    server.onRequest = (request) => {
+      if (request.path.includes('/history/')) tab.write({ t_x: 'typed during the restore' });
+    };
+    await tab.sync.restore(1);
+    expect((await tab.sync.listBackups())[0]).toMatchObject({ reason: 'restore', data: { t_a: 'v1', t_x: 'typed during the restore' } });
   });
 
   it('rejects with the typed error and leaves the state as it was when the version is not kept', async () => {

@@ -29,6 +29,22 @@ describe('gating', () => {
     expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: 'Not signed in' });
   });
 
+  it('shows when the pending changes were first seen while disabled', async () => {
+    const tab = openTab({ server, token: { current: null } });
+    tab.write({ t_a: '1' });
+    await tab.sync.start();
+    expect(tab.sync.getState()).toMatchObject({ status: 'disabled', pendingSince: '2026-11-01T12:00:00.000Z' });
+  });
+
+  it('becomes disabled on a 403 during a user action, which rejects', async () => {
+    const tab = openTab({ server });
+    tab.write({ t_a: 'v1' });
+    await tab.sync.start();
+    server.failNext({ status: 403, code: 'FORBIDDEN' });
+    await expect(tab.sync.restore(1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: 'canned failure' });
+  });
+
   it('on a 403 becomes disabled and keeps local changes pending', async () => {
     const tab = openTab({ server });
     tab.write({ t_a: '1' });

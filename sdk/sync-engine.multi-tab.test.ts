@@ -34,6 +34,27 @@ describe('two tabs of one device', () => {
     expect(server.current('tenure')?.data).toEqual({ t_a: '5', t_b: '5' });
   });
 
+  it('never conflict with a push another tab sent as it closed, whose answer it never saw', async () => {
+    const device = testDevice();
+    const tabA = openTab({ server, device });
+    tabA.write({ t_a: '1' });
+    await tabA.sync.start();
+    const tabB = openTab({ server, device });
+    await tabB.sync.start();
+    tabB.write({ t_a: 'X' });
+    server.loseNextAnswer();
+    tabB.platform.emit('pagehide');
+    await tabB.sync.idle();
+    tabB.sync.stop();
+    expect(server.current('tenure')?.record.version).toBe(2);
+
+    tabA.write({ t_a: 'Y' });
+    tabA.platform.emit('blur');
+    await tabA.sync.idle();
+    expect(tabA.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+    expect(server.current('tenure')?.data.t_a).toBe('Y');
+  });
+
   it('share state: a push by one tab shows as synced in the other', async () => {
     const device = testDevice();
     const tabA = openTab({ server, device });

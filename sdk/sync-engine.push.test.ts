@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from './create-sync.js';
-import { deviceOptions, FakeSyncServer, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
 
 describe('pushing local changes', () => {
   let server: FakeSyncServer;
@@ -72,6 +72,33 @@ describe('pushing local changes', () => {
     tab.platform.emit('pagehide');
     await tab.sync.idle();
     expect(server.requests.map((r) => r.keepalive)).toEqual([true]);
+  });
+
+  it('pushes with keepalive on hidden, so a closing tab (hidden, then pagehide) sends one request that outlives it', async () => {
+    tab.write({ t_a: '2' });
+    tab.platform.emit('hidden');
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    expect(server.requests.map((r) => [r.method, r.keepalive])).toEqual([['POST', true]]);
+  });
+
+  it('pushes a body over 64 KiB on hidden without keepalive', async () => {
+    tab.write({ t_big: 'x'.repeat(70_000) });
+    tab.platform.emit('hidden');
+    await tab.sync.idle();
+    expect(server.requests.map((r) => [r.method, r.keepalive])).toEqual([['POST', false]]);
+    expect(tab.sync.getState().status).toBe('synced');
+  });
+
+  it('sends the first push of a device that never synced with keepalive on pagehide', async () => {
+    const empty = new FakeSyncServer();
+    const fresh = openTab({ server: empty, device: testDevice('device-b'), token: { current: null } });
+    await fresh.sync.start();
+    fresh.token.current = TENURE_TOKEN;
+    fresh.write({ t_a: 'first data' });
+    fresh.platform.emit('pagehide');
+    await fresh.sync.idle();
+    expect(empty.requests.map((r) => [r.method, r.keepalive])).toEqual([['GET', false], ['POST', true]]);
   });
 
   it('keeps a body over 64 KiB pending on pagehide instead of sending it', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { snapshotFromEntries } from './contract/index.js';
 import { fakeToken } from './test-support/tokens.js';
 import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
 
@@ -49,6 +50,54 @@ describe('offline, reloads and retries', () => {
     expect(server.log()).toEqual(['GET /meta', 'POST /push']);
     expect(server.current('tenure')?.data.t_a).toBe('written before the reload');
     expect(reloaded.sync.getState()).toMatchObject({ status: 'synced', pendingSince: null });
+  });
+
+  it('shows when unsynced changes were first seen while offline', async () => {
+    tab.platform.emit('offline');
+    tab.write({ t_a: '2' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(tab.sync.getState()).toMatchObject({ status: 'offline', pendingSince: '2026-11-01T12:00:00.000Z' });
+  });
+
+  it('puts edits made after a push whose answer was lost on top of that push, without a conflict', async () => {
+    server.loseNextAnswer();
+    tab.write({ t_a: 'X' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(server.current('tenure')?.record).toMatchObject({ version: 2, deviceId: 'device-a' });
+    tab.write({ t_a: 'Y' });
+    await vi.advanceTimersByTimeAsync(300_000);
+    await tab.sync.idle();
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+    expect(tab.sync.getState().conflict).toBeUndefined();
+    expect(server.current('tenure')?.data.t_a).toBe('Y');
+  });
+
+  it('after a reload, puts edits on top of its own push whose answer was lost', async () => {
+    server.loseNextAnswer();
+    tab.write({ t_a: 'X' });
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    tab.sync.stop();
+    tab.write({ t_a: 'Y' });
+    const reloaded = openTab({ server, device: tab.device });
+    await reloaded.sync.start();
+    expect(reloaded.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+    expect(server.current('tenure')?.data.t_a).toBe('Y');
+  });
+
+  it('still conflicts when the head after a lost answer is not its own push', async () => {
+    server.loseNextAnswer();
+    tab.write({ t_a: 'X' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    await server.seed('tenure', snapshotFromEntries([['t_a', 'from another device']]));
+    tab.write({ t_a: 'Y' });
+    await vi.advanceTimersByTimeAsync(300_000);
+    await tab.sync.idle();
+    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { serverVersion: 3, serverDeviceId: 'other-device' } });
+    expect(server.current('tenure')?.data.t_a).toBe('from another device');
   });
 
   it('retries a 503 with growing, jittered delays and succeeds', async () => {
@@ -110,6 +159,17 @@ describe('offline, reloads and retries', () => {
     await tab.sync.idle();
     expect(server.requests).toHaveLength(1);
     expect(tab.sync.getState()).toMatchObject({ status: 'idle', nextRetryAt: null });
+  });
+
+  it('stays idle when stop() comes while a request is in flight and that request then fails', async () => {
+    server.failNext({ status: 503, code: 'UNAVAILABLE' });
+    server.onRequest = () => tab.sync.stop();
+    tab.write({ t_a: '2' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(tab.sync.getState().status).toBe('idle');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('stops with an error state and the server code on a 4xx that retrying will not fix', async () => {

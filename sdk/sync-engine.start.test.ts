@@ -114,6 +114,36 @@ describe('start flow', () => {
     expect(device.storage.getItem('t_a')).toBe('2');
   });
 
+  it('raises a server-behind conflict when the bucket was reset and another device pushed the same version number', async () => {
+    const device = await syncedDevice(server, { t_a: '1' });
+    server.versions.delete('tenure');
+    await server.seed('tenure', data({ t_other: 'other device data' }));
+    device.storage.setItem('t_a', '2');
+    server.requests.length = 0;
+    const again = openTab({ server, device });
+    await again.sync.start();
+    expect(server.log()).toEqual(['GET /meta', 'GET /pull']);
+    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-behind', serverVersion: 1 } });
+    expect(server.current('tenure')?.data).toEqual({ t_other: 'other device data' });
+  });
+
+  it('never overwrites an edit made while a pull backs up the keys it deletes: it raises a conflict', async () => {
+    const device = await syncedDevice(server, { t_a: '1', t_b: 'b' });
+    await server.seed('tenure', data({ t_a: '1' }));
+    const records = device.records;
+    const writingDuringBackup = {
+      ...records,
+      addBackup: async (backup: Parameters<typeof records.addBackup>[0]) => {
+        await records.addBackup(backup);
+        device.storage.setItem('t_new', 'typed during the backup');
+      },
+    };
+    const again = openTab({ server, device: { ...device, records: writingDuringBackup } });
+    await again.sync.start();
+    expect(device.storage.getItem('t_new')).toBe('typed during the backup');
+    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer', diff: { added: ['t_b', 't_new'] } } });
+  });
+
   it('adopts the server version without a conflict when a never-synced device holds the same data', async () => {
     await server.seed('tenure', data({ t_a: 'same' }));
     const tab = openTab({ server });

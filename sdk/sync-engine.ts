@@ -1,4 +1,4 @@
-import { canUseSync, checksum, diffSnapshots, utf8ByteLength, type PullResponse, type PushRequest, type Snapshot } from './contract/index.js';
+import { canonicalJson, canUseSync, checksum, diffSnapshots, utf8ByteLength, type PullResponse, type PushRequest, type Snapshot } from './contract/index.js';
 import type { StorageAdapter } from './adapters/storage-adapter.js';
 import { backoffDelayMs } from './backoff.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, SyncError } from './errors.js';
@@ -6,7 +6,7 @@ import type { Platform, PlatformEvent } from './platform/browser-platform.js';
 import type { Clock } from './platform/clock.js';
 import type { TabChannel } from './platform/tab-channel.js';
 import type { SyncLock } from './platform/web-lock.js';
-import { decideSync, hasLocalChanges } from './sync-decision.js';
+import { decideSync, hasLocalChanges, isUnconfirmedPush } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from './sync-manager.js';
 import type { SyncRecord, SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
@@ -40,7 +40,12 @@ export interface SyncEngineDeps {
   persistStorage?: () => Promise<boolean | null>;
 }
 
-type Mode = 'check' | 'push' | 'keepalive';
+/**
+ * Why a sync runs: `check` asks the server first; the others push what changed. `hidden` pushes
+ * with keepalive when the body fits, so the request outlives a page that is closing; `keepalive`
+ * (pagehide) sends only such a request, and a larger body stays pending for the next start.
+ */
+type Mode = 'check' | 'push' | 'hidden' | 'keepalive';
 type TimerName = 'debounce' | 'retry';
 
 /** One sync operation's view, read inside the lock. */
@@ -80,14 +85,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let unlisten: (() => void)[] = [];
   let attempt = 0;
   let tail: Promise<unknown> = Promise.resolve();
-  let conflictServer: PullResponse | null = null;
   let deviceId: Promise<string> | undefined;
 
   const dispatch = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
     if (next === state) return;
     state = next;
-    if (next.status !== 'conflict') conflictServer = null;
     for (const listener of listeners) listener(next);
   };
 
@@ -199,38 +202,70 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     timestamp: nowIso(),
   });
 
-  const push = async (ctx: Context, version: number, keepalive = false, retried = false): Promise<void> => {
+  const push = async (ctx: Context, version: number, mode: Mode = 'push', retried = false): Promise<void> => {
     const body = await pushBody(ctx.snapshot, ctx.sum, version);
-    // A body over the keepalive limit would be refused; it stays pending for the next start.
-    if (keepalive && utf8ByteLength(JSON.stringify(body)) > KEEPALIVE_MAX_BYTES) return dispatch({ type: 'settled', record: ctx.record });
+    const keepalive = (mode === 'hidden' || mode === 'keepalive') && utf8ByteLength(JSON.stringify(body)) <= KEEPALIVE_MAX_BYTES;
+    // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
+    if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record: ctx.record });
     dispatch({ type: 'syncing' });
+    // Remembered before the answer, which a closing page or a dropped network may never see.
+    ctx.record = { ...ctx.record, unconfirmed: [...(ctx.record.unconfirmed ?? []).slice(-3), { version, checksum: ctx.sum }] };
+    const remembered = records.setRecord(app, ctx.record);
     let pushed;
     try {
       pushed = await request(ctx, (token) => transport.push(body, token, { keepalive }));
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
+      await remembered;
       return raiseConflict(ctx, ctx.record.lastSyncedChecksum === null ? 'first-sync' : 'push-rejected', undefined, retried);
+    } finally {
+      await remembered.catch(noop);
     }
     const changedSince = (await checksum(await adapter.collect())) !== ctx.sum;
     await commit(pushed.version, ctx.sum, changedSince ? (ctx.record.pendingSince ?? nowIso()) : null);
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
-  /** Pulls the server's data to show what differs; equal data or an emptied server resolve themselves. */
+  /**
+   * Pulls the server's data to show what differs. Some conflicts resolve themselves: equal data, an
+   * emptied server, or a head that is this device's own push whose answer was lost (local edits
+   * then go on top of it).
+   */
   const raiseConflict = async (ctx: Context, reason: ConflictReason, pulled?: PullResponse, retried?: boolean): Promise<void> => {
     let server = pulled;
     try {
       server ??= await request(ctx, (token) => transport.pull(token));
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'NOT_FOUND' && !retried) return push(ctx, 0, false, true);
+      if (error instanceof RequestError && error.code === 'NOT_FOUND' && !retried) return push(ctx, 0, 'push', true);
       throw error;
     }
-    if (server.meta.checksum === ctx.sum) return commit(server.meta.version, ctx.sum, null);
-    const { version: serverVersion, lastModified: serverModified, deviceId: serverDeviceId } = server.meta;
+    const head = server.meta;
+    if (head.checksum === ctx.sum) return commit(head.version, ctx.sum, null);
+    if (isUnconfirmedPush(ctx.record, head) && !retried) {
+      ctx.record = await save({ ...ctx.record, baseVersion: head.version, lastSyncedChecksum: head.checksum, unconfirmed: [] });
+      return push(ctx, head.version, 'push', true);
+    }
     const diff = diffSnapshots(ctx.snapshot, server.data);
-    dispatch({ type: 'enter', status: 'conflict', conflict: { reason, localVersion: ctx.record.baseVersion, serverVersion, serverModified, serverDeviceId, diff } });
-    // Kept for 'use-server', which then needs no second pull.
-    conflictServer = server;
+    const conflict = { reason, localVersion: ctx.record.baseVersion, serverVersion: head.version, serverModified: head.lastModified, serverDeviceId: head.deviceId, diff };
+    dispatch({ type: 'enter', status: 'conflict', conflict });
+  };
+
+  /**
+   * Replaces the local data with `data` unless the app changed it since `ctx` was read; false when
+   * it did. Nothing but microtasks runs between the comparison and the write, so no edit of the app
+   * falls in between (with an adapter whose `collect` and `apply` are synchronous, as localStorage's).
+   */
+  const applyIfUnchanged = async (ctx: Context, data: Snapshot): Promise<boolean> => {
+    if (canonicalJson(await adapter.collect()) !== canonicalJson(ctx.snapshot)) return false;
+    await adapter.apply(data);
+    return true;
+  };
+
+  /** Backs up the local data, then replaces it with `data`; an edit made during the backup is backed up as well. */
+  const replaceLocal = async (reason: LocalBackup['reason'], data: Snapshot): Promise<void> => {
+    let ctx: Context;
+    do await backup((ctx = await readLocal()), reason);
+    while (!(await applyIfUnchanged(ctx, data)));
   };
 
   const syncLocked = async (mode: Mode): Promise<void> => {
@@ -238,7 +273,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const localEmpty = isEmpty(ctx.snapshot);
     const changed = hasLocalChanges({ ...ctx.record, localChecksum: ctx.sum, localEmpty });
     const pendingSince = changed ? (ctx.record.pendingSince ?? nowIso()) : null;
-    if (pendingSince !== ctx.record.pendingSince) ctx.record = await save({ ...ctx.record, pendingSince });
+    if (pendingSince !== ctx.record.pendingSince) dispatch({ type: 'record', record: (ctx.record = await save({ ...ctx.record, pendingSince })) });
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
     const pushing = mode !== 'check';
     if (pushing && state.status === 'conflict') return;
@@ -247,29 +282,32 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (token === null) return;
     ctx.token = token;
     if (pushing && !changed) return dispatch({ type: 'settled', record: ctx.record });
-    if (pushing && ctx.record.lastSyncedChecksum !== null) return push(ctx, ctx.record.baseVersion, mode === 'keepalive');
+    if (pushing && ctx.record.lastSyncedChecksum !== null) return push(ctx, ctx.record.baseVersion, mode);
 
     dispatch({ type: 'syncing' });
     const meta = await request(ctx, (t) => transport.meta(t));
     const decision = decideSync({ ...ctx.record, localChecksum: ctx.sum, localEmpty, server: meta.meta });
     if (decision.action === 'adopt') return commit(decision.version, decision.checksum, null);
-    if (decision.action === 'push') return push(ctx, decision.version);
+    if (decision.action === 'push') return push(ctx, decision.version, mode);
     if (decision.action === 'conflict') return raiseConflict(ctx, decision.reason);
     const server = await request(ctx, (t) => transport.pull(t));
-    // The app may have written between collect and now; such an edit must not be overwritten.
-    if ((await checksum(await adapter.collect())) !== ctx.sum) return raiseConflict(ctx, 'server-newer', server);
     // A pull that deletes keys here (another device cleared them) keeps what it deletes.
     if (diffSnapshots(ctx.snapshot, server.data).added.length > 0) await backup(ctx, 'pull');
-    await adapter.apply(server.data);
+    // The app may have written since collect; such an edit is never overwritten.
+    if (!(await applyIfUnchanged(ctx, server.data))) {
+      const { record, snapshot, sum } = await readLocal();
+      return raiseConflict({ ...ctx, record, snapshot, sum }, 'server-newer', server);
+    }
     await commit(server.meta.version, server.meta.checksum, null);
   };
 
   const fail = (error: unknown, mode: Mode): void => {
+    if (!started) return;
     if (error instanceof ForbiddenError) return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
     if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
-    if (!isRetryable(error) || !started) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
+    if (!isRetryable(error)) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
     const delayMs = backoffDelayMs(attempt++, deps.random, error instanceof ServerError ? error.retryAfterMs : null);
-    setTimer('retry', delayMs, mode === 'keepalive' ? 'push' : mode);
+    setTimer('retry', delayMs, mode === 'check' ? mode : 'push');
     dispatch({ type: 'enter', status: 'pending', error: infoOf(error), nextRetryAt: new Date(clock.now() + delayMs).toISOString() });
   };
 
@@ -284,7 +322,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         await task({ ...ctx, token });
       });
     } catch (error) {
-      if (state.status !== 'disabled') dispatch({ type: 'action-failed', previous, error: infoOf(error) });
+      if (error instanceof ForbiddenError) dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
+      else dispatch({ type: 'action-failed', previous, error: infoOf(error) });
       throw error;
     }
   };
@@ -300,7 +339,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (state.status === 'disabled') void sync('check');
     } else {
       clearTimer('debounce');
-      void sync(event === 'pagehide' ? 'keepalive' : 'push');
+      void sync(event === 'pagehide' ? 'keepalive' : event === 'hidden' ? 'hidden' : 'push');
     }
   };
 
@@ -348,22 +387,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
       return userAction(async (ctx) => {
         if (choice === 'keep-local') return push(ctx, conflict.serverVersion);
-        await backup(ctx, 'use-server');
-        const server = conflictServer ?? (await request(ctx, (token) => transport.pull(token)));
-        await adapter.apply(server.data);
+        // Pulled now, not when the conflict was raised: another tab may have moved the server on.
+        const server = await request(ctx, (token) => transport.pull(token));
+        await replaceLocal('use-server', server.data);
         await commit(server.meta.version, server.meta.checksum, null);
       });
     },
     restore(version) {
       return userAction(async (ctx) => {
-        await backup(ctx, 'restore');
         const kept = await request(ctx, (token) => transport.history(version, token));
         const meta = await request(ctx, (token) => transport.meta(token));
         const sum = await checksum(kept.data);
         dispatch({ type: 'syncing' });
         const body = await pushBody(kept.data, sum, meta.meta?.version ?? 0);
         const pushed = await request(ctx, (token) => transport.push(body, token));
-        await adapter.apply(kept.data);
+        await replaceLocal('restore', kept.data);
         await commit(pushed.version, sum, null);
       });
     },
@@ -375,10 +413,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async restoreBackup(id) {
       const kept = (await records.listBackups(app)).find((b) => b.id === id);
       if (!kept) throw new SyncError('LOCAL', `No backup "${id}"`);
-      await exclusive(async () => {
-        await backup(await readLocal(), 'restore');
-        await adapter.apply(kept.data);
-      });
+      await exclusive(() => replaceLocal('restore', kept.data));
       manager.notifyChanged();
     },
   };

@@ -51,4 +51,13 @@ describe('idbSyncRecordStore', () => {
     await set('record:broken', { baseVersion: -1, lastSyncedChecksum: 'nope' }, createStore('taco-sync', 'state'));
     expect(await idbSyncRecordStore().getRecord('broken')).toEqual(NEVER_SYNCED);
   });
+
+  it('keeps the unconfirmed pushes of a record, and reads a record with malformed ones as never synced', async () => {
+    const sum = 'a'.repeat(64);
+    const record = { ...NEVER_SYNCED, baseVersion: 2, lastSyncedChecksum: sum, unconfirmed: [{ version: 2, checksum: sum }] };
+    await idbSyncRecordStore().setRecord('unconfirmed', record);
+    expect(await idbSyncRecordStore().getRecord('unconfirmed')).toEqual(record);
+    await set('record:unconfirmed-broken', { ...record, unconfirmed: [{ version: 2 }] }, createStore('taco-sync', 'state'));
+    expect(await idbSyncRecordStore().getRecord('unconfirmed-broken')).toEqual(NEVER_SYNCED);
+  });
 });

@@ -12,6 +12,18 @@ export interface SyncRecord {
   lastSyncedAt: string | null;
   /** When unsynced local changes were first seen (ISO), or null when in sync. */
   pendingSince: string | null;
+  /**
+   * Pushes sent since the last sync whose answer never arrived (the tab closed or the network
+   * dropped after the server committed): the version each pushed against and its checksum. A
+   * server head matching one is this device's own data, not another device's.
+   */
+  unconfirmed?: readonly SentPush[];
+}
+
+/** A push this device sent: the server version it pushed against and the checksum of its data. */
+export interface SentPush {
+  version: number;
+  checksum: string;
 }
 
 /** The record of a device that never synced. */
@@ -46,6 +58,7 @@ export interface KeyValueStore {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
 export function isSyncRecord(value: unknown): value is SyncRecord {
@@ -54,7 +67,8 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     isVersionNumber(value.baseVersion) &&
     (value.lastSyncedChecksum === null || isChecksum(value.lastSyncedChecksum)) &&
     isNullableString(value.lastSyncedAt) &&
-    isNullableString(value.pendingSince)
+    isNullableString(value.pendingSince) &&
+    (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush)))
   );
 }
 

@@ -17,7 +17,10 @@ export type SyncStatus = 'disabled' | 'idle' | 'pending' | 'syncing' | 'synced' 
 export type ConflictReason =
   /** The server holds a newer version and this device has unsynced changes. */
   | 'server-newer'
-  /** The server is behind this device's version but holds data (a reset or restored bucket). */
+  /**
+   * The server no longer holds the version this device synced: it is behind it, or at the same
+   * number with other data (a reset or restored bucket that another device pushed to since).
+   */
   | 'server-behind'
   /** This device never synced, holds data, and the server holds different data. */
   | 'first-sync'

@@ -15,7 +15,7 @@ export interface SyncResolvedDetail {
 const WHY: Record<ConflictReason, string> = {
   'server-newer': 'This device has changes that have not synced yet, and the server has a newer copy.',
   'server-behind':
-    'The server holds an older copy than this device expected (it may have been reset or restored), and the two differ.',
+    'The server no longer holds the copy this device last synced (it may have been reset or restored), and the two differ.',
   'first-sync': 'This device has data that was never synced, and the server already holds different data.',
   'push-rejected': 'Another device synced different data moments before this one.',
 };

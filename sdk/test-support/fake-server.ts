@@ -54,9 +54,21 @@ export class FakeSyncServer {
   /** Called with each request as it arrives, before it is answered (to interleave local writes). */
   onRequest: ((request: SeenRequest) => void) | undefined;
   private clockMs = Date.parse('2026-11-01T00:00:00Z');
+  private answersToLose = 0;
 
   /** The `fetch` to hand to the SDK. */
-  readonly fetch: typeof fetch = (input, init) => this.handle(String(input), init ?? {});
+  readonly fetch: typeof fetch = async (input, init) => {
+    const lose = this.answersToLose > 0;
+    if (lose) this.answersToLose--;
+    const response = await this.handle(String(input), init ?? {});
+    if (lose) throw new TypeError('Failed to fetch (the answer was lost)');
+    return response;
+  };
+
+  /** Handles the next request as usual (a push commits), then loses its answer: fetch rejects as on a dropped network or a closed tab. */
+  loseNextAnswer(): void {
+    this.answersToLose++;
+  }
 
   /** Queues a failure for the next request (any endpoint). */
   failNext(failure: FailureOnce): void {
