@@ -23,9 +23,19 @@ describe('parsePushRequest', () => {
     ['a device id with a slash', { ...valid, deviceId: 'a/b' }],
     ['a missing timestamp', { ...valid, timestamp: undefined }],
     ['an unparsable timestamp', { ...valid, timestamp: 'yesterday-ish' }],
+    ['a timestamp in a non-ISO format', { ...valid, timestamp: 'Mon, 01 Jan 2024 00:00:00 GMT' }],
+    ['a timestamp without a time zone', { ...valid, timestamp: '2024-01-01T00:00:00' }],
+    ['a timestamp with impossible fields', { ...valid, timestamp: '2024-13-45T99:99:99Z' }],
   ])('rejects %s', (_, body) => {
     expect(parsePushRequest(body).ok).toBe(false);
   });
+
+  it.each(['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00Z', '2026-11-25T11:00:00+01:00', '2026-11-25T10:00Z'])(
+    'accepts the ISO 8601 date-time %s',
+    (timestamp) => {
+      expect(parsePushRequest({ ...valid, timestamp }).ok).toBe(true);
+    },
+  );
 });
 
 describe('names', () => {

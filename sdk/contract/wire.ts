@@ -91,6 +91,13 @@ export function isVersionNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** True for an ISO 8601 date-time with a time zone (`Date.prototype.toISOString()` gives one) that is a real date. */
+function isIsoDateTime(v: unknown): v is string {
+  return typeof v === 'string' && ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v));
+}
+
 /**
  * Validates a push body. The checksum is only checked for type here; whether it matches `data`
  * is the caller's check (a mismatch is `CHECKSUM_MISMATCH`, not `BAD_REQUEST`).
@@ -102,9 +109,7 @@ export function parsePushRequest(body: unknown): Parsed<PushRequest> {
   if (!isVersionNumber(version)) return { ok: false, error: '`version` must be a non-negative integer' };
   if (typeof checksum !== 'string') return { ok: false, error: '`checksum` must be a string' };
   if (!isValidDeviceId(deviceId)) return { ok: false, error: '`deviceId` must match ^[A-Za-z0-9_-]{1,64}$' };
-  if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) {
-    return { ok: false, error: '`timestamp` must be an ISO 8601 date string' };
-  }
+  if (!isIsoDateTime(timestamp)) return { ok: false, error: '`timestamp` must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T10:00:00.000Z' };
   return { ok: true, value: { data, version, checksum, deviceId, timestamp } };
 }
 

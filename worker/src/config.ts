@@ -39,6 +39,14 @@ export interface WorkerConfig {
 const list = (value: string | undefined): string[] =>
   (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
 
+/**
+ * `ALLOWED_ORIGINS` alone, which never fails to parse: CORS headers can then go on every answer,
+ * a 500 for a broken configuration included, so a browser can read it.
+ */
+export function allowedOriginsOf(env: WorkerEnv): readonly string[] {
+  return list(env.ALLOWED_ORIGINS);
+}
+
 const optional = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
 
 /**
@@ -68,7 +76,7 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
 
   return {
     apps,
-    allowedOrigins: list(env.ALLOWED_ORIGINS),
+    allowedOrigins: allowedOriginsOf(env),
     maxBodyBytes,
     keys,
     issuer: optional(env.JWT_ISSUER),

@@ -1,5 +1,8 @@
 import type { WorkerConfig } from './config.js';
 
+/** The part of the configuration CORS needs. */
+export type CorsConfig = Pick<WorkerConfig, 'allowedOrigins'>;
+
 /** Methods the API answers, as announced to preflights. */
 export const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 /** Request headers a browser may send. */
@@ -11,7 +14,7 @@ export const PREFLIGHT_MAX_AGE_SECONDS = 86400;
  * CORS headers for a request: the origin is echoed only when it is in `ALLOWED_ORIGINS`;
  * `Vary: Origin` always, since the answer depends on it; `Retry-After` exposed for the SDK's backoff.
  */
-export function corsHeaders(request: Request, config: WorkerConfig): Record<string, string> {
+export function corsHeaders(request: Request, config: CorsConfig): Record<string, string> {
   const origin = request.headers.get('Origin');
   const headers: Record<string, string> = { Vary: 'Origin', 'Access-Control-Expose-Headers': 'Retry-After' };
   if (origin !== null && config.allowedOrigins.includes(origin)) headers['Access-Control-Allow-Origin'] = origin;
@@ -19,7 +22,7 @@ export function corsHeaders(request: Request, config: WorkerConfig): Record<stri
 }
 
 /** Answers a CORS preflight (`OPTIONS`): 204 with the allowed methods and headers. */
-export function preflightResponse(request: Request, config: WorkerConfig): Response {
+export function preflightResponse(request: Request, config: CorsConfig): Response {
   return new Response(null, {
     status: 204,
     headers: {
@@ -32,7 +35,7 @@ export function preflightResponse(request: Request, config: WorkerConfig): Respo
 }
 
 /** Returns `response` with the CORS headers of `request` added (a copy, so any response works). */
-export function withCors(response: Response, request: Request, config: WorkerConfig): Response {
+export function withCors(response: Response, request: Request, config: CorsConfig): Response {
   const copy = new Response(response.body, response);
   for (const [name, value] of Object.entries(corsHeaders(request, config))) copy.headers.set(name, value);
   return copy;

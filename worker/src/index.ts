@@ -13,7 +13,7 @@ import {
 import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
 import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './bench-routes.js';
 import { parseJson, readBodyText } from './body.js';
-import { parseConfig, type WorkerConfig, type WorkerEnv } from './config.js';
+import { allowedOriginsOf, parseConfig, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
@@ -94,14 +94,15 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
 
   return {
     async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+      const cors = { allowedOrigins: allowedOriginsOf(env) };
+      if (request.method === 'OPTIONS') return preflightResponse(request, cors);
       try {
         const { config, verifyToken, router } = setupFor(env);
-        if (request.method === 'OPTIONS') return preflightResponse(request, config);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
         return await router.fetch(request, { bucket, now, config, verifyToken });
       } catch (error) {
-        return responseForError(error);
+        return withCors(responseForError(error), request, cors);
       }
     },
   };

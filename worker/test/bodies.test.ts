@@ -62,6 +62,10 @@ describe('bad bodies are refused and leave R2 untouched', () => {
     ['deviceId too long', { deviceId: 'd'.repeat(65) }],
     ['timestamp missing', { timestamp: undefined }],
     ['timestamp not a date', { timestamp: 'yesterday-ish' }],
+    ['timestamp a date in another format', { timestamp: 'March 7, 2024' }],
+    ['timestamp a bare year', { timestamp: '2024' }],
+    ['timestamp without a time zone', { timestamp: '2024-03-07T10:00:00' }],
+    ['timestamp out of range', { timestamp: '2024-13-45T99:99:99Z' }],
   ])('400 BAD_REQUEST for %s', async (_, override) => {
     const { token, assertUntouched } = await userWithOneVersion();
     const body = { ...(await pushBody(snap({ a: '2' }), 1)), ...override };

@@ -185,9 +185,17 @@ describe('server failures', () => {
     expect(String(errorLogs.calls().flat())).toContain('current.json carries no valid version record');
   });
 
-  it('answers a broken configuration with 500 INTERNAL', async () => {
-    const response = await createWorker().fetch(new Request('http://x/api/sync/tenure/meta'), { ...testEnv, MAX_BODY_BYTES: 'lots' });
+  it('answers a broken configuration with 500 INTERNAL that a browser of an allowed origin can read', async () => {
+    const broken = { ...testEnv, MAX_BODY_BYTES: 'lots' };
+    const preflight = await createWorker().fetch(
+      new Request('http://x/api/sync/tenure/meta', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' } }),
+      broken,
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
+    const response = await createWorker().fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }), broken);
     expect(response.status).toBe(500);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
     expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
   });
 
