@@ -7,8 +7,7 @@
 export { defineTacoSyncElements } from './define.js';
 export { TacoSyncStatusElement, TIME_REFRESH_MS } from './sync-status-element.js';
 export { TacoSyncConflictElement, KEYS_SHOWN_PER_KIND } from './sync-conflict-element.js';
-export type { SyncResolvedDetail } from './sync-conflict-element.js';
-export type { SyncAction, SyncActionErrorDetail } from './manager-element.js';
+export type { SyncAction, SyncActionErrorDetail, SyncResolvedDetail, TacoSyncEventMap } from './events.js';
 export { describeSyncState } from './status-text.js';
 export type { StatusText, StatusTone } from './status-text.js';
 export { formatTimeAgo, formatDateTime } from './relative-time.js';

@@ -1,17 +1,7 @@
 import type { SyncManager } from '../sync-manager.js';
 import type { SyncState } from '../sync-state.js';
+import type { SyncAction, SyncActionErrorDetail } from './events.js';
 import { THEME_CSS } from './theme.js';
-
-/** Which manager call an action ran. */
-export type SyncAction = 'syncNow' | 'resolveConflict';
-
-/** The `detail` of a `taco-sync-error` event: a manager call a button made was rejected. */
-export interface SyncActionErrorDetail {
-  /** The manager call that failed. */
-  action: SyncAction;
-  /** What it rejected with, usually a `SyncError`. */
-  error: unknown;
-}
 
 // Importing this module where there is no DOM (server rendering) must not throw: the class is then
 // defined over an empty base and simply never registered.

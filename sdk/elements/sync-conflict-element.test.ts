@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConflictInfo, SyncState } from '../sync-state.js';
 import { defineTacoSyncElements } from './define.js';
+import type { SyncActionErrorDetail, SyncResolvedDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';
 import { KEYS_SHOWN_PER_KIND, type TacoSyncConflictElement } from './sync-conflict-element.js';
 
@@ -113,8 +114,8 @@ describe('<taco-sync-conflict>', () => {
 
   it('closes once the choice succeeded and dispatches taco-sync-resolved', async () => {
     const { element, manager } = mount(CONFLICT_STATE);
-    const resolved: CustomEvent[] = [];
-    element.addEventListener('taco-sync-resolved', (event) => resolved.push(event as CustomEvent));
+    const resolved: CustomEvent<SyncResolvedDetail>[] = [];
+    element.addEventListener('taco-sync-resolved', (event) => resolved.push(event));
     button(element, 'Use server data').click();
     await flush();
     expect(dialogOf(element).open).toBe(false);
@@ -156,8 +157,8 @@ describe('<taco-sync-conflict>', () => {
   it('stays open and shows the error when the choice fails', async () => {
     const { element, manager } = mount(CONFLICT_STATE);
     manager.holdCalls();
-    const errors: CustomEvent[] = [];
-    element.addEventListener('taco-sync-error', (event) => errors.push(event as CustomEvent));
+    const errors: CustomEvent<SyncActionErrorDetail>[] = [];
+    element.addEventListener('taco-sync-error', (event) => errors.push(event));
     button(element, 'Keep my changes').click();
     const failure = new Error('Network is down');
     manager.fail(failure);

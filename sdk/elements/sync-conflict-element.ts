@@ -1,16 +1,11 @@
 import type { ConflictChoice } from '../sync-manager.js';
 import type { ConflictInfo, ConflictReason, SyncState } from '../sync-state.js';
+import type { SyncResolvedDetail } from './events.js';
 import { ManagerElement } from './manager-element.js';
 import { formatDateTime, formatTimeAgo } from './relative-time.js';
 
 /** How many keys of each kind the dialog lists before summing up the rest. */
 export const KEYS_SHOWN_PER_KIND = 6;
-
-/** The `detail` of a `taco-sync-resolved` event. */
-export interface SyncResolvedDetail {
-  /** The button the user chose. */
-  choice: ConflictChoice;
-}
 
 const WHY: Record<ConflictReason, string> = {
   'server-newer': 'This device has changes that have not synced yet, and the server has a newer copy.',

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SyncState } from '../sync-state.js';
 import { defineTacoSyncElements } from './define.js';
+import type { SyncActionErrorDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';
 import { TIME_REFRESH_MS, type TacoSyncStatusElement } from './sync-status-element.js';
 
@@ -127,8 +128,8 @@ describe('<taco-sync-status>', () => {
   it('shows the error of a failed syncNow and dispatches taco-sync-error', async () => {
     const { element, manager } = mount({ status: 'pending' });
     manager.holdCalls();
-    const events: CustomEvent[] = [];
-    document.addEventListener('taco-sync-error', (event) => events.push(event as CustomEvent), { once: true });
+    const events: CustomEvent<SyncActionErrorDetail>[] = [];
+    document.addEventListener('taco-sync-error', (event) => events.push(event), { once: true });
     part(element, 'button').click();
     const failure = new Error('The server did not answer');
     manager.fail(failure);

@@ -1,0 +1,42 @@
+import type { ConflictChoice } from '../sync-manager.js';
+
+/** Which manager call an action ran. */
+export type SyncAction = 'syncNow' | 'resolveConflict';
+
+/** The `detail` of a `taco-sync-error` event: a manager call a button made was rejected. */
+export interface SyncActionErrorDetail {
+  /** The manager call that failed. */
+  action: SyncAction;
+  /** What it rejected with, usually a `SyncError`. */
+  error: unknown;
+}
+
+/** The `detail` of a `taco-sync-resolved` event. */
+export interface SyncResolvedDetail {
+  /** The button the user chose. */
+  choice: ConflictChoice;
+}
+
+/**
+ * The events the taco-sync elements dispatch, by name. All three bubble and are `composed`, so the
+ * package adds them to `HTMLElementEventMap`, `DocumentEventMap` and `WindowEventMap`: a listener on
+ * the element, any ancestor, `document` or `window` gets a typed `event.detail`.
+ *
+ * @example
+ * document.addEventListener('taco-sync-resolved', (event) => console.log(event.detail.choice));
+ */
+export interface TacoSyncEventMap {
+  /** A conflict choice succeeded. */
+  'taco-sync-resolved': CustomEvent<SyncResolvedDetail>;
+  /** A manager call made by a button was rejected (the element shows the message too). */
+  'taco-sync-error': CustomEvent<SyncActionErrorDetail>;
+  /** The user closed the conflict dialog without choosing; `detail` is null. */
+  'taco-sync-dismissed': CustomEvent<null>;
+}
+
+// The events bubble out of the shadow root to the document and the window, so all three maps list them.
+declare global {
+  interface HTMLElementEventMap extends TacoSyncEventMap {}
+  interface DocumentEventMap extends TacoSyncEventMap {}
+  interface WindowEventMap extends TacoSyncEventMap {}
+}
