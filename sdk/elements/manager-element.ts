@@ -47,13 +47,7 @@ export abstract class ManagerElement extends HTMLElementBase {
   }
 
   connectedCallback(): void {
-    // A `manager` assigned before the element was defined sits on the instance and hides the
-    // accessor; move it through the setter.
-    if (Object.prototype.hasOwnProperty.call(this, 'manager')) {
-      const early = (this as unknown as { manager: SyncManager | null }).manager;
-      delete (this as unknown as { manager?: unknown }).manager;
-      this.manager = early;
-    }
+    this.upgradeProperty('manager');
     this.attach();
   }
 
@@ -66,6 +60,18 @@ export abstract class ManagerElement extends HTMLElementBase {
 
   /** Shows or hides the error of a failed call (null hides it). */
   protected abstract showActionError(message: string | null): void;
+
+  /**
+   * Moves a property assigned before the element was defined (frameworks set properties on tags
+   * that are not upgraded yet) through the class's accessor, which the instance's own value hides.
+   */
+  protected upgradeProperty(name: string): void {
+    if (!Object.prototype.hasOwnProperty.call(this, name)) return;
+    const fields = this as unknown as Record<string, unknown>;
+    const early = fields[name];
+    delete fields[name];
+    fields[name] = early;
+  }
 
   /** Redraws from the manager's current state. */
   protected refresh(): void {

@@ -190,4 +190,23 @@ describe('<taco-sync-status>', () => {
     expect(manager.listenerCount).toBe(1);
     expect(text(early, 'label')).toBe('Synced');
   });
+
+  it('reflects the compact property to the attribute that hides the detail', () => {
+    const { element } = mount({ status: 'synced' });
+    element.compact = true;
+    expect(element.hasAttribute('compact')).toBe(true);
+    element.compact = false;
+    expect(element.hasAttribute('compact')).toBe(false);
+    element.setAttribute('compact', '');
+    expect(element.compact).toBe(true);
+  });
+
+  it('takes compact assigned before the element was upgraded', () => {
+    const host = document.createElement('div');
+    host.innerHTML = '<taco-sync-status></taco-sync-status>';
+    const early = host.firstElementChild as TacoSyncStatusElement;
+    Object.defineProperty(early, 'compact', { value: true, writable: true, configurable: true });
+    document.body.append(host);
+    expect(early.hasAttribute('compact')).toBe(true);
+  });
 });

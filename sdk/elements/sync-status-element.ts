@@ -77,7 +77,7 @@ const STATUS_HTML = `
  * (redrawn every {@link TIME_REFRESH_MS}), why it is off or failing, and a "Sync now" button.
  *
  * - Property `manager`: the `SyncManager` to show; subscribes while connected.
- * - Attribute `compact`: hides the detail sentence (the badge's tooltip still carries it).
+ * - Attribute and property `compact`: hides the detail sentence (the badge's tooltip still carries it).
  * - Parts: `root`, `badge`, `dot`, `label`, `detail`, `button`, `error`.
  * - Event `taco-sync-error` (`detail: { action, error }`, bubbles, composed) when "Sync now" fails;
  *   the message is also shown in the `error` part.
@@ -112,7 +112,20 @@ export class TacoSyncStatusElement extends ManagerElement {
     });
   }
 
+  /**
+   * Hides the detail sentence (the badge's tooltip keeps it). Reflects the `compact` attribute, so a
+   * framework can set either.
+   */
+  get compact(): boolean {
+    return this.hasAttribute('compact');
+  }
+
+  set compact(compact: boolean) {
+    this.toggleAttribute('compact', compact);
+  }
+
   override connectedCallback(): void {
+    this.upgradeProperty('compact');
     super.connectedCallback();
     this.timer ??= setInterval(() => this.refresh(), TIME_REFRESH_MS);
   }
