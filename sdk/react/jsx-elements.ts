@@ -1,0 +1,25 @@
+// Types only: this file has no runtime code, so importing taco-sync/react adds none for it.
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncStatusElement } from '../elements/index.js';
+import type { SyncManager } from '../sync-manager.js';
+
+/** React 19 listens to a custom element's event through a prop named `on` + the event's exact name. */
+type EventProps<Name extends keyof TacoSyncEventMap> = {
+  [Event in Name as `on${Event}`]?: (event: TacoSyncEventMap[Event]) => void;
+};
+
+/** What both tags take: the HTML props, a `ref` to the element, and the `manager` property. */
+type TagProps<Element extends HTMLElement> = DetailedHTMLProps<HTMLAttributes<Element>, Element> & {
+  manager?: SyncManager | null;
+};
+
+// React 19 sets a prop as a property when the element has one (`manager`, `compact`), so the tags
+// must be registered before React creates them. React 18 sets attributes only: use a `ref` there.
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean } & EventProps<'taco-sync-error'>;
+      'taco-sync-conflict': TagProps<TacoSyncConflictElement> & EventProps<keyof TacoSyncEventMap>;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// Types only: this file has no runtime code, so importing taco-sync/solid adds none for it.
+import type { JSX } from 'solid-js';
+import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncStatusElement } from '../elements/index.js';
+import type { SyncManager } from '../sync-manager.js';
+
+/**
+ * What both tags take: the HTML attributes, a `ref` to the element, and the `manager` property.
+ * `prop:` makes Solid set it as a property, also while hydrating.
+ */
+type TagProps<Element extends HTMLElement> = JSX.HTMLAttributes<Element> & {
+  'prop:manager'?: SyncManager | null;
+};
+
+declare module 'solid-js' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean };
+      'taco-sync-conflict': TagProps<TacoSyncConflictElement>;
+    }
+    // The events bubble, so `on:taco-sync-resolved` and the others are typed on every element.
+    interface CustomEvents extends TacoSyncEventMap {}
+  }
+}
