@@ -22,7 +22,7 @@ run('npx', ['attw', '--pack', '.', '--profile', 'node16']);
 
 const work = mkdtempSync(join(tmpdir(), 'taco-sync-consumer-'));
 try {
-  run('npm', ['pack', '--silent', '--pack-destination', work]);
+  run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work]); // dist/ is built above
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   cpSync(join(root, 'scripts/package-consumer'), work, { recursive: true });
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
