@@ -210,17 +210,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     dispatch({ type: 'syncing' });
     // Remembered before the answer, which a closing page or a dropped network may never see.
     ctx.record = { ...ctx.record, unconfirmed: [...(ctx.record.unconfirmed ?? []).slice(-3), { version, checksum: ctx.sum }] };
-    const remembered = records.setRecord(app, ctx.record);
+    // Best effort: only telling a lost answer from another device's push depends on it.
+    const remembered = records.setRecord(app, ctx.record).catch(noop);
     let pushed;
     try {
       pushed = await request(ctx, (token) => transport.push(body, token, { keepalive }));
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      await remembered;
-      return raiseConflict(ctx, ctx.record.lastSyncedChecksum === null ? 'first-sync' : 'push-rejected', undefined, retried);
-    } finally {
-      await remembered.catch(noop);
     }
+    await remembered;
+    if (!pushed) return raiseConflict(ctx, ctx.record.lastSyncedChecksum === null ? 'first-sync' : 'push-rejected', undefined, retried);
     const changedSince = (await checksum(await adapter.collect())) !== ctx.sum;
     await commit(pushed.version, ctx.sum, changedSince ? (ctx.record.pendingSince ?? nowIso()) : null);
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
