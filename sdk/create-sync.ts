@@ -1,16 +1,17 @@
 import { isValidAppName, isValidDeviceId } from './contract/index.js';
 import type { StorageAdapter } from './adapters/storage-adapter.js';
-import { loadDeviceId } from './device-id.js';
+import { loadDeviceId } from './core/device-id.js';
 import { browserPlatform, type Platform } from './platform/browser-platform.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { persistStorage } from './platform/storage-durability.js';
 import { broadcastTabChannel, type TabChannel } from './platform/tab-channel.js';
 import { webLock, type SyncLock } from './platform/web-lock.js';
-import { createSyncEngine, type GetToken } from './sync-engine.js';
-import type { SyncManager } from './sync-manager.js';
-import { idbSyncRecordStore, type SyncRecordStore } from './sync-record-store.js';
-import { subscriptionsFromToken } from './token-claims.js';
-import { fetchTransport, type SyncTransport } from './transport.js';
+import { createSyncEngine, type GetToken } from './core/sync-engine.js';
+import type { SyncManager } from './core/sync-manager.js';
+import type { SyncRecordStore } from './core/sync-record-store.js';
+import { idbSyncRecordStore } from './platform/idb-record-store.js';
+import { subscriptionsFromToken } from './core/token-claims.js';
+import { fetchTransport, type SyncTransport } from './platform/fetch-transport.js';
 
 /** Push this long after the last `notifyChanged()` unless told otherwise: 30 s. */
 export const DEBOUNCE_MS = 30_000;

@@ -27,14 +27,15 @@ export {
   ApplyError,
   StorageQuotaError,
   type SyncErrorCode,
-} from './errors.js';
-export { fetchTransport, type SyncTransport, type FetchTransportOptions } from './transport.js';
-export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './backoff.js';
-export { idbSyncRecordStore, memorySyncRecordStore, type SyncRecord, type SyncRecordStore } from './sync-record-store.js';
-export { KEEPALIVE_MAX_BYTES, type GetToken } from './sync-engine.js';
+} from './core/errors.js';
+export { fetchTransport, type SyncTransport, type FetchTransportOptions } from './platform/fetch-transport.js';
+export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './core/backoff.js';
+export { memorySyncRecordStore, type SyncRecord, type SyncRecordStore } from './core/sync-record-store.js';
+export { idbSyncRecordStore } from './platform/idb-record-store.js';
+export { KEEPALIVE_MAX_BYTES, type GetToken } from './core/sync-engine.js';
 export type { Platform, PlatformEvent } from './platform/browser-platform.js';
 export type { SyncLock } from './platform/web-lock.js';
 export type { Clock } from './platform/clock.js';
 export type { TabChannel } from './platform/tab-channel.js';
-export type { SyncManager, SyncListener, ConflictChoice, LocalBackup } from './sync-manager.js';
-export type { SyncState, SyncStatus, ConflictInfo, ConflictReason, SyncErrorInfo } from './sync-state.js';
+export type { SyncManager, SyncListener, ConflictChoice, LocalBackup } from './core/sync-manager.js';
+export type { SyncState, SyncStatus, ConflictInfo, ConflictReason, SyncErrorInfo } from './core/sync-state.js';

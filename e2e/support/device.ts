@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { inject } from 'vitest';
-import type { SyncState } from '../../sdk/sync-state.js';
+import type { SyncState } from '../../sdk/core/sync-state.js';
 
 /** One "device": its own browser context, so its own localStorage and IndexedDB. */
 export class Device {

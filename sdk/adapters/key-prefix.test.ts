@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
 import { AWKWARD_SNAPSHOT } from '../contract/awkward.fixture.js';
-import { ApplyError, StorageQuotaError } from '../errors.js';
+import { ApplyError, StorageQuotaError } from '../core/errors.js';
 import { MemoryStorage, QuotaStorage } from '../test-support/memory-storage.js';
 import { keyPrefixAdapter } from './key-prefix.js';
 

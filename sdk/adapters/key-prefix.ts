@@ -1,5 +1,5 @@
 import { snapshotFromEntries, type Snapshot } from '../contract/index.js';
-import { ApplyError, StorageQuotaError } from '../errors.js';
+import { ApplyError, StorageQuotaError } from '../core/errors.js';
 import type { StorageAdapter } from './storage-adapter.js';
 
 /** Which localStorage keys {@link keyPrefixAdapter} syncs. */

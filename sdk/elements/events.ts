@@ -1,4 +1,4 @@
-import type { ConflictChoice } from '../sync-manager.js';
+import type { ConflictChoice } from '../core/sync-manager.js';
 
 /** Which manager call an action ran. */
 export type SyncAction = 'syncNow' | 'resolveConflict';

@@ -1,5 +1,5 @@
-import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from '../sync-manager.js';
-import type { ConflictInfo, SyncState } from '../sync-state.js';
+import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from '../core/sync-manager.js';
+import type { ConflictInfo, SyncState } from '../core/sync-state.js';
 
 /** A `SyncState` with nothing happening yet: the starting point of {@link FakeSyncManager}. */
 export const IDLE_STATE: SyncState = {

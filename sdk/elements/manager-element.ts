@@ -1,5 +1,5 @@
-import type { SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { SyncManager } from '../core/sync-manager.js';
+import type { SyncState } from '../core/sync-state.js';
 import type { SyncAction, SyncActionErrorDetail } from './events.js';
 import { THEME_CSS } from './theme.js';
 

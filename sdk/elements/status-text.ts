@@ -1,4 +1,4 @@
-import type { SyncState } from '../sync-state.js';
+import type { SyncState } from '../core/sync-state.js';
 import { formatTimeAgo } from './relative-time.js';
 
 /** The colour family a status is shown in. */

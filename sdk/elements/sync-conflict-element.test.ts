@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConflictInfo, SyncState } from '../sync-state.js';
+import type { ConflictInfo, SyncState } from '../core/sync-state.js';
 import { defineTacoSyncElements } from './define.js';
 import type { SyncActionErrorDetail, SyncResolvedDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';

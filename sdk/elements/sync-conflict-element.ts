@@ -1,5 +1,5 @@
-import type { ConflictChoice } from '../sync-manager.js';
-import type { ConflictInfo, ConflictReason, SyncState } from '../sync-state.js';
+import type { ConflictChoice } from '../core/sync-manager.js';
+import type { ConflictInfo, ConflictReason, SyncState } from '../core/sync-state.js';
 import type { SyncResolvedDetail } from './events.js';
 import { ManagerElement } from './manager-element.js';
 import { formatDateTime, formatTimeAgo } from './relative-time.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SyncState } from '../sync-state.js';
+import type { SyncState } from '../core/sync-state.js';
 import { defineTacoSyncElements } from './define.js';
 import type { SyncActionErrorDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';

@@ -1,4 +1,4 @@
-import type { SyncState } from '../sync-state.js';
+import type { SyncState } from '../core/sync-state.js';
 import { ManagerElement } from './manager-element.js';
 import { formatDateTime } from './relative-time.js';
 import { describeSyncState } from './status-text.js';

@@ -6,8 +6,8 @@ import { freePortPair, startDevServer, type DevServer } from '../../scripts/dev-
 import { keyPrefixAdapter } from '../adapters/key-prefix.js';
 import { AWKWARD_SNAPSHOT } from '../contract/awkward.fixture.js';
 import { createSync } from '../create-sync.js';
-import type { SyncManager } from '../sync-manager.js';
-import { memorySyncRecordStore } from '../sync-record-store.js';
+import type { SyncManager } from '../core/sync-manager.js';
+import { memorySyncRecordStore } from '../core/sync-record-store.js';
 import { MemoryStorage } from '../test-support/memory-storage.js';
 import { FakePlatform, memoryTabChannels } from '../test-support/sync-harness.js';
 

@@ -1,13 +1,5 @@
-/** A platform happening the sync manager reacts to. */
-export type PlatformEvent = 'hidden' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';
+import type { PlatformEvent, Platform } from '../core/ports.js';
 
-/** The port for the page's lifecycle and connectivity. */
-export interface Platform {
-  /** Whether the browser believes it is online (`navigator.onLine`). */
-  isOnline(): boolean;
-  /** Calls `listener` on each {@link PlatformEvent}; returns the function that stops listening. */
-  listen(listener: (event: PlatformEvent) => void): () => void;
-}
 
 /**
  * The browser's {@link Platform}: `visibilitychange` to hidden, `pagehide`, window `blur` and
@@ -32,3 +24,5 @@ export function browserPlatform(): Platform {
     },
   };
 }
+
+export type { PlatformEvent, Platform };

@@ -1,12 +1,4 @@
-/** The port between tabs of one app: "the sync record changed, re-read it". */
-export interface TabChannel {
-  /** Tells the other tabs that the persisted record changed. */
-  post(): void;
-  /** Calls `listener` when another tab posted; returns the function that stops listening. */
-  listen(listener: () => void): () => void;
-  /** Releases the channel; nothing is posted or heard after it. */
-  close(): void;
-}
+import type { TabChannel } from '../core/ports.js';
 
 const RECORD_CHANGED = 'record-changed';
 
@@ -28,3 +20,5 @@ export function broadcastTabChannel(name: string): TabChannel {
     close: () => channel?.close(),
   };
 }
+
+export type { TabChannel };

@@ -1,8 +1,4 @@
-/** The port for mutual exclusion: one task at a time per lock name (across tabs, where possible). */
-export interface SyncLock {
-  /** Runs `task` once no other holder of `name` runs; resolves or rejects as `task` does. */
-  run<T>(name: string, task: () => Promise<T>): Promise<T>;
-}
+import type { SyncLock } from '../core/ports.js';
 
 /** A {@link SyncLock} within one JavaScript realm: a promise chain per name. */
 export function inProcessLock(): SyncLock {
@@ -33,3 +29,5 @@ export function webLock(): SyncLock {
     },
   };
 }
+
+export type { SyncLock };

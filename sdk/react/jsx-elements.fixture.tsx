@@ -1,6 +1,6 @@
 // Compiled, never run, by sdk/elements/jsx-types.test.ts: the tags as a React 19 app writes them.
 // Each @ts-expect-error is a mistake the declarations must catch.
-import type { SyncManager } from '../sync-manager.js';
+import type { SyncManager } from '../core/sync-manager.js';
 import { useSync } from './index.js';
 
 export function SyncHeader({ manager }: { manager: SyncManager }) {

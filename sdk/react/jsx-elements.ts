@@ -1,7 +1,7 @@
 // Types only: this file has no runtime code, so importing taco-sync/react adds none for it.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncStatusElement } from '../elements/index.js';
-import type { SyncManager } from '../sync-manager.js';
+import type { SyncManager } from '../core/sync-manager.js';
 
 /** React 19 listens to a custom element's event through a prop named `on` + the event's exact name. */
 type EventProps<Name extends keyof TacoSyncEventMap> = {

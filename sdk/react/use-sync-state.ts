@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
-import type { SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { SyncManager } from '../core/sync-manager.js';
+import type { SyncState } from '../core/sync-state.js';
 
 /**
  * A manager's current {@link SyncState}; the component re-renders on every change. Built on

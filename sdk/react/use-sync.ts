@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import type { ConflictChoice, SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { ConflictChoice, SyncManager } from '../core/sync-manager.js';
+import type { SyncState } from '../core/sync-state.js';
 import { useSyncState } from './use-sync-state.js';
 
 /** What {@link useSync} returns. */

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
-import type { SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { SyncManager } from '../core/sync-manager.js';
+import type { SyncState } from '../core/sync-state.js';
 
 /**
  * A Solid accessor of a manager's {@link SyncState}, updated on every change. Subscribes at once and

@@ -1,7 +1,7 @@
 // Types only: this file has no runtime code, so importing taco-sync/solid adds none for it.
 import type { JSX } from 'solid-js';
 import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncStatusElement } from '../elements/index.js';
-import type { SyncManager } from '../sync-manager.js';
+import type { SyncManager } from '../core/sync-manager.js';
 
 /**
  * What both tags take: the HTML attributes, a `ref` to the element, and the `manager` property.

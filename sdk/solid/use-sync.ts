@@ -1,6 +1,6 @@
 import { createMemo, type Accessor } from 'solid-js';
-import type { ConflictChoice, SyncManager } from '../sync-manager.js';
-import type { SyncState } from '../sync-state.js';
+import type { ConflictChoice, SyncManager } from '../core/sync-manager.js';
+import type { SyncState } from '../core/sync-state.js';
 import { createSyncState } from './create-sync-state.js';
 
 /** What {@link useSync} returns. */

@@ -1,8 +1,9 @@
 import { createStore, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { checksum, snapshotFromEntries } from './contract/index.js';
+import { checksum, snapshotFromEntries } from '../contract/index.js';
 import type { LocalBackup } from './sync-manager.js';
-import { BACKUPS_KEPT, idbSyncRecordStore, memorySyncRecordStore, NEVER_SYNCED } from './sync-record-store.js';
+import { idbSyncRecordStore } from '../platform/idb-record-store.js';
+import { BACKUPS_KEPT, memorySyncRecordStore, NEVER_SYNCED } from './sync-record-store.js';
 
 const backup = async (n: number): Promise<LocalBackup> => {
   const data = snapshotFromEntries([['k', String(n)]]);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSync } from './create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from './test-support/sync-harness.js';
-import { fakeToken } from './test-support/tokens.js';
+import { createSync } from '../create-sync.js';
+import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from '../test-support/sync-harness.js';
+import { fakeToken } from '../test-support/tokens.js';
 
 describe('gating', () => {
   let server: FakeSyncServer;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSync } from './create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { createSync } from '../create-sync.js';
+import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 
 describe('pushing local changes', () => {
   let server: FakeSyncServer;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSyncServer, openTab, testDevice, useFakeTime } from './test-support/sync-harness.js';
+import { FakeSyncServer, openTab, testDevice, useFakeTime } from '../test-support/sync-harness.js';
 
 describe('two tabs of one device', () => {
   let server: FakeSyncServer;
@@ -73,7 +73,7 @@ describe('two tabs of one device', () => {
     const tabA = openTab({ server, device });
     tabA.write({ t_a: '1' });
     await tabA.sync.start();
-    const { snapshotFromEntries } = await import('./contract/index.js');
+    const { snapshotFromEntries } = await import('../contract/index.js');
     await server.seed('tenure', snapshotFromEntries([['t_a', 'other device']]));
     tabA.write({ t_a: 'local' });
     const tabB = openTab({ server, device });

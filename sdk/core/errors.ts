@@ -1,4 +1,4 @@
-import type { ConflictBody } from './contract/index.js';
+import type { ConflictBody } from '../contract/index.js';
 import type { SyncErrorInfo } from './sync-state.js';
 
 /** Every code a {@link SyncError} carries: the server's codes plus `NETWORK`, `AUTH` and `LOCAL`. */

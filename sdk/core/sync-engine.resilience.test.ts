@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { snapshotFromEntries } from './contract/index.js';
-import { fakeToken } from './test-support/tokens.js';
-import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { snapshotFromEntries } from '../contract/index.js';
+import { fakeToken } from '../test-support/tokens.js';
+import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 
 describe('offline, reloads and retries', () => {
   let server: FakeSyncServer;

@@ -1,17 +1,12 @@
-import { canonicalJson, canUseSync, checksum, diffSnapshots, utf8ByteLength, type PullResponse, type PushRequest, type Snapshot } from './contract/index.js';
-import type { StorageAdapter } from './adapters/storage-adapter.js';
+import { canonicalJson, canUseSync, checksum, diffSnapshots, utf8ByteLength, type PullResponse, type PushRequest, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, SyncError } from './errors.js';
-import type { Platform, PlatformEvent } from './platform/browser-platform.js';
-import type { Clock } from './platform/clock.js';
-import type { TabChannel } from './platform/tab-channel.js';
-import type { SyncLock } from './platform/web-lock.js';
+import type { Clock, Platform, PlatformEvent, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { decideSync, hasLocalChanges, isUnconfirmedPush } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from './sync-manager.js';
 import type { SyncRecord, SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
 import { initialSyncState, reduceSyncState, type SyncEvent } from './sync-state-reducer.js';
-import type { SyncTransport } from './transport.js';
 
 /** Browsers refuse keepalive requests whose bodies (all in flight together) exceed 64 KiB. */
 export const KEEPALIVE_MAX_BYTES = 65_536;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeToken } from './test-support/tokens.js';
+import { fakeToken } from '../test-support/tokens.js';
 import { subscriptionsFromToken } from './token-claims.js';
 
 describe('subscriptionsFromToken', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checksum, snapshotFromEntries } from './contract/index.js';
-import { AuthError, BadResponseError, ConflictError, ForbiddenError, NetworkError, PayloadTooLargeError, RequestError, ServerError } from './errors.js';
-import { FakeSyncServer } from './test-support/fake-server.js';
-import { fakeToken } from './test-support/tokens.js';
-import { fetchTransport, parseRetryAfterMs } from './transport.js';
+import { checksum, snapshotFromEntries } from '../contract/index.js';
+import { AuthError, BadResponseError, ConflictError, ForbiddenError, NetworkError, PayloadTooLargeError, RequestError, ServerError } from '../core/errors.js';
+import { FakeSyncServer } from '../test-support/fake-server.js';
+import { fakeToken } from '../test-support/tokens.js';
+import { fetchTransport, parseRetryAfterMs } from './fetch-transport.js';
 
 const token = fakeToken(['sync_tenure']);
 const setup = () => {

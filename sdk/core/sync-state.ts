@@ -1,4 +1,4 @@
-import type { ErrorCode, SnapshotDiff } from './contract/index.js';
+import type { ErrorCode, SnapshotDiff } from '../contract/index.js';
 
 /**
  * Where a manager stands:

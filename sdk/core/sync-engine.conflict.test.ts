@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { snapshotFromEntries } from './contract/index.js';
-import { FakeSyncServer, openTab, useFakeTime, type TestTab } from './test-support/sync-harness.js';
+import { snapshotFromEntries } from '../contract/index.js';
+import { FakeSyncServer, openTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 

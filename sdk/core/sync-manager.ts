@@ -1,4 +1,4 @@
-import type { Snapshot } from './contract/index.js';
+import type { Snapshot } from '../contract/index.js';
 import type { SyncState } from './sync-state.js';
 
 /** The user's choice in a conflict. */

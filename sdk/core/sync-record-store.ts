@@ -1,5 +1,4 @@
-import { createStore, get, update, type UseStore } from 'idb-keyval';
-import { isChecksum, isSnapshot, isVersionNumber } from './contract/index.js';
+import { isChecksum, isSnapshot, isVersionNumber } from '../contract/index.js';
 import type { LocalBackup } from './sync-manager.js';
 
 /** What a device remembers about one app between page loads. */
@@ -105,15 +104,6 @@ export function syncRecordStore(kv: KeyValueStore): SyncRecordStore {
   };
 }
 
-/**
- * The browser's {@link SyncRecordStore}: IndexedDB database `taco-sync`, object store `state`,
- * through idb-keyval. The database opens on first use.
- */
-export function idbSyncRecordStore(): SyncRecordStore {
-  let store: UseStore | undefined;
-  const use = (): UseStore => (store ??= createStore('taco-sync', 'state'));
-  return syncRecordStore({ get: (key) => get(key, use()), update: (key, updater) => update(key, updater, use()) });
-}
 
 /** A {@link SyncRecordStore} in memory: for tests, and for two "tabs" sharing one device. */
 export function memorySyncRecordStore(): SyncRecordStore {

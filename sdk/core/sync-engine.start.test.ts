@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keyPrefixAdapter } from './adapters/key-prefix.js';
-import { AWKWARD_SNAPSHOT } from './contract/awkward.fixture.js';
-import { checksum, snapshotFromEntries } from './contract/index.js';
-import { FakeSyncServer, openTab, testDevice, useFakeTime, type TestDevice } from './test-support/sync-harness.js';
+import { keyPrefixAdapter } from '../adapters/key-prefix.js';
+import { AWKWARD_SNAPSHOT } from '../contract/awkward.fixture.js';
+import { checksum, snapshotFromEntries } from '../contract/index.js';
+import { FakeSyncServer, openTab, testDevice, useFakeTime, type TestDevice } from '../test-support/sync-harness.js';
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 

@@ -1,3 +1,4 @@
+import type { SyncTransport } from '../core/ports.js';
 import {
   API_PREFIX,
   isErrorCode,
@@ -12,7 +13,7 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
-} from './contract/index.js';
+} from '../contract/index.js';
 import {
   AuthError,
   BadResponseError,
@@ -22,25 +23,8 @@ import {
   PayloadTooLargeError,
   RequestError,
   ServerError,
-} from './errors.js';
+} from '../core/errors.js';
 
-/**
- * The port to the sync server: one method an endpoint, each resolving with the validated body or
- * rejecting with a typed error (`ConflictError`, `AuthError`, `ForbiddenError`, `ServerError`,
- * `RequestError`, `NetworkError`, `BadResponseError`).
- */
-export interface SyncTransport {
-  /** `GET .../meta`: what the server holds, without the data. */
-  meta(token: string): Promise<MetaResponse>;
-  /** `GET .../pull`: the current version's data. Rejects with a `RequestError` `NOT_FOUND` when nothing is stored. */
-  pull(token: string): Promise<PullResponse>;
-  /** `POST .../push`. `keepalive` lets the request outlive the page (bodies up to 64 KiB). */
-  push(body: PushRequest, token: string, options?: { keepalive?: boolean }): Promise<PushResponse>;
-  /** `GET .../history/{version}`: one kept version's data. */
-  history(version: number, token: string): Promise<HistoryResponse>;
-  /** `DELETE /api/sync/{app}`: removes everything stored for this user and app. */
-  delete(token: string): Promise<void>;
-}
 
 /** Where and how {@link fetchTransport} sends requests. */
 export interface FetchTransportOptions {
@@ -116,3 +100,5 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     delete: (token) => request('', token, (body) => ({ ok: true, value: body }), { method: 'DELETE' }).then(() => {}),
   };
 }
+
+export type { SyncTransport };

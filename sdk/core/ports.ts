@@ -1,0 +1,79 @@
+/**
+
+ * The ports of the sync core: every way it reaches the outside world. The browser implements them in
+ * `platform/` and `adapters/`; tests plug fakes into the same interfaces.
+ *
+ * @packageDocumentation
+ */
+import type { HistoryResponse, MetaResponse, PullResponse, PushRequest, PushResponse, Snapshot } from '../contract/index.js';
+
+/** A platform happening the sync manager reacts to. */
+export type PlatformEvent = 'hidden' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';
+
+/** The port for the page's lifecycle and connectivity. */
+export interface Platform {
+  /** Whether the browser believes it is online (`navigator.onLine`). */
+  isOnline(): boolean;
+  /** Calls `listener` on each {@link PlatformEvent}; returns the function that stops listening. */
+  listen(listener: (event: PlatformEvent) => void): () => void;
+}
+
+/** The port for time: what time it is, and timers. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Runs `task` once after `ms`; returns a handle for {@link Clock.clearTimeout}. */
+  setTimeout(task: () => void, ms: number): unknown;
+  /** Cancels a timer set with {@link Clock.setTimeout}; an unknown or fired handle is ignored. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** The port for mutual exclusion: one task at a time per lock name (across tabs, where possible). */
+export interface SyncLock {
+  /** Runs `task` once no other holder of `name` runs; resolves or rejects as `task` does. */
+  run<T>(name: string, task: () => Promise<T>): Promise<T>;
+}
+
+/** The port between tabs of one app: "the sync record changed, re-read it". */
+export interface TabChannel {
+  /** Tells the other tabs that the persisted record changed. */
+  post(): void;
+  /** Calls `listener` when another tab posted; returns the function that stops listening. */
+  listen(listener: () => void): () => void;
+  /** Releases the channel; nothing is posted or heard after it. */
+  close(): void;
+}
+
+/**
+ * The port to the sync server: one method an endpoint, each resolving with the validated body or
+ * rejecting with a typed error (`ConflictError`, `AuthError`, `ForbiddenError`, `ServerError`,
+ * `RequestError`, `NetworkError`, `BadResponseError`).
+ */
+export interface SyncTransport {
+  /** `GET .../meta`: what the server holds, without the data. */
+  meta(token: string): Promise<MetaResponse>;
+  /** `GET .../pull`: the current version's data. Rejects with a `RequestError` `NOT_FOUND` when nothing is stored. */
+  pull(token: string): Promise<PullResponse>;
+  /** `POST .../push`. `keepalive` lets the request outlive the page (bodies up to 64 KiB). */
+  push(body: PushRequest, token: string, options?: { keepalive?: boolean }): Promise<PushResponse>;
+  /** `GET .../history/{version}`: one kept version's data. */
+  history(version: number, token: string): Promise<HistoryResponse>;
+  /** `DELETE /api/sync/{app}`: removes everything stored for this user and app. */
+  delete(token: string): Promise<void>;
+}
+
+/**
+ * The port between the sync manager and an app's local data. Implement it to sync something other
+ * than localStorage keys; {@link keyPrefixAdapter} is the standard one.
+ */
+export interface StorageAdapter {
+  /** Reads the app's data as a snapshot (a prototype-free object; see `snapshotFromEntries`). */
+  collect(): Snapshot | Promise<Snapshot>;
+  /**
+   * Makes the local data equal `snapshot`, atomically: on any failure every key is left as it was
+   * and an `ApplyError` (or `StorageQuotaError`) is thrown. Lets the app's stores know what changed.
+   */
+  apply(snapshot: Snapshot): void | Promise<void>;
+  /** True when `key` belongs to this app's data. */
+  owns(key: string): boolean;
+}
