@@ -16,6 +16,9 @@ import { fetchTransport, type SyncTransport } from './platform/fetch-transport.j
 /** Push this long after the last `notifyChanged()` unless told otherwise: 30 s. */
 export const DEBOUNCE_MS = 30_000;
 
+/** A request that has not answered after this long (30 s) is abandoned and retried (DESIGN §7.6). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Options of {@link createSync}. Only `app`, `endpoint`, `getToken` and `adapter` are required. */
 export interface CreateSyncOptions {
   /** The app's name on the server, e.g. `tenure`. */
@@ -32,6 +35,20 @@ export interface CreateSyncOptions {
   subscriptions?: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
   /** Ask the browser to keep this origin's storage (`navigator.storage.persist()`) at start. */
   persistStorage?: boolean;
+  /**
+   * This device's name for people, sent with pushes and shown in conflicts and history (at most 64
+   * characters). By default derived from the user agent, e.g. "Chrome on Android".
+   */
+  deviceName?: string;
+  /** Every request is abandoned after this long and retried as a network failure. Default {@link REQUEST_TIMEOUT_MS}. */
+  requestTimeoutMs?: number;
+  /**
+   * What the SDK does when it must replace local data and no `onReplace` listener is registered, so
+   * the app may hold an old copy in memory (DESIGN §7.4): `'reload'` (default) reloads the page right
+   * after replacing; `'defer'` leaves newer server data unapplied until the next start and sets
+   * `state.reloadReason`. Either way a save from an old copy reaches the server only through a conflict.
+   */
+  withoutReplaceListener?: 'reload' | 'defer';
   /** A fixed device id (`^[A-Za-z0-9_-]{1,64}$`); by default a nanoid kept in IndexedDB. */
   deviceId?: string;
   /** The fetch to use; `globalThis.fetch` by default. */

@@ -2,6 +2,9 @@ import { isChecksum } from './checksum.js';
 import { isValidDeviceId } from './names.js';
 import { isSnapshot, type Snapshot } from './snapshot.js';
 
+/** A device name (push `deviceName`, version records) is at most this many characters (UTF-16 code units). */
+export const DEVICE_NAME_MAX_LENGTH = 64;
+
 /** Path prefix of every sync endpoint: `/api/sync/{app}/...`. */
 export const API_PREFIX = '/api/sync';
 
@@ -17,6 +20,8 @@ export interface VersionRecord {
   lastModified: string;
   /** UTF-8 bytes of the data's canonical JSON. */
   size: number;
+  /** The pushing device's human name (e.g. "Chrome on Android"), at most 64 characters, when it sent one. */
+  deviceName?: string;
 }
 
 /** `POST /api/sync/{app}/push` request body. */
@@ -31,6 +36,8 @@ export interface PushRequest {
   deviceId: string;
   /** The client's ISO time of the snapshot (informational). */
   timestamp: string;
+  /** The device's human name, at most {@link DEVICE_NAME_MAX_LENGTH} characters; kept in the version record. */
+  deviceName?: string;
 }
 
 /** `POST /api/sync/{app}/push` success body. */
@@ -104,13 +111,19 @@ function isIsoDateTime(v: unknown): v is string {
  */
 export function parsePushRequest(body: unknown): Parsed<PushRequest> {
   if (!isObject(body)) return { ok: false, error: 'Body must be a JSON object' };
-  const { data, version, checksum, deviceId, timestamp } = body;
+  const { data, version, checksum, deviceId, timestamp, deviceName } = body;
   if (!isSnapshot(data)) return { ok: false, error: '`data` must be an object whose values are all strings' };
   if (!isVersionNumber(version)) return { ok: false, error: '`version` must be a non-negative integer' };
   if (typeof checksum !== 'string') return { ok: false, error: '`checksum` must be a string' };
   if (!isValidDeviceId(deviceId)) return { ok: false, error: '`deviceId` must match ^[A-Za-z0-9_-]{1,64}$' };
   if (!isIsoDateTime(timestamp)) return { ok: false, error: '`timestamp` must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T10:00:00.000Z' };
-  return { ok: true, value: { data, version, checksum, deviceId, timestamp } };
+  if (deviceName !== undefined && !isDeviceName(deviceName)) return { ok: false, error: `\`deviceName\` must be a string of 1 to ${DEVICE_NAME_MAX_LENGTH} characters` };
+  return { ok: true, value: { data, version, checksum, deviceId, timestamp, ...(deviceName === undefined ? {} : { deviceName }) } };
+}
+
+/** True for a device name: a string of 1 to {@link DEVICE_NAME_MAX_LENGTH} characters. */
+export function isDeviceName(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= DEVICE_NAME_MAX_LENGTH;
 }
 
 /** True when `v` is a well-formed {@link VersionRecord}. */
@@ -122,11 +135,19 @@ export function isVersionRecord(v: unknown): v is VersionRecord {
     isChecksum(v.checksum) &&
     isValidDeviceId(v.deviceId) &&
     typeof v.lastModified === 'string' &&
-    isVersionNumber(v.size)
+    isVersionNumber(v.size) &&
+    (v.deviceName === undefined || isDeviceName(v.deviceName))
   );
 }
 
 const isVersionList = (v: unknown): v is number[] => Array.isArray(v) && v.every(isVersionNumber);
+const isRecordList = (v: unknown): v is VersionRecord[] => Array.isArray(v) && v.every(isVersionRecord);
+
+/** `versions` checked and defaulted: a server older than the records answers without them. */
+function withVersions<T extends Record<string, unknown>>(body: T): (T & { versions: VersionRecord[] }) | null {
+  if (body.versions === undefined) return { ...body, versions: [] };
+  return isRecordList(body.versions) ? (body as T & { versions: VersionRecord[] }) : null;
+}
 
 /** Validates a push success body (client side). */
 export function parsePushResponse(body: unknown): Parsed<PushResponse> {
@@ -138,10 +159,8 @@ export function parsePushResponse(body: unknown): Parsed<PushResponse> {
 
 /** Validates a pull success body (client side). */
 export function parsePullResponse(body: unknown): Parsed<PullResponse> {
-  if (isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions)) {
-    return { ok: true, value: body as unknown as PullResponse };
-  }
-  return { ok: false, error: 'Malformed pull response' };
+  const checked = isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
+  return checked ? { ok: true, value: checked as unknown as PullResponse } : { ok: false, error: 'Malformed pull response' };
 }
 
 /** Validates a history success body (client side). */
@@ -154,10 +173,9 @@ export function parseHistoryResponse(body: unknown): Parsed<HistoryResponse> {
 
 /** Validates a meta success body (client side). */
 export function parseMetaResponse(body: unknown): Parsed<MetaResponse> {
-  if (!isObject(body) || body.success !== true || !isVersionList(body.availableVersions)) {
-    return { ok: false, error: 'Malformed meta response' };
+  const checked = isObject(body) && body.success === true && isVersionList(body.availableVersions) ? withVersions(body) : null;
+  if (checked && ((checked.exists === true && isVersionRecord(checked.meta)) || (checked.exists === false && checked.meta === null))) {
+    return { ok: true, value: checked as unknown as MetaResponse };
   }
-  if (body.exists === true && isVersionRecord(body.meta)) return { ok: true, value: body as unknown as MetaResponse };
-  if (body.exists === false && body.meta === null) return { ok: true, value: body as unknown as MetaResponse };
   return { ok: false, error: 'Malformed meta response' };
 }

@@ -1,4 +1,4 @@
-import type { Snapshot } from '../contract/index.js';
+import type { Snapshot, VersionRecord } from '../contract/index.js';
 import type { SyncState } from './sync-state.js';
 
 /** The user's choice in a conflict. */
@@ -12,8 +12,10 @@ export interface LocalBackup {
   app: string;
   /** When it was taken (ISO). */
   createdAt: string;
-  /** Why it was taken. */
-  reason: 'use-server' | 'restore' | 'pull';
+  /** Why it was taken: the choice, restore, or pull that replaced it (`backup` when a backup was restored over it). */
+  reason: ReplaceReason;
+  /** The account (token `sub`) the data belonged to when it was taken; null when no account had synced it. */
+  owner: string | null;
   /** The server version this device was based on when it was taken. */
   baseVersion: number;
   /** Checksum of `data`. */
@@ -24,6 +26,20 @@ export interface LocalBackup {
 
 /** Receives every state change. */
 export type SyncListener = (state: SyncState) => void;
+
+/** What replaced local data: a pull, the "use server data" choice, `restore(v)`, or `restoreBackup(id)`. */
+export type ReplaceReason = 'pull' | 'use-server' | 'restore' | 'backup';
+
+/** Told to an {@link ReplaceListener} right after the SDK replaced local data. */
+export interface ReplaceEvent {
+  /** The keys whose values changed (set or removed), sorted. */
+  keys: string[];
+  /** What replaced them. */
+  reason: ReplaceReason;
+}
+
+/** Re-reads the replaced keys into the app's memory; may return a promise. */
+export type ReplaceListener = (event: ReplaceEvent) => void | Promise<void>;
 
 /**
  * Syncs one app's data between this device and the server. Create it with `createSync`.
@@ -45,10 +61,23 @@ export interface SyncManager {
   restore(version: number): Promise<void>;
   /** Versions the server keeps for {@link SyncManager.restore}, ascending. */
   listVersions(): Promise<number[]>;
+  /** The kept versions' records (time, device, size), ascending, for a history view. Empty when nothing is stored or sync is gated. */
+  listHistory(): Promise<VersionRecord[]>;
   /** Local backups of replaced data, newest first. */
   listBackups(): Promise<LocalBackup[]>;
   /** Applies a local backup to the local store (it then syncs like any local change). */
   restoreBackup(id: string): Promise<void>;
+  /**
+   * Calls `listener` right after the SDK replaced local data (pull, use-server, restore, backup), with
+   * the keys and the reason. Registering a listener is the app's word that it re-reads those keys, so
+   * an old copy held in memory is never saved back (DESIGN §7.4). Returns the unregister function.
+   */
+  onReplace(listener: ReplaceListener): () => void;
+  /**
+   * For sign-out: stops syncing and removes this device's sync record (base version, base snapshot,
+   * unconfirmed pushes) for the signed-in account. Local data stays unless the app clears it; backups stay.
+   */
+  forget(): Promise<void>;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: SyncListener): () => void;
   /**

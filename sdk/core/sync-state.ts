@@ -25,7 +25,42 @@ export type ConflictReason =
   /** This device never synced, holds data, and the server holds different data. */
   | 'first-sync'
   /** A push was refused (409): another device pushed first, with different data. */
-  | 'push-rejected';
+  | 'push-rejected'
+  /**
+   * The local data was last synced by another account on this browser (or by nobody while another
+   * account's record exists), and a different user is signed in now (DESIGN §7.1).
+   */
+  | 'other-account'
+  /** The local data became empty while the server holds data: clearing a store is not an edit (DESIGN §7.2). */
+  | 'local-emptied'
+  /**
+   * A local change to a key the SDK replaced, made before the app acknowledged the replacement (an
+   * `onReplace` listener ran, or the page reloaded), or one that writes back exactly the value a
+   * replacement removed: an app saving an old in-memory copy (DESIGN §7.4).
+   */
+  | 'stale-write-back';
+
+/** One side of a conflict, for a person to decide with (DESIGN §7.5). */
+export interface ConflictSide {
+  /** How many keys this side holds. */
+  keys: number;
+  /** UTF-8 bytes of this side's canonical JSON. */
+  bytes: number;
+  /** When this side was last changed (ISO): the local edit or the server's commit time; null if unknown. */
+  modifiedAt: string | null;
+  /** The device that wrote this side (e.g. "Chrome on Android"); null if unknown. */
+  deviceName: string | null;
+}
+
+/** A key whose value differs between the sides, with both values when they are small enough to show. */
+export interface ConflictValue {
+  /** The localStorage key. */
+  key: string;
+  /** The local value, or null when the key is absent locally. */
+  local: string | null;
+  /** The server's value, or null when the server lacks the key. */
+  server: string | null;
+}
 
 /** What a conflict dialog needs to show. */
 export interface ConflictInfo {
@@ -41,7 +76,21 @@ export interface ConflictInfo {
   serverDeviceId: string | null;
   /** Keys added, removed or changed locally relative to the server's data. */
   diff: SnapshotDiff;
+  /** This device's side: what it holds, how much, when it changed, which device. */
+  local: ConflictSide;
+  /** The server's side. */
+  server: ConflictSide;
+  /**
+   * A few differing keys (at most {@link CONFLICT_VALUES_SHOWN}) whose values on both sides are small
+   * (at most {@link CONFLICT_VALUE_MAX_CHARS} characters each), so a dialog can show what each side says.
+   */
+  values: ConflictValue[];
 }
+
+/** At most this many differing values travel in {@link ConflictInfo.values}. */
+export const CONFLICT_VALUES_SHOWN = 5;
+/** A value longer than this (UTF-16 code units) is not shown in {@link ConflictInfo.values}. */
+export const CONFLICT_VALUE_MAX_CHARS = 500;
 
 /** A failure retrying will not fix, or the last transient one while retrying. */
 export interface SyncErrorInfo {
@@ -73,4 +122,16 @@ export interface SyncState {
   nextRetryAt: string | null;
   /** The answer of `navigator.storage.persist()` when asked, else null. */
   storagePersisted: boolean | null;
+  /**
+   * Why the page should be reloaded to show current data, or null (DESIGN §7.4): `newer-data` when
+   * the server holds a newer version left unapplied (no `onReplace` listener, option
+   * `withoutReplaceListener: 'defer'`), `replaced` when local data was replaced while no listener
+   * was registered. A badge offers a reload.
+   */
+  reloadReason: 'newer-data' | 'replaced' | null;
+  /**
+   * Set when this device's sync bookkeeping cannot be saved (IndexedDB full, closed or missing): sync
+   * goes on with it held in memory for this page, and the message says so for a person. Else null.
+   */
+  localStateProblem: string | null;
 }
