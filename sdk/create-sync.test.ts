@@ -25,6 +25,8 @@ describe('createSync', () => {
       online: true,
       nextRetryAt: null,
       storagePersisted: null,
+      reloadReason: null,
+      localStateProblem: null,
     });
   });
 

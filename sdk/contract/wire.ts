@@ -62,12 +62,14 @@ export interface PullResponse {
   meta: VersionRecord;
   /** Kept versions, ascending, at most 5, the current one included. */
   availableVersions: number[];
+  /** The kept versions' records, ascending (the same versions as `availableVersions`). */
+  versions?: VersionRecord[];
 }
 
 /** `GET /api/sync/{app}/meta` success body. */
 export type MetaResponse =
-  | { success: true; exists: true; meta: VersionRecord; availableVersions: number[] }
-  | { success: true; exists: false; meta: null; availableVersions: [] };
+  | { success: true; exists: true; meta: VersionRecord; availableVersions: number[]; versions?: VersionRecord[] }
+  | { success: true; exists: false; meta: null; availableVersions: []; versions?: [] };
 
 /** `GET /api/sync/{app}/history/{version}` success body. */
 export interface HistoryResponse {

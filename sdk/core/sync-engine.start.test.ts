@@ -166,13 +166,20 @@ describe('start flow', () => {
     const tab = openTab({ server });
     tab.write({ t_a: 'mine', t_b: 'only here' });
     await tab.sync.start();
-    expect(tab.sync.getState().conflict).toEqual({
+    expect(tab.sync.getState().conflict).toMatchObject({
       reason: 'first-sync',
       localVersion: 0,
       serverVersion: 1,
       serverModified: server.current('tenure')?.record.lastModified,
       serverDeviceId: 'other-device',
       diff: { added: ['t_b'], removed: ['t_c'], changed: ['t_a'] },
+      local: { keys: 2, bytes: 32, deviceName: null },
+      server: { keys: 2, bytes: 38, modifiedAt: server.current('tenure')?.record.lastModified },
+      values: [
+        { key: 't_a', local: 'mine', server: 'cloud' },
+        { key: 't_b', local: 'only here', server: null },
+        { key: 't_c', local: null, server: 'only on server' },
+      ],
     });
     expect(tab.device.storage.dump()).toEqual([['t_a', 'mine'], ['t_b', 'only here']]);
   });

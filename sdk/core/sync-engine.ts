@@ -2,9 +2,10 @@ import { canonicalJson, canUseSync, checksum, diffSnapshots, utf8ByteLength, typ
 import { backoffDelayMs } from './backoff.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, SyncError } from './errors.js';
 import type { Clock, Platform, PlatformEvent, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import { conflictInfo } from './conflict-info.js';
 import { decideSync, hasLocalChanges, isUnconfirmedPush } from './sync-decision.js';
-import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from './sync-manager.js';
-import type { SyncRecord, SyncRecordStore } from './sync-record-store.js';
+import type { ConflictChoice, LocalBackup, ReplaceListener, SyncListener, SyncManager } from './sync-manager.js';
+import { NEVER_SYNCED, type SyncRecord, type SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
 import { initialSyncState, reduceSyncState, type SyncEvent } from './sync-state-reducer.js';
 
@@ -73,6 +74,7 @@ const isEmpty = (snapshot: Snapshot): boolean => Object.keys(snapshot).length ==
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { app, adapter, transport, records, platform, clock, channel } = deps;
   const listeners = new Set<SyncListener>();
+  const replaceListeners = new Set<ReplaceListener>();
   const timers: Partial<Record<TimerName, unknown>> = {};
   const queued = new Set<Mode>();
   let state = initialSyncState(platform.isOnline());
@@ -153,6 +155,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       app,
       createdAt,
       reason,
+      owner: null,
       baseVersion: ctx.record.baseVersion,
       checksum: ctx.sum,
       data: ctx.snapshot,
@@ -239,8 +242,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       ctx.record = await save({ ...ctx.record, baseVersion: head.version, lastSyncedChecksum: head.checksum, unconfirmed: [] });
       return push(ctx, head.version, 'push', true);
     }
-    const diff = diffSnapshots(ctx.snapshot, server.data);
-    const conflict = { reason, localVersion: ctx.record.baseVersion, serverVersion: head.version, serverModified: head.lastModified, serverDeviceId: head.deviceId, diff };
+    const conflict = conflictInfo({
+      reason,
+      baseVersion: ctx.record.baseVersion,
+      local: { data: ctx.snapshot, modifiedAt: ctx.record.pendingSince, deviceName: null },
+      server: { record: head, data: server.data },
+    });
     dispatch({ type: 'enter', status: 'conflict', conflict });
   };
 
@@ -402,6 +409,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async listVersions() {
       const token = await authorize();
       return token === null ? [] : (await transport.meta(token)).availableVersions;
+    },
+    async listHistory() {
+      const token = await authorize();
+      return token === null ? [] : ((await transport.meta(token)).versions ?? []);
+    },
+    onReplace(listener) {
+      replaceListeners.add(listener);
+      return () => void replaceListeners.delete(listener);
+    },
+    async forget() {
+      manager.stop();
+      await records.setRecord(app, NEVER_SYNCED);
     },
     listBackups: () => records.listBackups(app),
     async restoreBackup(id) {

@@ -7,7 +7,7 @@ import { BACKUPS_KEPT, memorySyncRecordStore, NEVER_SYNCED } from './sync-record
 
 const backup = async (n: number): Promise<LocalBackup> => {
   const data = snapshotFromEntries([['k', String(n)]]);
-  return { id: `b${n}`, app: 'tenure', createdAt: new Date(n * 1000).toISOString(), reason: 'use-server', baseVersion: n, checksum: await checksum(data), data };
+  return { id: `b${n}`, app: 'tenure', createdAt: new Date(n * 1000).toISOString(), reason: 'use-server', owner: 'user-1', baseVersion: n, checksum: await checksum(data), data };
 };
 
 describe.each([

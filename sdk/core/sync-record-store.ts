@@ -78,7 +78,8 @@ export function isLocalBackup(value: unknown): value is LocalBackup {
     typeof value.id === 'string' &&
     typeof value.app === 'string' &&
     typeof value.createdAt === 'string' &&
-    (value.reason === 'use-server' || value.reason === 'restore' || value.reason === 'pull') &&
+    ['use-server', 'restore', 'pull', 'backup'].includes(value.reason as string) &&
+    (value.owner === undefined || value.owner === null || typeof value.owner === 'string') &&
     isVersionNumber(value.baseVersion) &&
     isChecksum(value.checksum) &&
     isSnapshot(value.data)

@@ -24,7 +24,7 @@ export type SyncEvent =
 
 /** The state of a manager that has not started. */
 export function initialSyncState(online: boolean): SyncState {
-  return { status: 'idle', version: 0, lastSyncedAt: null, pendingSince: null, online, nextRetryAt: null, storagePersisted: null };
+  return { status: 'idle', version: 0, lastSyncedAt: null, pendingSince: null, online, nextRetryAt: null, storagePersisted: null, reloadReason: null, localStateProblem: null };
 }
 
 const fromRecord = (state: SyncState, record: SyncRecord): SyncState => ({

@@ -1,4 +1,5 @@
-import type { ConflictChoice, LocalBackup, SyncListener, SyncManager } from '../core/sync-manager.js';
+import type { VersionRecord } from '../contract/index.js';
+import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, SyncListener, SyncManager } from '../core/sync-manager.js';
 import type { ConflictInfo, SyncState } from '../core/sync-state.js';
 
 /** A `SyncState` with nothing happening yet: the starting point of {@link FakeSyncManager}. */
@@ -10,6 +11,8 @@ export const IDLE_STATE: SyncState = {
   online: true,
   nextRetryAt: null,
   storagePersisted: null,
+  reloadReason: null,
+  localStateProblem: null,
 };
 
 /** A call the fake received, in order. */
@@ -108,6 +111,20 @@ export class FakeSyncManager implements SyncManager {
   async listBackups(): Promise<LocalBackup[]> {
     return [];
   }
+  async listHistory(): Promise<VersionRecord[]> {
+    return [];
+  }
+  /** The `onReplace` listeners registered now. */
+  readonly replaceListeners = new Set<ReplaceListener>();
+  onReplace(listener: ReplaceListener): () => void {
+    this.replaceListeners.add(listener);
+    return () => void this.replaceListeners.delete(listener);
+  }
+  /** Calls every `onReplace` listener with `event`, as the real manager does after replacing local data. */
+  async emitReplace(event: ReplaceEvent): Promise<void> {
+    for (const listener of [...this.replaceListeners]) await listener(event);
+  }
+  async forget(): Promise<void> {}
   async restoreBackup(): Promise<void> {}
 
   private call(): Promise<void> {

@@ -12,6 +12,9 @@ const CONFLICT: ConflictInfo = {
   serverModified: new Date(Date.now() - 5 * 60_000).toISOString(),
   serverDeviceId: 'laptop-7f3a',
   diff: { added: ['tenure:notes'], removed: ['tenure:draft'], changed: ['tenure:settings', 'tenure:rates'] },
+  local: { keys: 4, bytes: 812, modifiedAt: new Date(Date.now() - 2 * 60_000).toISOString(), deviceName: 'Firefox on Linux' },
+  server: { keys: 4, bytes: 790, modifiedAt: new Date(Date.now() - 5 * 60_000).toISOString(), deviceName: 'Chrome on Android' },
+  values: [],
 };
 
 const CONFLICT_STATE: Partial<SyncState> = { status: 'conflict', conflict: CONFLICT, version: 11 };

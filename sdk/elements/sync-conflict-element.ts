@@ -13,6 +13,9 @@ const WHY: Record<ConflictReason, string> = {
     'The server no longer holds the copy this device last synced (it may have been reset or restored), and the two differ.',
   'first-sync': 'This device has data that was never synced, and the server already holds different data.',
   'push-rejected': 'Another device synced different data moments before this one.',
+  'other-account': 'The data on this device was synced by another account. Signed in as someone else now, nothing moves until you choose.',
+  'local-emptied': 'The data on this device was emptied, while the server still holds data.',
+  'stale-write-back': 'The app saved an older copy over data that sync had just brought in.',
 };
 
 const CONFLICT_CSS = `

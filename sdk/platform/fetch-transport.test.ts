@@ -21,7 +21,7 @@ const pushBody = async (data = snapshotFromEntries([['a', '1']]), version = 0) =
 describe('fetchTransport', () => {
   it('sends the bearer token to the app endpoint and returns the validated meta', async () => {
     const { server, transport } = setup();
-    await expect(transport.meta(token)).resolves.toEqual({ success: true, exists: false, meta: null, availableVersions: [] });
+    await expect(transport.meta(token)).resolves.toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [] });
     expect(server.requests[0]?.path).toBe('/api/sync/tenure/meta');
   });
 
