@@ -1,4 +1,5 @@
-import { isValidAppName, isValidDeviceId } from './contract/index.js';
+import { isDeviceName, isValidAppName, isValidDeviceId } from './contract/index.js';
+import { browserDeviceName } from './platform/device-name.js';
 import type { StorageAdapter } from './adapters/storage-adapter.js';
 import { loadDeviceId } from './core/device-id.js';
 import { browserPlatform, type Platform } from './platform/browser-platform.js';
@@ -10,7 +11,7 @@ import { createSyncEngine, type GetToken } from './core/sync-engine.js';
 import type { SyncManager } from './core/sync-manager.js';
 import type { SyncRecordStore } from './core/sync-record-store.js';
 import { idbSyncRecordStore } from './platform/idb-record-store.js';
-import { subscriptionsFromToken } from './core/token-claims.js';
+import { subjectFromToken, subscriptionsFromToken } from './core/token-claims.js';
 import { fetchTransport, type SyncTransport } from './platform/fetch-transport.js';
 
 /** Push this long after the last `notifyChanged()` unless told otherwise: 30 s. */
@@ -83,10 +84,16 @@ export function createSync(options: CreateSyncOptions): SyncManager {
   const { app, subscriptions, deviceId } = options;
   if (!isValidAppName(app)) throw new TypeError(`Invalid app name "${app}"`);
   if (deviceId !== undefined && !isValidDeviceId(deviceId)) throw new TypeError(`Invalid device id "${deviceId}"`);
-  const records = options.recordStore ?? idbSyncRecordStore();
-  return createSyncEngine({
+  if (options.deviceName !== undefined && !isDeviceName(options.deviceName)) throw new TypeError(`Invalid device name "${options.deviceName}" (1 to 64 characters)`);
+  let reportProblem = (_error: unknown): void => {};
+  const records = options.recordStore ?? idbSyncRecordStore((error) => reportProblem(error));
+  const engine = createSyncEngine({
     ...options,
     debounceMs: options.debounceMs ?? DEBOUNCE_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    withoutReplaceListener: options.withoutReplaceListener ?? 'reload',
+    deviceName: options.deviceName ?? browserDeviceName(),
+    userOf: subjectFromToken,
     random: options.random ?? Math.random,
     transport: options.transport ?? fetchTransport(options),
     records,
@@ -98,4 +105,6 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     deviceId: () => (deviceId ? Promise.resolve(deviceId) : loadDeviceId(records)),
     persistStorage: options.persistStorage ? persistStorage : undefined,
   });
+  reportProblem = engine.reportLocalStateProblem;
+  return engine;
 }

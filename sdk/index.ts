@@ -17,6 +17,8 @@ export type { Snapshot, SnapshotDiff, SyncAccess, ErrorCode, ConflictBody } from
 export {
   SyncError,
   NetworkError,
+  TokenError,
+  StoppedError,
   AuthError,
   ForbiddenError,
   ConflictError,

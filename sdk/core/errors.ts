@@ -19,8 +19,14 @@ export class SyncError extends Error {
   }
 }
 
-/** The request never got an answer (offline, DNS, CORS, aborted): code `NETWORK`, retried with backoff. */
+/** The request never got an answer (offline, DNS, CORS, timed out): code `NETWORK`, retried with backoff. */
 export class NetworkError extends SyncError {}
+
+/** `getToken` threw (the identity provider is unreachable, say): code `AUTH`, retried with backoff. A null token is not an error: it means signed out. */
+export class TokenError extends SyncError {}
+
+/** The manager was stopped while the operation ran: nothing more was written. */
+export class StoppedError extends SyncError {}
 
 /** The token was refused (401) even after `getToken({ forceRefresh: true })`, or `getToken` failed: code `AUTH`. */
 export class AuthError extends SyncError {}
@@ -65,6 +71,6 @@ export class ApplyError extends SyncError {}
 /** The local store is full (QuotaExceededError); every key was rolled back to its old value. */
 export class StorageQuotaError extends ApplyError {}
 
-/** True for failures worth retrying with backoff: network errors, 5xx, 429 and malformed answers. */
-export const isRetryable = (error: unknown): error is NetworkError | ServerError | BadResponseError =>
-  error instanceof NetworkError || error instanceof ServerError || error instanceof BadResponseError;
+/** True for failures worth retrying with backoff: network errors and timeouts, 5xx, 429, malformed answers, a failing `getToken`. */
+export const isRetryable = (error: unknown): error is NetworkError | ServerError | BadResponseError | TokenError =>
+  error instanceof NetworkError || error instanceof ServerError || error instanceof BadResponseError || error instanceof TokenError;

@@ -16,6 +16,8 @@ export interface Platform {
   isOnline(): boolean;
   /** Calls `listener` on each {@link PlatformEvent}; returns the function that stops listening. */
   listen(listener: (event: PlatformEvent) => void): () => void;
+  /** Reloads the page, so an app that keeps data in memory reads what the SDK wrote (DESIGN §7.4). */
+  reload(): void;
 }
 
 /** The port for time: what time it is, and timers. */
@@ -51,15 +53,23 @@ export interface TabChannel {
  */
 export interface SyncTransport {
   /** `GET .../meta`: what the server holds, without the data. */
-  meta(token: string): Promise<MetaResponse>;
+  meta(token: string, options?: RequestOptions): Promise<MetaResponse>;
   /** `GET .../pull`: the current version's data. Rejects with a `RequestError` `NOT_FOUND` when nothing is stored. */
-  pull(token: string): Promise<PullResponse>;
+  pull(token: string, options?: RequestOptions): Promise<PullResponse>;
   /** `POST .../push`. `keepalive` lets the request outlive the page (bodies up to 64 KiB). */
-  push(body: PushRequest, token: string, options?: { keepalive?: boolean }): Promise<PushResponse>;
+  push(body: PushRequest, token: string, options?: RequestOptions): Promise<PushResponse>;
   /** `GET .../history/{version}`: one kept version's data. */
-  history(version: number, token: string): Promise<HistoryResponse>;
+  history(version: number, token: string, options?: RequestOptions): Promise<HistoryResponse>;
   /** `DELETE /api/sync/{app}`: removes everything stored for this user and app. */
-  delete(token: string): Promise<void>;
+  delete(token: string, options?: RequestOptions): Promise<void>;
+}
+
+/** Per-request options of a {@link SyncTransport}. */
+export interface RequestOptions {
+  /** Aborts the request (the manager stopped, or its timeout passed). */
+  signal?: AbortSignal;
+  /** Lets the request outlive the page (`fetch` keepalive; bodies up to 64 KiB). */
+  keepalive?: boolean;
 }
 
 /**

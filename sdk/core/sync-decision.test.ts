@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSync, isUnconfirmedPush, type SyncFacts } from './sync-decision.js';
+import { decideSync, findUnconfirmedPush, type SyncFacts } from './sync-decision.js';
 import { NEVER_SYNCED } from './sync-record-store.js';
 
 const A = 'a'.repeat(64);
@@ -47,15 +47,17 @@ describe('decideSync (the start flow)', () => {
   });
 });
 
-describe('isUnconfirmedPush', () => {
+describe('findUnconfirmedPush', () => {
   const record = { ...NEVER_SYNCED, baseVersion: 3, lastSyncedChecksum: A, unconfirmed: [{ version: 3, checksum: B }, { version: 6, checksum: C }] };
-  it('recognises a head one above a version this device pushed against, with that push checksum', () => {
-    expect(isUnconfirmedPush(record, { version: 4, checksum: B })).toBe(true);
-    expect(isUnconfirmedPush(record, { version: 7, checksum: C })).toBe(true);
+  const kept = (version: number, checksum: string, deviceId = 'me') => ({ version, checksum, deviceId, lastModified: '2026-11-01T00:00:00.000Z', size: 2 });
+  it('finds its own push one above a version it pushed against, anywhere in the kept history', () => {
+    expect(findUnconfirmedPush(record, [kept(4, B), kept(5, A, 'phone')], 'me')?.kept.version).toBe(4);
+    expect(findUnconfirmedPush(record, [kept(7, C)], 'me')?.sent).toEqual({ version: 6, checksum: C });
   });
-  it('does not take another version or other data for its own push', () => {
-    expect(isUnconfirmedPush(record, { version: 5, checksum: B })).toBe(false);
-    expect(isUnconfirmedPush(record, { version: 4, checksum: C })).toBe(false);
-    expect(isUnconfirmedPush(NEVER_SYNCED, { version: 1, checksum: A })).toBe(false);
+  it('does not take another version, other data or another device for its own push', () => {
+    expect(findUnconfirmedPush(record, [kept(5, B)], 'me')).toBeNull();
+    expect(findUnconfirmedPush(record, [kept(4, C)], 'me')).toBeNull();
+    expect(findUnconfirmedPush(record, [kept(4, B, 'phone')], 'me')).toBeNull();
+    expect(findUnconfirmedPush(NEVER_SYNCED, [kept(1, A)], 'me')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-import type { SyncRecord } from './sync-record-store.js';
+import type { Snapshot, VersionRecord } from '../contract/index.js';
+import type { SentPush, SyncRecord } from './sync-record-store.js';
 import type { ConflictReason } from './sync-state.js';
 
 /** What a sync check knows: this device's record and snapshot, and the server's head. */
@@ -7,12 +8,18 @@ export interface SyncFacts {
   baseVersion: number;
   /** Checksum of the data at that version, or null if this device never synced. */
   lastSyncedChecksum: string | null;
-  /** Checksum of the local snapshot now. */
+  /** Checksum of what a push would send now (owned keys plus carried ones). */
   localChecksum: string;
-  /** Whether the local snapshot has no keys. */
+  /** Whether the adapter's keys are all absent locally. */
   localEmpty: boolean;
   /** The server's head version, or null when nothing is stored. */
-  server: { version: number; checksum: string } | null;
+  server: { version: number; checksum: string; size?: number } | null;
+  /** The local data was last synced by another account than the signed-in one (DESIGN §7.1). */
+  otherAccount?: boolean;
+  /** The synced data held keys of this adapter and the local store now holds none (DESIGN §7.2). */
+  emptied?: boolean;
+  /** The app saved an old copy over replaced keys (DESIGN §7.4). */
+  staleWriteBack?: boolean;
 }
 
 /** What to do about {@link SyncFacts}. */
@@ -23,8 +30,11 @@ export type SyncDecision =
   | { action: 'pull' }
   /** Send the local data, compare-and-swap on `version`. */
   | { action: 'push'; version: number }
-  /** Both sides changed: the user chooses. */
+  /** Both sides changed, or the change is not one to send without asking: the user chooses. */
   | { action: 'conflict'; reason: ConflictReason };
+
+/** Canonical JSON of `{}` is 2 bytes: a server version of that size holds no data. */
+const EMPTY_DATA_BYTES = 2;
 
 /**
  * Whether the local data has changes the server has not seen. Derived, never flagged: the snapshot's
@@ -35,30 +45,55 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
 }
 
 /**
- * The start flow of DESIGN §6 as one pure decision: equal data is adopted; nothing on the server
- * means push (unless empty); a never-synced device pulls when empty and otherwise conflicts
- * (`first-sync`); at the same version local changes push, at a newer server version they conflict
- * (`server-newer`) and otherwise it pulls; a server behind this device, or at its version with data
- * it never synced (a reset bucket), conflicts (`server-behind`).
+ * The start flow of DESIGN §6 and §7 as one pure decision. Equal data is adopted. Changes that must
+ * not travel without a person's choice conflict first: data of another account (`other-account`),
+ * an old in-memory copy saved back (`stale-write-back`), an emptied store while the server holds
+ * data (`local-emptied`). Nothing on the server means push (unless empty); a never-synced device
+ * pulls when empty and otherwise conflicts (`first-sync`); at the same version local changes push,
+ * at a newer server version they conflict (`server-newer`) and otherwise it pulls; a server behind
+ * this device, or at its version with data it never synced (a reset bucket), conflicts (`server-behind`).
  */
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
-  const changed = hasLocalChanges(facts);
+  const conflict = (reason: ConflictReason): SyncDecision => ({ action: 'conflict', reason });
+  if (server?.checksum === localChecksum) return { action: 'adopt', version: server.version, checksum: localChecksum };
+  if (facts.otherAccount && !facts.localEmpty) return conflict('other-account');
+  if (facts.staleWriteBack) return conflict('stale-write-back');
   if (!server) return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };
-  if (server.checksum === localChecksum) return { action: 'adopt', version: server.version, checksum: localChecksum };
-  if (facts.lastSyncedChecksum === null) return facts.localEmpty ? { action: 'pull' } : { action: 'conflict', reason: 'first-sync' };
-  if (server.version < baseVersion) return { action: 'conflict', reason: 'server-behind' };
-  if (!changed) return { action: 'pull' };
-  if (server.version > baseVersion) return { action: 'conflict', reason: 'server-newer' };
+  if (facts.emptied && server.size !== EMPTY_DATA_BYTES) return conflict('local-emptied');
+  if (facts.lastSyncedChecksum === null) return facts.localEmpty ? { action: 'pull' } : conflict('first-sync');
+  if (server.version < baseVersion) return conflict('server-behind');
+  if (!hasLocalChanges(facts)) return { action: 'pull' };
+  if (server.version > baseVersion) return conflict('server-newer');
   // Same number, other data: the server was reset and another device pushed since.
-  return server.checksum === facts.lastSyncedChecksum ? { action: 'push', version: baseVersion } : { action: 'conflict', reason: 'server-behind' };
+  return server.checksum === facts.lastSyncedChecksum ? { action: 'push', version: baseVersion } : conflict('server-behind');
 }
 
 /**
- * True when the server's head is a push this device sent but never heard back about (the answer
- * was lost): the version after one it pushed against, with the same checksum. Such a head is this
- * device's own data, so local edits made since go on top of it instead of conflicting with it.
+ * The push this device sent whose answer was lost, found among the server's kept versions: a
+ * version one above one it pushed against, with that push's checksum and this device's id. Its
+ * data is this device's own, wherever it is in history (another device may have built on it).
  */
-export function isUnconfirmedPush(record: SyncRecord, head: { version: number; checksum: string }): boolean {
-  return (record.unconfirmed ?? []).some((sent) => head.version === sent.version + 1 && head.checksum === sent.checksum);
+export function findUnconfirmedPush(record: SyncRecord, kept: readonly VersionRecord[], deviceId: string): { sent: SentPush; kept: VersionRecord } | null {
+  for (const sent of record.unconfirmed ?? []) {
+    const match = kept.find((v) => v.version === sent.version + 1 && v.checksum === sent.checksum && v.deviceId === deviceId);
+    if (match) return { sent, kept: match };
+  }
+  return null;
+}
+
+/**
+ * True when the app wrote to keys the SDK replaced in a way only an old in-memory copy explains
+ * (DESIGN §7.4): a replaced key changed before the app acknowledged the replacement, or a replaced
+ * key now holds exactly the value the replacement removed.
+ */
+export function isStaleWriteBack(record: SyncRecord, local: Snapshot): boolean {
+  const { replaced } = record;
+  if (!replaced) return false;
+  const valueIn = (data: Snapshot, key: string): string | undefined => (Object.hasOwn(data, key) ? data[key] : undefined);
+  return replaced.keys.some((key) => {
+    const now = valueIn(local, key);
+    if (now === valueIn(replaced.applied, key)) return false;
+    return !replaced.acknowledged || now === valueIn(replaced.removed, key);
+  });
 }

@@ -80,7 +80,7 @@ describe('conflicts and their resolution', () => {
     await vi.advanceTimersByTimeAsync(30_000);
     await tab.sync.idle();
     expect(server.current('tenure')).toMatchObject({ record: { version: 3 }, data: { t_edit: 'local', t_mine: 'm' } });
-    expect((await tab.sync.listBackups()).map((b) => b.reason)).toEqual(['restore', 'use-server']);
+    expect((await tab.sync.listBackups()).map((b) => b.reason)).toEqual(['backup', 'use-server']);
   });
 
   it('rejects resolveConflict when there is no conflict', async () => {
@@ -98,7 +98,7 @@ describe('conflicts and their resolution', () => {
     twin.platform.emit('blur');
     await twin.sync.idle();
     expect(twin.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
-    expect(other.log().slice(-2)).toEqual(['POST /push', 'GET /pull']);
+    expect(other.log().slice(-2)).toEqual(['POST /push', 'GET /meta']);
   });
 });
 

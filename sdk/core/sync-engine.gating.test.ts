@@ -19,7 +19,7 @@ describe('gating', () => {
     await tab.sync.idle();
     expect(server.requests).toEqual([]);
     expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining('sync_tenure') });
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
   });
 
   it('is disabled when nobody is signed in (getToken returns null)', async () => {
@@ -54,7 +54,7 @@ describe('gating', () => {
     tab.platform.emit('blur');
     await tab.sync.idle();
     expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: 'canned failure' });
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
     expect(server.current('tenure')?.data.t_a).toBe('1');
   });
 

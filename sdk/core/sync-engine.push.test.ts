@@ -107,7 +107,7 @@ describe('pushing local changes', () => {
     await tab.sync.idle();
     expect(server.requests).toEqual([]);
     expect(tab.sync.getState().status).toBe('pending');
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
   });
 
   it('records when unsynced changes were first seen and keeps that time until they are pushed', async () => {
@@ -115,13 +115,13 @@ describe('pushing local changes', () => {
     tab.platform.online = false;
     tab.platform.emit('blur');
     await tab.sync.idle();
-    const first = (await tab.device.records.getRecord('tenure')).pendingSince;
+    const first = (await tab.device.records.getRecord('tenure', 'user-1')).pendingSince;
     await vi.advanceTimersByTimeAsync(5_000);
     tab.write({ t_a: '3' });
     tab.platform.emit('blur');
     await tab.sync.idle();
     expect(first).toBe('2026-11-01T12:00:00.000Z');
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).toBe(first);
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).toBe(first);
   });
 
   it('stays pending and pushes again when the data changed while a push was in flight', async () => {

@@ -25,7 +25,7 @@ describe('offline, reloads and retries', () => {
     await tab.sync.idle();
     expect(server.requests).toEqual([]);
     expect(tab.sync.getState().status).toBe('offline');
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
 
     tab.platform.emit('online');
     await tab.sync.idle();
@@ -45,7 +45,7 @@ describe('offline, reloads and retries', () => {
     tab.sync.stop();
 
     const reloaded = openTab({ server, device: tab.device });
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
     await reloaded.sync.start();
     expect(server.log()).toEqual(['GET /meta', 'POST /push']);
     expect(server.current('tenure')?.data.t_a).toBe('written before the reload');
@@ -190,7 +190,7 @@ describe('401: one token refresh', () => {
 
   it('asks getToken({ forceRefresh: true }) once and retries the request with the new token', async () => {
     const server = new FakeSyncServer();
-    const expired = fakeToken(['sync_tenure'], 'expired-user');
+    const expired = fakeToken(['sync_tenure', 'sync_tempo']);
     server.rejectedTokens.add(expired);
     const token = { current: expired as string | null };
     const tab = openTab({ server, token });
@@ -222,6 +222,6 @@ describe('401: one token refresh', () => {
     await tab.sync.start();
     expect(server.requests).toHaveLength(1);
     expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: 'Not signed in' });
-    expect((await tab.device.records.getRecord('tenure')).pendingSince).not.toBeNull();
+    expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
   });
 });

@@ -106,7 +106,7 @@ describe('start flow', () => {
     first.write({ t_a: '2' });
     await first.sync.syncNow();
     first.sync.stop();
-    server.versions.delete('tenure');
+    server.reset('tenure');
     await server.seed('tenure', data({ t_a: 'restored bucket' }));
     const again = openTab({ server, device });
     await again.sync.start();
@@ -116,7 +116,7 @@ describe('start flow', () => {
 
   it('raises a server-behind conflict when the bucket was reset and another device pushed the same version number', async () => {
     const device = await syncedDevice(server, { t_a: '1' });
-    server.versions.delete('tenure');
+    server.reset('tenure');
     await server.seed('tenure', data({ t_other: 'other device data' }));
     device.storage.setItem('t_a', '2');
     server.requests.length = 0;
@@ -173,7 +173,7 @@ describe('start flow', () => {
       serverModified: server.current('tenure')?.record.lastModified,
       serverDeviceId: 'other-device',
       diff: { added: ['t_b'], removed: ['t_c'], changed: ['t_a'] },
-      local: { keys: 2, bytes: 32, deviceName: null },
+      local: { keys: 2, bytes: 32, deviceName: 'Test device' },
       server: { keys: 2, bytes: 38, modifiedAt: server.current('tenure')?.record.lastModified },
       values: [
         { key: 't_a', local: 'mine', server: 'cloud' },

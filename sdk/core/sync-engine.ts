@@ -1,15 +1,16 @@
-import { canonicalJson, canUseSync, checksum, diffSnapshots, utf8ByteLength, type PullResponse, type PushRequest, type Snapshot } from '../contract/index.js';
+import { canonicalJson, canUseSync, checksum, snapshotFromEntries, utf8ByteLength, type MetaResponse, type PullResponse, type PushRequest, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
-import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, SyncError } from './errors.js';
-import type { Clock, Platform, PlatformEvent, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { conflictInfo } from './conflict-info.js';
-import { decideSync, hasLocalChanges, isUnconfirmedPush } from './sync-decision.js';
-import type { ConflictChoice, LocalBackup, ReplaceListener, SyncListener, SyncManager } from './sync-manager.js';
-import { NEVER_SYNCED, type SyncRecord, type SyncRecordStore } from './sync-record-store.js';
+import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
+import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
+import type { Clock, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import { decideSync, findUnconfirmedPush, hasLocalChanges } from './sync-decision.js';
+import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
+import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
 import { initialSyncState, reduceSyncState, type SyncEvent } from './sync-state-reducer.js';
 
-/** Browsers refuse keepalive requests whose bodies (all in flight together) exceed 64 KiB. */
+/** Browsers refuse keepalive requests whose bodies (all in flight together) exceed 64 KiB (Fetch standard, "keepalive"). */
 export const KEEPALIVE_MAX_BYTES = 65_536;
 
 /** Returns the current token, or null when nobody is signed in. `forceRefresh` follows a 401. */
@@ -30,46 +31,58 @@ export interface SyncEngineDeps {
   getToken: GetToken;
   /** The subscriptions that gate this token (the app's option, else the token's claim). */
   subscriptionsFor: (token: string) => readonly unknown[] | null | Promise<readonly unknown[] | null>;
+  /** The account a token signs in (its `sub`). */
+  userOf: (token: string) => string;
   deviceId: () => Promise<string>;
+  /** This device's name for people, sent with pushes. */
+  deviceName: string;
   debounceMs: number;
+  /** A request unanswered after this long is abandoned and retried. */
+  requestTimeoutMs: number;
+  /** What to do after replacing local data while no `onReplace` listener is registered (DESIGN §7.4). */
+  withoutReplaceListener: 'reload' | 'defer';
   /** Asks for durable storage at start; null where unsupported. */
   persistStorage?: () => Promise<boolean | null>;
 }
 
 /**
- * Why a sync runs: `check` asks the server first; the others push what changed. `hidden` pushes
- * with keepalive when the body fits, so the request outlives a page that is closing; `keepalive`
- * (pagehide) sends only such a request, and a larger body stays pending for the next start.
+ * Why a sync runs: `start` and `check` ask the server first (`start` is the first one of a page);
+ * `now` is `syncNow()`, a check that also resends a snapshot the server refused; the others push
+ * what changed. `hidden` pushes with keepalive when the body fits, so the request outlives a page
+ * that is closing; `keepalive` (pagehide) sends only such a request.
  */
-type Mode = 'check' | 'push' | 'hidden' | 'keepalive';
+type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive';
 type TimerName = 'debounce' | 'retry';
-
-/** One sync operation's view, read inside the lock. */
-interface Context {
-  record: SyncRecord;
-  snapshot: Snapshot;
-  sum: string;
-  token: string;
-  refreshed: boolean;
-}
 
 /** A {@link SyncManager} that can also tell when it has settled. */
 export interface SyncEngine extends SyncManager {
   /** Resolves once no sync operation is running or queued (for tests, and before navigating away). */
   idle(): Promise<void>;
+  /** Tells the state that the sync record store failed (its bookkeeping is then held in memory). */
+  reportLocalStateProblem(error: unknown): void;
 }
 
 const infoOf = (error: unknown): SyncErrorInfo =>
   error instanceof SyncError ? { code: error.code, message: error.message } : { code: 'LOCAL', message: String(error) };
 const noop = (): void => {};
-const isEmpty = (snapshot: Snapshot): boolean => Object.keys(snapshot).length === 0;
+const REFUSED: SyncErrorInfo = { code: 'BAD_REQUEST', message: 'The server refused these changes. They are sent again when the data changes, or on "Sync now".' };
+const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
+const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
+
+/** The keys whose values differ between two snapshots, sorted. */
+function changedKeys(before: Snapshot, after: Snapshot): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => before[key] !== after[key] || Object.hasOwn(before, key) !== Object.hasOwn(after, key)).sort();
+}
+
+const pick = (data: Snapshot, keys: readonly string[]): Snapshot => snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
 
 /**
- * The sync manager's core: the start flow, debounced and event-driven pushes, conflicts and their
- * resolution, retries, gating and tab coordination, over the ports in {@link SyncEngineDeps}.
- * Every sync operation runs inside the app's lock and re-reads the persisted record there, so tabs
- * sharing one device take turns and never conflict with each other. State changes only through
- * {@link reduceSyncState}.
+ * The sync manager's core: the start check, debounced and event-driven pushes, pulls, conflicts and
+ * their resolution, restores, retries, gating and tab coordination, over the ports in
+ * {@link SyncEngineDeps}. Every operation runs inside the app's lock, reads the signed-in account's
+ * record there ({@link LocalView}), decides with the pure {@link decideSync}, and writes through
+ * guards that turn into no-ops once `stop()` ran. State changes only through {@link reduceSyncState}.
  */
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { app, adapter, transport, records, platform, clock, channel } = deps;
@@ -77,18 +90,30 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const replaceListeners = new Set<ReplaceListener>();
   const timers: Partial<Record<TimerName, unknown>> = {};
   const queued = new Set<Mode>();
+  const page = Math.random().toString(36).slice(2);
   let state = initialSyncState(platform.isOnline());
   let started = false;
+  let run = 0;
+  let stopping = new AbortController();
   let unlisten: (() => void)[] = [];
   let attempt = 0;
   let tail: Promise<unknown> = Promise.resolve();
   let deviceId: Promise<string> | undefined;
+  let lastUser: string | null = null;
 
-  const dispatch = (event: SyncEvent): void => {
+  const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
     if (next === state) return;
     state = next;
     for (const listener of listeners) listener(next);
+  };
+  /** Publishes `event` unless the operation behind `view` belongs to a stopped run. */
+  const dispatch = (event: SyncEvent, view?: { run: number }): void => {
+    if (!view || view.run === run) publish(event);
+  };
+  /** Throws once the run of `view` was stopped: nothing after `stop()` writes anything. */
+  const guard = (view: { run: number }): void => {
+    if (view.run !== run) throw new StoppedError('LOCAL', 'Sync was stopped');
   };
 
   const nowIso = (): string => new Date(clock.now()).toISOString();
@@ -101,6 +126,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** (Re)starts timer `name`: one of each kind at a time. */
   const setTimer = (name: TimerName, ms: number, mode: Mode): void => {
     clearTimer(name);
+    if (!started) return;
     timers[name] = clock.setTimeout(() => {
       delete timers[name];
       void sync(mode);
@@ -124,209 +150,346 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const sync = (mode: Mode): Promise<void> => {
     if (queued.has(mode)) return idle();
     queued.add(mode);
+    const at = run;
     return exclusive(async () => {
       queued.delete(mode);
-      if (started) await syncLocked(mode);
+      if (started && at === run) await syncLocked(mode, at);
       attempt = 0;
-    }).catch((error: unknown) => fail(error, mode));
+    }).catch((error: unknown) => fail(error, mode, at));
   };
 
-  const readLocal = async (): Promise<Context> => {
-    const record = await records.getRecord(app);
-    const snapshot = await adapter.collect();
-    return { record, snapshot, sum: await checksum(snapshot), token: '', refreshed: false };
-  };
+  // ---- effects: each checks that its run is still live ----
 
-  const save = async (record: SyncRecord): Promise<SyncRecord> => {
-    await records.setRecord(app, record);
+  const save = async (view: LocalView, record: SyncRecord): Promise<SyncRecord> => {
+    guard(view);
+    await records.setRecord(app, view.user, record);
     channel.post();
-    return record;
+    return (view.record = record);
   };
 
-  const commit = async (version: number, lastSyncedChecksum: string | null, pendingSince: string | null): Promise<void> => {
-    const record = await save({ baseVersion: version, lastSyncedChecksum, lastSyncedAt: nowIso(), pendingSince });
-    dispatch({ type: 'settled', record });
+  /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
+  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }): Promise<void> => {
+    const record = await save(view, { pendingSince: null, ...synced, lastSyncedAt: nowIso() });
+    if (view.owner !== view.user) await records.setOwner(app, (view.owner = view.user));
+    dispatch({ type: 'settled', record }, view);
   };
 
-  const backup = (ctx: Context, reason: LocalBackup['reason']): Promise<void> => {
+  const backup = (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
+    guard(view);
     const createdAt = nowIso();
-    return records.addBackup({
-      id: `${createdAt}-${ctx.sum.slice(0, 8)}`,
-      app,
-      createdAt,
-      reason,
-      owner: null,
-      baseVersion: ctx.record.baseVersion,
-      checksum: ctx.sum,
-      data: ctx.snapshot,
-    });
+    return checksum(data).then((sum) =>
+      records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner: view.owner ?? view.user, baseVersion: view.record.baseVersion, checksum: sum, data }),
+    );
   };
 
-  /** Null (and the state `disabled`) when no token or no subscription allows this app. */
-  const authorize = async (forceRefresh?: boolean): Promise<string | null> => {
-    let token: string | null;
-    try {
-      token = await deps.getToken(forceRefresh ? { forceRefresh } : undefined);
-    } catch (error) {
-      throw new AuthError('AUTH', String(error));
-    }
-    const access = token === null ? { allowed: false, reason: 'Not signed in' } : canUseSync(app, await deps.subscriptionsFor(token));
-    if (access.allowed) return token;
-    dispatch({ type: 'enter', status: 'disabled', disabledReason: access.reason ?? '' });
-    return null;
-  };
+  // ---- requests ----
 
-  /** Makes one request; a 401 gets one fresh token (`getToken({ forceRefresh: true })`) and one more try. */
-  const request = async <T>(ctx: Context, call: (token: string) => Promise<T>): Promise<T> => {
-    try {
-      return await call(ctx.token);
-    } catch (error) {
-      if (!(error instanceof AuthError) || ctx.refreshed) throw error;
-      ctx.refreshed = true;
-      const token = await authorize(true);
-      // Signed out (or the subscription is gone) meanwhile: `authorize` already disabled sync,
-      // and a ForbiddenError keeps it there, with changes pending, instead of an error state.
-      if (token === null) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? 'Not signed in');
-      ctx.token = token;
-      return await call(token);
-    }
-  };
+  const myDeviceId = (): Promise<string> => (deviceId ??= deps.deviceId());
 
   const pushBody = async (data: Snapshot, sum: string, version: number): Promise<PushRequest> => ({
     data,
     version,
     checksum: sum,
-    deviceId: await (deviceId ??= deps.deviceId()),
+    deviceId: await myDeviceId(),
     timestamp: nowIso(),
+    deviceName: deps.deviceName,
   });
 
-  const push = async (ctx: Context, version: number, mode: Mode = 'push', retried = false): Promise<void> => {
-    const body = await pushBody(ctx.snapshot, ctx.sum, version);
+  const readMeta = (view: { token: string }): Promise<MetaResponse> => timed((options) => transport.meta(view.token, options));
+
+  /** The token, and whether it allows this app (when not, the state becomes `disabled`). A throwing `getToken` is retried. */
+  const authorize = async (forceRefresh?: boolean): Promise<{ token: string | null; allowed: boolean }> => {
+    let token: string | null;
+    try {
+      token = await deps.getToken(forceRefresh ? { forceRefresh } : undefined);
+    } catch (error) {
+      throw new TokenError('AUTH', `Could not get a sign-in token: ${String(error)}`);
+    }
+    const access = token === null ? { allowed: false, reason: 'Not signed in' } : canUseSync(app, await deps.subscriptionsFor(token));
+    if (!access.allowed) dispatch({ type: 'enter', status: 'disabled', disabledReason: access.reason ?? '' });
+    return { token, allowed: access.allowed };
+  };
+
+  /** The token when it allows this app, else null (and the state `disabled`). */
+  const allowedToken = async (forceRefresh?: boolean): Promise<string | null> => {
+    const { token, allowed } = await authorize(forceRefresh);
+    return allowed ? token : null;
+  };
+
+  /**
+   * The signed-in account's view of this device, with its pending changes noted; null when sync is
+   * gated (changes are then noted for the account whose data the store holds, and stay pending).
+   */
+  const begin = async (at: number): Promise<LocalView | null> => {
+    const { token, allowed } = await authorize();
+    const user = token === null ? await records.getOwner(app) : (lastUser = deps.userOf(token));
+    if (user === null) {
+      if (Object.keys(await adapter.collect()).length) dispatch({ type: 'changed', at: state.pendingSince ?? nowIso() });
+      return null;
+    }
+    const view = await readLocalView(app, deps, { run: at, token: token ?? '', user });
+    guard(view);
+    await notePending(view);
+    return allowed ? view : null;
+  };
+
+  /** Keeps `pendingSince` in the record (when local changes were first seen) and acknowledges an earlier page's intact replacement. */
+  const notePending = async (view: LocalView): Promise<void> => {
+    const facts = localFacts(view, adapter.owns);
+    const pendingSince = hasLocalChanges(facts) ? (view.record.pendingSince ?? nowIso()) : null;
+    const { replaced } = view.record;
+    // A replacement made by an earlier page whose keys are intact: the page reload was the app's re-read.
+    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
+    if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
+    dispatch({ type: 'record', record: view.record }, view);
+  };
+
+  /** One request, abandoned after the timeout (a retryable `NetworkError`) or when the manager stops. */
+  const timed = <T>(call: (options: RequestOptions) => Promise<T>): Promise<T> => {
+    const abort = new AbortController();
+    const stopped = stopping.signal;
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: SyncError): void => {
+        abort.abort(error);
+        reject(error);
+      };
+      const onStop = (): void => fail(new StoppedError('LOCAL', 'Sync was stopped'));
+      if (stopped.aborted) return onStop();
+      stopped.addEventListener('abort', onStop);
+      const timer = clock.setTimeout(() => fail(new NetworkError('NETWORK', `No answer within ${deps.requestTimeoutMs / 1000} s`)), deps.requestTimeoutMs);
+      call({ signal: abort.signal }).then(resolve, reject).finally(() => {
+        clock.clearTimeout(timer);
+        stopped.removeEventListener('abort', onStop);
+      });
+    });
+  };
+
+  /** Makes one request; a 401 gets one fresh token (`getToken({ forceRefresh: true })`) and one more try. */
+  const request = async <T>(view: LocalView, call: (token: string, options: RequestOptions) => Promise<T>): Promise<T> => {
+    try {
+      return await timed((options) => call(view.token, options));
+    } catch (error) {
+      if (!(error instanceof AuthError) || view.refreshed) throw error;
+      view.refreshed = true;
+      const token = await allowedToken(true);
+      // Signed out (or the subscription is gone) meanwhile: `authorize` already disabled sync,
+      // and a ForbiddenError keeps it there, with changes pending, instead of an error state.
+      if (token === null) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? 'Not signed in');
+      if (deps.userOf(token) !== view.user) throw new TokenError('AUTH', 'Another account signed in meanwhile');
+      view.token = token;
+      return await timed((options) => call(token, options));
+    }
+  };
+
+  /** The server's current data, checked against its checksum (a mismatch is retried, never applied); null when nothing is stored. */
+  const pullVerified = async (view: LocalView): Promise<PullResponse | null> => {
+    try {
+      const pulled = await request(view, (token, options) => transport.pull(token, options));
+      return await verified(pulled);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  };
+
+  const verified = async <T extends { data: Snapshot; meta: { checksum: string } }>(answer: T): Promise<T> => {
+    if ((await checksum(answer.data)) !== answer.meta.checksum) throw new ServerError('INTERNAL', 'The data received does not match its checksum', 0, null);
+    return answer;
+  };
+
+  // ---- operations ----
+
+  /** Any sync: decide from the local view alone when that is enough, else ask the server ({@link check}). */
+  const syncLocked = async (mode: Mode, at: number): Promise<void> => {
+    const view = await begin(at);
+    if (!view) return;
+    const facts = localFacts(view, adapter.owns);
+    const changed = hasLocalChanges(facts);
+    if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
+    if (!isBackground(mode)) return check(view, mode);
+    if (state.status === 'conflict') return;
+    if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
+    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack;
+    return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode) : check(view, mode);
+  };
+
+  /** The start check (DESIGN §6): one meta request, then adopt, push, pull or a conflict. `rejected` follows a 409. */
+  const check = async (view: LocalView, mode: Mode, rejected = false): Promise<void> => {
+    dispatch({ type: 'syncing' }, view);
+    const meta = await request(view, (token, options) => transport.meta(token, options));
+    if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
+    const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta });
+    if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced });
+    if (decision.action === 'push') return push(view, decision.version, mode, rejected);
+    if (decision.action === 'pull') return pull(view, mode);
+    return raiseConflict(view, rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason);
+  };
+
+  /**
+   * A push of this device whose answer was lost may sit anywhere in the kept history (another
+   * device may have built on it): move the base there, so the decision sees this device's own data.
+   */
+  const adoptLostPush = async (view: LocalView, kept: Parameters<typeof findUnconfirmedPush>[1]): Promise<void> => {
+    const found = findUnconfirmedPush(view.record, kept, await myDeviceId());
+    if (!found) return;
+    const base = found.sent.checksum === view.sum ? view.data : (await verified(await request(view, (t, o) => transport.history(found.kept.version, t, o)))).data;
+    await save(view, { ...view.record, baseVersion: found.kept.version, lastSyncedChecksum: found.sent.checksum, base, unconfirmed: [] });
+    view.data = withCarried(view.local, base, adapter.owns);
+    view.sum = await checksum(view.data);
+  };
+
+  /** Sends the view's data, compare-and-swap on `version`. A 409 asks the server again once; a non-retryable 4xx marks the snapshot refused. */
+  const push = async (view: LocalView, version: number, mode: Mode, retried = false): Promise<void> => {
+    const { record, sum } = view;
+    if (mode !== 'now' && record.refused === sum) return dispatch({ type: 'enter', status: 'error', error: REFUSED }, view);
+    const body = await pushBody(view.data, sum, version);
     const keepalive = (mode === 'hidden' || mode === 'keepalive') && utf8ByteLength(JSON.stringify(body)) <= KEEPALIVE_MAX_BYTES;
     // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
-    if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record: ctx.record });
-    dispatch({ type: 'syncing' });
-    // Remembered before the answer, which a closing page or a dropped network may never see.
-    ctx.record = { ...ctx.record, unconfirmed: [...(ctx.record.unconfirmed ?? []).slice(-3), { version, checksum: ctx.sum }] };
-    // Best effort: only telling a lost answer from another device's push depends on it.
-    const remembered = records.setRecord(app, ctx.record).catch(noop);
+    if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record }, view);
+    dispatch({ type: 'syncing' }, view);
+    // Remembered before the answer, which a closing page or a dropped network may never see; best
+    // effort: only telling a lost answer from another device's push depends on it.
+    const remembered = save(view, { ...record, unconfirmed: [...(record.unconfirmed ?? []).slice(-3), { version, checksum: sum }] }).catch(noop);
     let pushed;
     try {
-      pushed = await request(ctx, (token) => transport.push(body, token, { keepalive }));
+      pushed = await request(view, (token, options) => transport.push(body, token, { ...options, keepalive }));
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      await remembered;
+      if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
+      if (error instanceof RequestError) await save(view, { ...view.record, refused: sum });
+      throw error;
     }
     await remembered;
-    if (!pushed) return raiseConflict(ctx, ctx.record.lastSyncedChecksum === null ? 'first-sync' : 'push-rejected', undefined, retried);
-    const changedSince = (await checksum(await adapter.collect())) !== ctx.sum;
-    await commit(pushed.version, ctx.sum, changedSince ? (ctx.record.pendingSince ?? nowIso()) : null);
+    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns))) !== sum;
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
-  /**
-   * Pulls the server's data to show what differs. Some conflicts resolve themselves: equal data, an
-   * emptied server, or a head that is this device's own push whose answer was lost (local edits
-   * then go on top of it).
-   */
-  const raiseConflict = async (ctx: Context, reason: ConflictReason, pulled?: PullResponse, retried?: boolean): Promise<void> => {
-    let server = pulled;
-    try {
-      server ??= await request(ctx, (token) => transport.pull(token));
-    } catch (error) {
-      if (error instanceof RequestError && error.code === 'NOT_FOUND' && !retried) return push(ctx, 0, 'push', true);
-      throw error;
+  /** Takes the server's data: applied at once when the app can re-read it, else left for the next start (`defer`). */
+  const pull = async (view: LocalView, mode: Mode): Promise<void> => {
+    const server = await pullVerified(view);
+    if (!server) return check(view, mode);
+    if (deps.withoutReplaceListener === 'defer' && !replaceListeners.size && mode !== 'start') {
+      dispatch({ type: 'settled', record: view.record }, view);
+      return dispatch({ type: 'reload', reason: 'newer-data' }, view);
     }
-    const head = server.meta;
-    if (head.checksum === ctx.sum) return commit(head.version, ctx.sum, null);
-    if (isUnconfirmedPush(ctx.record, head) && !retried) {
-      ctx.record = await save({ ...ctx.record, baseVersion: head.version, lastSyncedChecksum: head.checksum, unconfirmed: [] });
-      return push(ctx, head.version, 'push', true);
-    }
-    const conflict = conflictInfo({
-      reason,
-      baseVersion: ctx.record.baseVersion,
-      local: { data: ctx.snapshot, modifiedAt: ctx.record.pendingSince, deviceName: null },
-      server: { record: head, data: server.data },
-    });
-    dispatch({ type: 'enter', status: 'conflict', conflict });
+    const replaced = await replaceLocal(view, 'pull', server.data);
+    // The app wrote since the view was read: that edit is never overwritten.
+    if (!replaced) return raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
+    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced });
+    await announce(view, replaced, 'pull', mode);
   };
 
   /**
-   * Replaces the local data with `data` unless the app changed it since `ctx` was read; false when
-   * it did. Nothing but microtasks runs between the comparison and the write, so no edit of the app
-   * falls in between (with an adapter whose `collect` and `apply` are synchronous, as localStorage's).
+   * The one place a conflict is raised: pulls the server's side to show both. Equal data is no
+   * conflict at all; it is adopted.
    */
-  const applyIfUnchanged = async (ctx: Context, data: Snapshot): Promise<boolean> => {
-    if (canonicalJson(await adapter.collect()) !== canonicalJson(ctx.snapshot)) return false;
-    await adapter.apply(data);
-    return true;
+  const raiseConflict = async (view: LocalView, reason: ConflictReason, pulled?: PullResponse): Promise<void> => {
+    const server = pulled ?? (await pullVerified(view));
+    if (server?.meta.checksum === view.sum) return commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: view.sum, base: view.data, replaced: view.record.replaced });
+    const { record } = view;
+    const local = { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName: deps.deviceName };
+    const conflict = conflictInfo({ reason, baseVersion: record.baseVersion, local, server: server && { record: server.meta, data: server.data } });
+    dispatch({ type: 'enter', status: 'conflict', conflict }, view);
   };
 
-  /** Backs up the local data, then replaces it with `data`; an edit made during the backup is backed up as well. */
-  const replaceLocal = async (reason: LocalBackup['reason'], data: Snapshot): Promise<void> => {
-    let ctx: Context;
-    do await backup((ctx = await readLocal()), reason);
-    while (!(await applyIfUnchanged(ctx, data)));
-  };
-
-  const syncLocked = async (mode: Mode): Promise<void> => {
-    const ctx = await readLocal();
-    const localEmpty = isEmpty(ctx.snapshot);
-    const changed = hasLocalChanges({ ...ctx.record, localChecksum: ctx.sum, localEmpty });
-    const pendingSince = changed ? (ctx.record.pendingSince ?? nowIso()) : null;
-    if (pendingSince !== ctx.record.pendingSince) dispatch({ type: 'record', record: (ctx.record = await save({ ...ctx.record, pendingSince })) });
-    if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
-    const pushing = mode !== 'check';
-    if (pushing && state.status === 'conflict') return;
-    if (pushing && !changed && state.status !== 'disabled') return dispatch({ type: 'settled', record: ctx.record });
-    const token = await authorize();
-    if (token === null) return;
-    ctx.token = token;
-    if (pushing && !changed) return dispatch({ type: 'settled', record: ctx.record });
-    if (pushing && ctx.record.lastSyncedChecksum !== null) return push(ctx, ctx.record.baseVersion, mode);
-
-    dispatch({ type: 'syncing' });
-    const meta = await request(ctx, (t) => transport.meta(t));
-    const decision = decideSync({ ...ctx.record, localChecksum: ctx.sum, localEmpty, server: meta.meta });
-    if (decision.action === 'adopt') return commit(decision.version, decision.checksum, null);
-    if (decision.action === 'push') return push(ctx, decision.version, mode);
-    if (decision.action === 'conflict') return raiseConflict(ctx, decision.reason);
-    const server = await request(ctx, (t) => transport.pull(t));
-    // A pull that deletes keys here (another device cleared them) keeps what it deletes.
-    if (diffSnapshots(ctx.snapshot, server.data).added.length > 0) await backup(ctx, 'pull');
-    // The app may have written since collect; such an edit is never overwritten.
-    if (!(await applyIfUnchanged(ctx, server.data))) {
-      const { record, snapshot, sum } = await readLocal();
-      return raiseConflict({ ...ctx, record, snapshot, sum }, 'server-newer', server);
+  /**
+   * Backs up the local data, then replaces the adapter's keys with `data`; an edit made during the
+   * backup is backed up as well. A pull backs up only when it deletes keys (the rest is in server
+   * history). Returns what was replaced, or null for a pull that met an edit.
+   */
+  const replaceLocal = async (view: LocalView, reason: ReplaceReason, data: Snapshot): Promise<Replacement | null> => {
+    const owned = snapshotFromEntries(Object.entries(data).filter(([key]) => adapter.owns(key)));
+    for (;;) {
+      const before = await adapter.collect();
+      if (reason === 'pull' && canonicalJson(before) !== canonicalJson(view.local)) return null;
+      if (reason !== 'pull' || Object.keys(before).some((key) => !Object.hasOwn(owned, key))) await backup(view, before, reason);
+      // Nothing but microtasks runs between this comparison and the write, so no edit of the app
+      // falls in between (with an adapter whose `collect` and `apply` are synchronous, as localStorage's).
+      if (canonicalJson(await adapter.collect()) !== canonicalJson(before)) continue;
+      guard(view);
+      await adapter.apply(owned);
+      const keys = changedKeys(before, owned);
+      return { keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false };
     }
-    await commit(server.meta.version, server.meta.checksum, null);
   };
 
-  const fail = (error: unknown, mode: Mode): void => {
-    if (!started) return;
+  /**
+   * Tells the app that local data was replaced (DESIGN §7.4): its `onReplace` listeners re-read and so
+   * acknowledge the replacement. Without one, the page reloads (`reload`), or, with `defer`, a
+   * replacement at start counts as read (the app renders after `await start()`) and a later one
+   * asks for a reload in the state. Until acknowledged, a save of the replaced keys is a conflict.
+   */
+  const announce = async (view: LocalView, replaced: Replacement, reason: ReplaceReason, mode: Mode): Promise<void> => {
+    if (!replaced.keys.length) return;
+    let acknowledged = mode === 'start' && deps.withoutReplaceListener === 'defer';
+    if (replaceListeners.size) {
+      const event: ReplaceEvent = { keys: replaced.keys, reason };
+      acknowledged = await Promise.all([...replaceListeners].map((listener) => listener(event))).then(() => true, () => false);
+    } else if (deps.withoutReplaceListener === 'reload') {
+      guard(view);
+      return platform.reload();
+    } else if (!acknowledged) {
+      dispatch({ type: 'reload', reason: 'replaced' }, view);
+    }
+    if (acknowledged && view.record.replaced === replaced) await save(view, { ...view.record, replaced: { ...replaced, acknowledged } });
+  };
+
+  const fail = (error: unknown, mode: Mode, at: number): void => {
+    if (!started || at !== run || error instanceof StoppedError) return;
     if (error instanceof ForbiddenError) return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
     if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
     if (!isRetryable(error)) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
     const delayMs = backoffDelayMs(attempt++, deps.random, error instanceof ServerError ? error.retryAfterMs : null);
-    setTimer('retry', delayMs, mode === 'check' ? mode : 'push');
+    setTimer('retry', delayMs, isBackground(mode) ? 'push' : 'check');
     dispatch({ type: 'enter', status: 'pending', error: infoOf(error), nextRetryAt: new Date(clock.now() + delayMs).toISOString() });
   };
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
-  const userAction = async (task: (ctx: Context) => Promise<void>): Promise<void> => {
+  const userAction = async (task: (view: LocalView) => Promise<void>): Promise<void> => {
     const previous = state;
+    const at = run;
     try {
       await exclusive(async () => {
-        const ctx = await readLocal();
-        const token = await authorize();
-        if (token === null) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
-        await task({ ...ctx, token });
+        const view = await begin(at);
+        if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
+        await task(view);
       });
     } catch (error) {
+      if (error instanceof StoppedError) throw error;
       if (error instanceof ForbiddenError) dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
       else dispatch({ type: 'action-failed', previous, error: infoOf(error) });
       throw error;
     }
+  };
+
+  /** Replaces local data with the server's (empty when it holds nothing), after backing it up under its owner. */
+  const useServer = async (view: LocalView): Promise<void> => {
+    // Pulled now, not when the conflict was raised: another tab may have moved the server on.
+    const server = await pullVerified(view);
+    const data = server?.data ?? snapshotFromEntries([]);
+    const replaced = await replaceLocal(view, 'use-server', data);
+    await commit(view, { baseVersion: server?.meta.version ?? 0, lastSyncedChecksum: server?.meta.checksum ?? null, base: data, replaced: replaced! });
+    await announce(view, replaced!, 'use-server', 'now');
+  };
+
+  const restore = async (view: LocalView, version: number): Promise<void> => {
+    const kept = await verified(await request(view, (t, o) => transport.history(version, t, o)));
+    const meta = await request(view, (t, o) => transport.meta(t, o));
+    dispatch({ type: 'syncing' }, view);
+    const body = await pushBody(kept.data, kept.meta.checksum, meta.meta?.version ?? 0);
+    const pushed = await request(view, (t, o) => transport.push(body, t, o));
+    const replaced = await replaceLocal(view, 'restore', kept.data);
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: kept.meta.checksum, base: kept.data, replaced: replaced! });
+    await announce(view, replaced!, 'restore', 'now');
+  };
+
+  const restoreBackup = async (view: LocalView, id: string): Promise<void> => {
+    const kept = (await records.listBackups(app, view.user)).find((b) => b.id === id);
+    if (!kept) throw new SyncError('LOCAL', `No backup "${id}"`);
+    const replaced = await replaceLocal(view, 'backup', kept.data);
+    await save(view, { ...view.record, replaced: replaced! });
+    await announce(view, replaced!, 'backup', 'now');
   };
 
   const onPlatform = (event: PlatformEvent): void => {
@@ -345,8 +508,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   const onOtherTab = async (): Promise<void> => {
-    const { record, sum } = await readLocal();
-    dispatch({ type: 'tab-synced', record, inSync: sum === record.lastSyncedChecksum });
+    if (lastUser === null) return;
+    const at = run;
+    const record = await records.getRecord(app, lastUser);
+    const sum = await checksum(withCarried(await adapter.collect(), record.base, adapter.owns));
+    dispatch({ type: 'tab-synced', record, inSync: sum === record.lastSyncedChecksum }, { run: at });
+  };
+
+  /** The signed-in account, or null when signed out (read from the token). */
+  const currentUser = async (): Promise<string | null> => {
+    const token = await deps.getToken();
+    return token === null ? null : deps.userOf(token);
   };
 
   const manager: SyncEngine = {
@@ -357,21 +529,26 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    reportLocalStateProblem(error) {
+      dispatch({ type: 'local-state-problem', message: `Sync data cannot be saved on this device (${String(error)}); sync goes on while this page stays open.` });
+    },
     async start() {
       if (started) return idle();
       started = true;
-      unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab())];
-      if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }));
-      dispatch({ type: 'record', record: await records.getRecord(app) });
-      await sync('check');
+      stopping = new AbortController();
+      unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab().catch(noop))];
+      if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
+      await sync('start');
     },
     stop() {
       started = false;
+      run++;
+      stopping.abort();
       clearTimer('debounce');
       clearTimer('retry');
       for (const stopListening of unlisten) stopListening();
       unlisten = [];
-      dispatch({ type: 'enter', status: 'idle' });
+      publish({ type: 'enter', status: 'idle' });
     },
     notifyChanged() {
       if (!started) return;
@@ -381,38 +558,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     syncNow() {
       clearTimer('debounce');
-      return sync('check');
+      return sync('now');
     },
     resolveConflict(choice: ConflictChoice) {
       const conflict = state.conflict;
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
-      return userAction(async (ctx) => {
-        if (choice === 'keep-local') return push(ctx, conflict.serverVersion);
-        // Pulled now, not when the conflict was raised: another tab may have moved the server on.
-        const server = await request(ctx, (token) => transport.pull(token));
-        await replaceLocal('use-server', server.data);
-        await commit(server.meta.version, server.meta.checksum, null);
-      });
+      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now') : useServer(view)));
     },
-    restore(version) {
-      return userAction(async (ctx) => {
-        const kept = await request(ctx, (token) => transport.history(version, token));
-        const meta = await request(ctx, (token) => transport.meta(token));
-        const sum = await checksum(kept.data);
-        dispatch({ type: 'syncing' });
-        const body = await pushBody(kept.data, sum, meta.meta?.version ?? 0);
-        const pushed = await request(ctx, (token) => transport.push(body, token));
-        await replaceLocal('restore', kept.data);
-        await commit(pushed.version, sum, null);
-      });
-    },
+    restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {
-      const token = await authorize();
-      return token === null ? [] : (await transport.meta(token)).availableVersions;
+      const token = await allowedToken();
+      return token === null ? [] : (await readMeta({ token })).availableVersions;
     },
     async listHistory() {
-      const token = await authorize();
-      return token === null ? [] : ((await transport.meta(token)).versions ?? []);
+      const token = await allowedToken();
+      return token === null ? [] : ((await readMeta({ token })).versions ?? []);
     },
     onReplace(listener) {
       replaceListeners.add(listener);
@@ -420,13 +580,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     async forget() {
       manager.stop();
-      await records.setRecord(app, NEVER_SYNCED);
+      const user = await currentUser();
+      if (user !== null) await records.setRecord(app, user, null);
+      channel.post();
     },
-    listBackups: () => records.listBackups(app),
+    async listBackups(): Promise<LocalBackup[]> {
+      const user = await currentUser();
+      return user === null ? [] : records.listBackups(app, user);
+    },
     async restoreBackup(id) {
-      const kept = (await records.listBackups(app)).find((b) => b.id === id);
-      if (!kept) throw new SyncError('LOCAL', `No backup "${id}"`);
-      await exclusive(() => replaceLocal('restore', kept.data));
+      await userAction((view) => restoreBackup(view, id));
       manager.notifyChanged();
     },
   };

@@ -1,7 +1,7 @@
-import { isChecksum, isSnapshot, isVersionNumber } from '../contract/index.js';
+import { isChecksum, isSnapshot, isVersionNumber, type Snapshot } from '../contract/index.js';
 import type { LocalBackup } from './sync-manager.js';
 
-/** What a device remembers about one app between page loads. */
+/** What a device remembers about one app for one account between page loads. */
 export interface SyncRecord {
   /** The server version this device last synced (0 if never). */
   baseVersion: number;
@@ -14,9 +14,18 @@ export interface SyncRecord {
   /**
    * Pushes sent since the last sync whose answer never arrived (the tab closed or the network
    * dropped after the server committed): the version each pushed against and its checksum. A
-   * server head matching one is this device's own data, not another device's.
+   * kept server version matching one is this device's own data, not another device's.
    */
   unconfirmed?: readonly SentPush[];
+  /**
+   * The base snapshot: the data of `baseVersion` as synced, every key, including keys this
+   * release's adapter does not own (they are carried into every push; DESIGN §7.3).
+   */
+  base?: Snapshot;
+  /** Checksum of a snapshot the server refused with a non-retryable 4xx: not sent again until the data changes or `syncNow()`. */
+  refused?: string;
+  /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
+  replaced?: Replacement;
 }
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
@@ -25,26 +34,45 @@ export interface SentPush {
   checksum: string;
 }
 
+/** Keys the SDK replaced in local data, and what they held before. */
+export interface Replacement {
+  /** The replaced keys (set or removed). */
+  keys: string[];
+  /** Their values before the replacement (absent keys were absent). */
+  removed: Snapshot;
+  /** Their values the SDK wrote (absent keys were removed). */
+  applied: Snapshot;
+  /** The page (manager instance) that replaced them. */
+  page: string;
+  /** True once the app re-read them: an `onReplace` listener ran, or a later page started with them intact. */
+  acknowledged: boolean;
+}
+
 /** The record of a device that never synced. */
 export const NEVER_SYNCED: SyncRecord = Object.freeze({ baseVersion: 0, lastSyncedChecksum: null, lastSyncedAt: null, pendingSince: null });
 
-/** Backups kept per app; the oldest go first. */
+/** Backups kept per app and account; the oldest go first. */
 export const BACKUPS_KEPT = 20;
 
 /**
- * The port for everything the SDK persists on a device: one {@link SyncRecord} an app, the device
- * id, and local backups. What it reads back is validated; anything malformed reads as absent.
+ * The port for everything the SDK persists on a device: a {@link SyncRecord} per app and account
+ * (the token's `sub`), which account the local data of an app belongs to, the device id, and local
+ * backups per app and account. What it reads back is validated; anything malformed reads as absent.
  */
 export interface SyncRecordStore {
-  /** The app's record, or {@link NEVER_SYNCED}. */
-  getRecord(app: string): Promise<SyncRecord>;
-  /** Replaces the app's record. */
-  setRecord(app: string, record: SyncRecord): Promise<void>;
+  /** The record of `app` for account `user`, or {@link NEVER_SYNCED}. */
+  getRecord(app: string, user: string): Promise<SyncRecord>;
+  /** Replaces the record of `app` for `user`; null removes it. */
+  setRecord(app: string, user: string, record: SyncRecord | null): Promise<void>;
+  /** The account whose data the local store of `app` holds (the last one that synced it here), or null. */
+  getOwner(app: string): Promise<string | null>;
+  /** Records `user` as the account whose data the local store of `app` holds. */
+  setOwner(app: string, user: string): Promise<void>;
   /** The device id, created with `create` (atomically, once per browser profile) when absent. */
   deviceId(create: () => string): Promise<string>;
-  /** The app's backups, newest first. */
-  listBackups(app: string): Promise<LocalBackup[]>;
-  /** Keeps `backup`, dropping the oldest beyond {@link BACKUPS_KEPT}. */
+  /** The backups of `app` that belong to account `owner`, newest first. */
+  listBackups(app: string, owner: string | null): Promise<LocalBackup[]>;
+  /** Keeps `backup` with its owner's, dropping the oldest beyond {@link BACKUPS_KEPT}. */
   addBackup(backup: LocalBackup): Promise<void>;
 }
 
@@ -58,6 +86,8 @@ export interface KeyValueStore {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
+const isReplacement = (v: unknown): v is Replacement =>
+  isObject(v) && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
 export function isSyncRecord(value: unknown): value is SyncRecord {
@@ -67,7 +97,10 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     (value.lastSyncedChecksum === null || isChecksum(value.lastSyncedChecksum)) &&
     isNullableString(value.lastSyncedAt) &&
     isNullableString(value.pendingSince) &&
-    (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush)))
+    (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush))) &&
+    (value.base === undefined || isSnapshot(value.base)) &&
+    (value.refused === undefined || isChecksum(value.refused)) &&
+    (value.replaced === undefined || isReplacement(value.replaced))
   );
 }
 
@@ -79,7 +112,7 @@ export function isLocalBackup(value: unknown): value is LocalBackup {
     typeof value.app === 'string' &&
     typeof value.createdAt === 'string' &&
     ['use-server', 'restore', 'pull', 'backup'].includes(value.reason as string) &&
-    (value.owner === undefined || value.owner === null || typeof value.owner === 'string') &&
+    isNullableString(value.owner) &&
     isVersionNumber(value.baseVersion) &&
     isChecksum(value.checksum) &&
     isSnapshot(value.data)
@@ -87,24 +120,30 @@ export function isLocalBackup(value: unknown): value is LocalBackup {
 }
 
 const backupsIn = (value: unknown): LocalBackup[] => (Array.isArray(value) ? value.filter(isLocalBackup) : []);
+// Keys are JSON arrays so that no app name or account id can spell another's key.
+const keyOf = (...parts: (string | null)[]): string => JSON.stringify(parts);
 
 /** A {@link SyncRecordStore} over any {@link KeyValueStore}. */
 export function syncRecordStore(kv: KeyValueStore): SyncRecordStore {
   return {
-    async getRecord(app) {
-      const value = await kv.get(`record:${app}`);
+    async getRecord(app, user) {
+      const value = await kv.get(keyOf('record', app, user));
       return isSyncRecord(value) ? value : NEVER_SYNCED;
     },
-    setRecord: (app, record) => kv.update(`record:${app}`, () => ({ ...record })),
+    setRecord: (app, user, record) => kv.update(keyOf('record', app, user), () => (record ? { ...record } : undefined)),
+    async getOwner(app) {
+      const value = await kv.get(keyOf('owner', app));
+      return typeof value === 'string' ? value : null;
+    },
+    setOwner: (app, user) => kv.update(keyOf('owner', app), () => user),
     async deviceId(create) {
       await kv.update('deviceId', (old) => (typeof old === 'string' ? old : create()));
       return String(await kv.get('deviceId'));
     },
-    listBackups: async (app) => backupsIn(await kv.get(`backups:${app}`)),
-    addBackup: (backup) => kv.update(`backups:${backup.app}`, (old) => [backup, ...backupsIn(old)].slice(0, BACKUPS_KEPT)),
+    listBackups: async (app, owner) => backupsIn(await kv.get(keyOf('backups', app, owner))),
+    addBackup: (backup) => kv.update(keyOf('backups', backup.app, backup.owner), (old) => [backup, ...backupsIn(old)].slice(0, BACKUPS_KEPT)),
   };
 }
-
 
 /** A {@link SyncRecordStore} in memory: for tests, and for two "tabs" sharing one device. */
 export function memorySyncRecordStore(): SyncRecordStore {

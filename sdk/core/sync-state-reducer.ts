@@ -19,6 +19,10 @@ export type SyncEvent =
   | ({ type: 'enter'; status: 'conflict' | 'pending' | 'error' | 'disabled' | 'idle'; nextRetryAt?: string } & Pick<SyncState, 'conflict' | 'error' | 'disabledReason'>)
   | { type: 'connectivity'; online: boolean }
   | { type: 'storage-persisted'; persisted: boolean | null }
+  /** The page should be reloaded to show current data (DESIGN §7.4). */
+  | { type: 'reload'; reason: 'newer-data' | 'replaced' }
+  /** The sync record store failed: bookkeeping is held in memory for this page. */
+  | { type: 'local-state-problem'; message: string }
   /** A user action failed: back to the state before it, with the error. */
   | { type: 'action-failed'; previous: SyncState; error: SyncErrorInfo };
 
@@ -45,10 +49,11 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
   switch (event.type) {
     case 'record':
       return fromRecord(state, event.record);
-    case 'changed':
-      return state.status === 'synced' || state.status === 'pending'
-        ? { ...state, status: 'pending', pendingSince: state.pendingSince ?? event.at }
-        : state;
+    case 'changed': {
+      const pendingSince = state.pendingSince ?? event.at;
+      if (state.status === 'synced' || state.status === 'pending') return { ...state, status: 'pending', pendingSince };
+      return pendingSince === state.pendingSince ? state : { ...state, pendingSince };
+    }
     case 'syncing':
       return { ...state, status: 'syncing', nextRetryAt: null };
     case 'settled':
@@ -66,6 +71,10 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
       return event.online ? { ...state, online: true } : enter(state, 'offline', { online: false });
     case 'storage-persisted':
       return { ...state, storagePersisted: event.persisted };
+    case 'reload':
+      return { ...state, reloadReason: event.reason };
+    case 'local-state-problem':
+      return state.localStateProblem === event.message ? state : { ...state, localStateProblem: event.message };
     case 'action-failed':
       return { ...event.previous, error: event.error };
   }

@@ -1,4 +1,12 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
+
+const claimsOf = (token: string): JWTPayload | null => {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return null;
+  }
+};
 
 /**
  * The `subscriptions` claim of a JWT, read without verifying it (the server verifies; the client
@@ -8,10 +16,19 @@ import { decodeJwt } from 'jose';
  * subscriptionsFromToken(token) // ['sync_tenure']
  */
 export function subscriptionsFromToken(token: string): unknown[] | null {
-  try {
-    const { subscriptions } = decodeJwt(token);
-    return Array.isArray(subscriptions) ? subscriptions : null;
-  } catch {
-    return null;
-  }
+  const subscriptions = claimsOf(token)?.subscriptions;
+  return Array.isArray(subscriptions) ? subscriptions : null;
+}
+
+/**
+ * The account a JWT signs in: its `sub` claim, read without verifying it (the server verifies). The
+ * SDK keeps its records, base snapshot and backups per account (DESIGN §7.1). A token without a
+ * string `sub` reads as the empty string (one anonymous account).
+ *
+ * @example
+ * subjectFromToken(token) // 'user-1'
+ */
+export function subjectFromToken(token: string): string {
+  const sub = claimsOf(token)?.sub;
+  return typeof sub === 'string' ? sub : '';
 }

@@ -8,6 +8,7 @@ import type { PlatformEvent, Platform } from '../core/ports.js';
 export function browserPlatform(): Platform {
   return {
     isOnline: () => typeof navigator === 'undefined' || navigator.onLine !== false,
+    reload: () => location.reload(),
     listen(listener) {
       if (typeof window === 'undefined') return () => {};
       const onVisibility = (): void => {

@@ -75,7 +75,7 @@ function errorFor(response: Response, fields: Fields): Error {
 export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   const base = `${options.endpoint.replace(/\/+$/, '')}${API_PREFIX}/${options.app}`;
 
-  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init?: RequestInit): Promise<T> {
+  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init: RequestInit = {}): Promise<T> {
     let response: Response;
     try {
       response = await (options.fetch ?? fetch)(base + path, {
@@ -93,11 +93,11 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   }
 
   return {
-    meta: (token) => request('/meta', token, parseMetaResponse),
-    pull: (token) => request('/pull', token, parsePullResponse),
-    history: (version, token) => request(`/history/${version}`, token, parseHistoryResponse),
-    push: (body, token, { keepalive } = {}) => request('/push', token, parsePushResponse, { method: 'POST', body: JSON.stringify(body), keepalive }),
-    delete: (token) => request('', token, (body) => ({ ok: true, value: body }), { method: 'DELETE' }).then(() => {}),
+    meta: (token, init) => request('/meta', token, parseMetaResponse, init),
+    pull: (token, init) => request('/pull', token, parsePullResponse, init),
+    history: (version, token, init) => request(`/history/${version}`, token, parseHistoryResponse, init),
+    push: (body, token, init) => request('/push', token, parsePushResponse, { ...init, method: 'POST', body: JSON.stringify(body) }),
+    delete: (token, init) => request('', token, (body) => ({ ok: true, value: body }), { ...init, method: 'DELETE' }).then(() => {}),
   };
 }
 

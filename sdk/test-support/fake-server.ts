@@ -34,6 +34,10 @@ export interface FailureOnce {
   network?: boolean;
 }
 
+/** The account of `fakeToken()` without a `sub` argument. */
+const DEFAULT_USER = 'user-1';
+const keyOf = (user: string, app: string): string => `${user}/${app}`;
+
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 const fail = (status: number, code: ErrorCode, extra: Record<string, unknown> = {}): Response =>
@@ -53,6 +57,8 @@ export class FakeSyncServer {
   readonly rejectedTokens = new Set<string>();
   /** Called with each request as it arrives, before it is answered (to interleave local writes). */
   onRequest: ((request: SeenRequest) => void) | undefined;
+  /** Whether meta and pull carry the kept versions' records (`versions`), as the current Worker does. */
+  withVersions = true;
   private clockMs = Date.parse('2026-11-01T00:00:00Z');
   private answersToLose = 0;
 
@@ -75,9 +81,9 @@ export class FakeSyncServer {
     this.failures.push(failure);
   }
 
-  /** The head version of `app`, or undefined. */
-  current(app: string): StoredVersion | undefined {
-    return this.versions.get(app)?.at(-1);
+  /** The head version of `app` for account `user`, or undefined. */
+  current(app: string, user = DEFAULT_USER): StoredVersion | undefined {
+    return this.versions.get(keyOf(user, app))?.at(-1);
   }
 
   /** Requests seen, as `METHOD /endpoint` strings (the app prefix dropped). */
@@ -85,18 +91,24 @@ export class FakeSyncServer {
     return this.requests.map((r) => `${r.method} ${r.path.replace(/^\/api\/sync\/[^/]+/, '') || '/'}`);
   }
 
-  /** Stores `data` as the next version of `app`, as if another device pushed it. */
-  async seed(app: string, data: Snapshot, deviceId = 'other-device'): Promise<VersionRecord> {
-    const list = this.versions.get(app) ?? [];
+  /** Forgets everything stored for `app` and `user`, as a reset bucket or a DELETE does. */
+  reset(app: string, user = DEFAULT_USER): void {
+    this.versions.delete(keyOf(user, app));
+  }
+
+  /** Stores `data` as the next version of `app` for account `user`, as if another device pushed it. */
+  async seed(app: string, data: Snapshot, deviceId = 'other-device', user = DEFAULT_USER, deviceName?: string): Promise<VersionRecord> {
+    const list = this.versions.get(keyOf(user, app)) ?? [];
     const record: VersionRecord = {
       version: (list.at(-1)?.record.version ?? 0) + 1,
       checksum: await checksum(data),
       deviceId,
       lastModified: new Date((this.clockMs += 1000)).toISOString(),
       size: utf8ByteLength(canonicalJson(data)),
+      ...(deviceName && { deviceName }),
     };
     list.push({ record, data: snapshotFromEntries(Object.entries(data)) });
-    this.versions.set(app, list.slice(-5));
+    this.versions.set(keyOf(user, app), list.slice(-5));
     return record;
   }
 
@@ -116,29 +128,33 @@ export class FakeSyncServer {
     const match = path.match(new RegExp(`^${API_PREFIX}/([^/]+)(/[a-z]+)?(?:/(\\d+))?$`));
     if (!match) return fail(404, 'NOT_FOUND');
     const [, app = '', endpoint = '', version] = match;
-    let subscriptions: unknown = null;
+    let claims: { subscriptions?: unknown; sub?: unknown };
     try {
-      subscriptions = decodeJwt(token).subscriptions;
+      claims = decodeJwt(token);
     } catch {
       return fail(401, 'UNAUTHORIZED');
     }
+    const { subscriptions } = claims;
+    if (typeof claims.sub !== 'string') return fail(401, 'UNAUTHORIZED');
+    const user = claims.sub;
     if (!canUseSync(app, Array.isArray(subscriptions) ? subscriptions : []).allowed) return fail(403, 'FORBIDDEN');
 
-    const list = this.versions.get(app) ?? [];
+    const list = this.versions.get(keyOf(user, app)) ?? [];
     const head = list.at(-1);
     const availableVersions = list.map((v) => v.record.version);
+    const versions = this.withVersions ? list.map((v) => v.record) : undefined;
     if (method === 'GET' && endpoint === '/meta') {
-      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions } : { success: true, exists: false, meta: null, availableVersions: [] });
+      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions, versions } : { success: true, exists: false, meta: null, availableVersions: [], versions: [] });
     }
     if (method === 'GET' && endpoint === '/pull') {
-      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions }) : fail(404, 'NOT_FOUND');
+      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND');
     }
     if (method === 'GET' && endpoint === '/history') {
       const kept = list.find((v) => v.record.version === Number(version));
       return kept ? json(200, { success: true, data: kept.data, meta: kept.record }) : fail(404, 'NOT_FOUND');
     }
     if (method === 'DELETE' && endpoint === '') {
-      this.versions.delete(app);
+      this.versions.delete(keyOf(user, app));
       return json(200, { success: true, deleted: head !== undefined });
     }
     if (method === 'POST' && endpoint === '/push') {
@@ -156,7 +172,7 @@ export class FakeSyncServer {
           serverDeviceId: head?.record.deviceId ?? null,
         });
       }
-      const stored = isRetry ? head.record : await this.seed(app, push.data, push.deviceId);
+      const stored = isRetry ? head.record : await this.seed(app, push.data, push.deviceId, user, push.deviceName);
       return json(200, { success: true, version: stored.version, checksum: stored.checksum, timestamp: stored.lastModified });
     }
     return fail(404, 'NOT_FOUND');

@@ -22,6 +22,11 @@ export class FakePlatform implements Platform {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
+  /** How many times the SDK reloaded the page. */
+  reloads = 0;
+  reload(): void {
+    this.reloads++;
+  }
   emit(event: PlatformEvent): void {
     if (event === 'online' || event === 'offline') this.online = event === 'online';
     for (const listener of this.listeners) listener(event);
@@ -71,6 +76,15 @@ export interface TabOptions {
   random?: () => number;
   /** The adapter over the device's storage; by default every key starting with `t_`. */
   adapter?: (storage: Storage) => StorageAdapter;
+  /**
+   * Whether the app re-reads replaced keys (an `onReplace` listener, as every test tab's app reads
+   * storage directly). False: an app that keeps an old copy in memory and says nothing.
+   */
+  rereads?: boolean;
+  /** `withoutReplaceListener` for an app that does not re-read. */
+  withoutReplaceListener?: 'reload' | 'defer';
+  /** Other options passed to `createSync`. */
+  extra?: Partial<CreateSyncOptions>;
 }
 
 /**
@@ -123,7 +137,14 @@ export function openTab(options: TabOptions): TestTab {
     recordStore: device.records,
     channel: device.channels(),
     random: options.random ?? (() => 0.5),
+    deviceName: 'Test device',
+    // Fake time jumps (a 5-minute backoff) would otherwise time out requests still awaiting real
+    // WebCrypto or IndexedDB work; the timeout tests set their own.
+    requestTimeoutMs: 24 * 3_600_000,
+    withoutReplaceListener: options.withoutReplaceListener,
+    ...options.extra,
   }) as SyncEngine;
+  if (options.rereads !== false) sync.onReplace(() => {});
   const write = (entries: Record<string, string>): void => {
     for (const [key, value] of Object.entries(entries)) device.storage.setItem(key, value);
   };

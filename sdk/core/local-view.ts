@@ -1,0 +1,59 @@
+import { checksum, snapshotFromEntries, type Snapshot } from '../contract/index.js';
+import { isStaleWriteBack, type SyncFacts } from './sync-decision.js';
+import type { StorageAdapter } from './ports.js';
+import type { SyncRecord, SyncRecordStore } from './sync-record-store.js';
+
+/** What one sync operation sees of this device, read inside the lock for the signed-in account. */
+export interface LocalView {
+  /** The manager run this view belongs to; a stopped run's view writes nothing. */
+  run: number;
+  token: string;
+  /** Whether `token` was already refreshed after a 401 in this operation. */
+  refreshed: boolean;
+  /** The signed-in account (the token's `sub`). */
+  user: string;
+  /** The account whose data the local store holds (the last one that synced it here), or null. */
+  owner: string | null;
+  /** This account's sync record on this device. */
+  record: SyncRecord;
+  /** The adapter's keys as they are now. */
+  local: Snapshot;
+  /** What a push sends: `local` plus the base's entries for keys this release does not own (DESIGN §7.3). */
+  data: Snapshot;
+  /** `checksum(data)`. */
+  sum: string;
+}
+
+/** `local` plus the entries of `base` whose keys `owns` rejects: keys another release synced are carried, not deleted. */
+export function withCarried(local: Snapshot, base: Snapshot | undefined, owns: (key: string) => boolean): Snapshot {
+  if (!base) return local;
+  return snapshotFromEntries([...Object.entries(base).filter(([key]) => !owns(key)), ...Object.entries(local)]);
+}
+
+/** Reads the local side of a sync: the account's record, the data's owner, and the snapshot with carried keys. */
+export async function readLocalView(
+  app: string,
+  deps: { records: SyncRecordStore; adapter: StorageAdapter },
+  auth: { run: number; token: string; user: string },
+): Promise<LocalView> {
+  const owner = await deps.records.getOwner(app);
+  const record = await deps.records.getRecord(app, auth.user);
+  const local = await deps.adapter.collect();
+  const data = withCarried(local, record.base, deps.adapter.owns);
+  return { ...auth, refreshed: false, owner, record, local, data, sum: await checksum(data) };
+}
+
+/** The local half of the {@link SyncFacts} a decision needs. */
+export function localFacts(view: LocalView, owns: (key: string) => boolean): Omit<SyncFacts, 'server'> {
+  const { record, local } = view;
+  const localEmpty = Object.keys(local).length === 0;
+  return {
+    baseVersion: record.baseVersion,
+    lastSyncedChecksum: record.lastSyncedChecksum,
+    localChecksum: view.sum,
+    localEmpty,
+    otherAccount: view.owner !== null && view.owner !== view.user,
+    emptied: localEmpty && Object.keys(record.base ?? {}).some(owns),
+    staleWriteBack: isStaleWriteBack(record, local),
+  };
+}
