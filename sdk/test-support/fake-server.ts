@@ -66,10 +66,26 @@ export class FakeSyncServer {
   readonly fetch: typeof fetch = async (input, init) => {
     const lose = this.answersToLose > 0;
     if (lose) this.answersToLose--;
+    if (this.requestsToHang > 0) {
+      this.requestsToHang--;
+      this.requests.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname, keepalive: false, body: null });
+      // Never answers, as a stalled network; only an abort ends it.
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))));
+    }
     const response = await this.handle(String(input), init ?? {});
     if (lose) throw new TypeError('Failed to fetch (the answer was lost)');
     return response;
   };
+
+  private requestsToHang = 0;
+
+  /** The next request is never answered (it ends only when aborted). */
+  hangNext(): void {
+    this.requestsToHang++;
+  }
+
+  /** Pulls answer data that does not match their checksum, this many times. */
+  tamperedPulls = 0;
 
   /** Handles the next request as usual (a push commits), then loses its answer: fetch rejects as on a dropped network or a closed tab. */
   loseNextAnswer(): void {
@@ -147,6 +163,10 @@ export class FakeSyncServer {
       return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions, versions } : { success: true, exists: false, meta: null, availableVersions: [], versions: [] });
     }
     if (method === 'GET' && endpoint === '/pull') {
+      if (head && this.tamperedPulls > 0) {
+        this.tamperedPulls--;
+        return json(200, { success: true, data: { ...head.data, t_tampered: 'bit flip' }, meta: head.record, availableVersions, versions });
+      }
       return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND');
     }
     if (method === 'GET' && endpoint === '/history') {

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { snapshotFromEntries } from '../contract/index.js';
+import { FakeSyncServer, openTab, testDevice, useFakeTime, type TestDevice } from '../test-support/sync-harness.js';
+import { fakeToken } from '../test-support/tokens.js';
+
+const ALICE = fakeToken(['sync_tenure'], 'alice');
+const BOB = fakeToken(['sync_tenure'], 'bob');
+const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
+
+/** One shared browser profile: Alice synced her data on it, then signed out. */
+async function aliceSignedOut(server: FakeSyncServer): Promise<{ device: TestDevice; token: { current: string | null } }> {
+  const device = testDevice();
+  const token = { current: ALICE as string | null };
+  const tab = openTab({ server, device, token });
+  tab.write({ t_diary: "alice's diary" });
+  await tab.sync.start();
+  expect(server.current('tenure', 'alice')?.data).toEqual({ t_diary: "alice's diary" });
+  token.current = null;
+  tab.sync.stop();
+  return { device, token };
+}
+
+describe('accounts on a shared browser (DESIGN §7.1)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it("never uploads the previous account's data into a new account that is empty: other-account conflict", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(bob.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account', serverVersion: 0 } });
+    expect(server.log().filter((r) => r.startsWith('POST'))).toEqual(['POST /push']);
+  });
+
+  it("never replaces the previous account's local data with the new account's data silently", async () => {
+    await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    expect(device.storage.getItem('t_diary')).toBe("alice's diary");
+    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account', serverVersion: 1 });
+  });
+
+  it("never pushes the previous account's pending edit over the new account's data, even at the same version number", async () => {
+    await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
+    const { device } = await aliceSignedOut(server);
+    device.storage.setItem('t_diary', "alice's unsynced edit");
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    bob.platform.emit('blur');
+    await bob.sync.idle();
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_diary: "bob's diary" });
+    expect(bob.sync.getState().status).toBe('conflict');
+  });
+
+  it('keep-local uploads this device\'s data to the signed-in account with compare-and-swap on its version', async () => {
+    await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('keep-local');
+    expect(server.current('tenure', 'bob')).toMatchObject({ record: { version: 2 }, data: { t_diary: "alice's diary" } });
+    expect(bob.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
+    bob.write({ t_diary: 'now bob writes' });
+    await bob.sync.syncNow();
+    expect(server.current('tenure', 'bob')?.record.version).toBe(3);
+  });
+
+  it("use-server backs the local data up for its owner and replaces it with the signed-in account's data (empty if none)", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('use-server');
+    expect(device.storage.getItem('t_diary')).toBeNull();
+    expect(bob.sync.getState()).toMatchObject({ status: 'synced', version: 0 });
+    expect(await bob.sync.listBackups()).toEqual([]);
+    bob.sync.stop();
+
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    expect((await alice.sync.listBackups()).map((b) => [b.owner, b.data.t_diary])).toEqual([['alice', "alice's diary"]]);
+  });
+
+  it("lists only the signed-in account's backups", async () => {
+    await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('use-server');
+    expect(device.storage.getItem('t_diary')).toBe("bob's diary");
+    expect(await bob.sync.listBackups()).toEqual([]);
+  });
+
+  it("syncs normally when the new account's user finds the local store empty", async () => {
+    await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
+    const { device } = await aliceSignedOut(server);
+    device.storage.removeItem('t_diary');
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    expect(bob.sync.getState()).toMatchObject({ status: 'synced', version: 1 });
+    expect(device.storage.getItem('t_diary')).toBe("bob's diary");
+  });
+
+  it('forget() stops syncing and removes the record of the account; the local data stays and still belongs to it', async () => {
+    const device = testDevice();
+    const token = { current: ALICE as string | null };
+    const alice = openTab({ server, device, token });
+    alice.write({ t_diary: "alice's diary" });
+    await alice.sync.start();
+    await alice.sync.forget();
+    expect(alice.sync.getState().status).toBe('idle');
+    expect((await device.records.getRecord('tenure', 'alice')).lastSyncedChecksum).toBeNull();
+    expect(device.storage.getItem('t_diary')).toBe("alice's diary");
+    alice.write({ t_diary: 'written after forget' });
+    alice.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(server.current('tenure', 'alice')?.data.t_diary).toBe("alice's diary");
+
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    expect(bob.sync.getState().conflict?.reason).toBe('other-account');
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+  });
+});

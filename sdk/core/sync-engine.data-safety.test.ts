@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keyPrefixAdapter } from '../adapters/key-prefix.js';
+import { snapshotFromEntries } from '../contract/index.js';
+import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime } from '../test-support/sync-harness.js';
+
+const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
+
+describe('an emptied store is not an edit (DESIGN §7.2)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it('raises local-emptied on a blur after the app cleared its keys, and pushes nothing', async () => {
+    const tab = await syncedTab(server, { t_a: '1', t_b: '2' });
+    tab.device.storage.clear();
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(server.log()).not.toContain('POST /push');
+    expect(server.current('tenure')?.data).toEqual({ t_a: '1', t_b: '2' });
+    expect(tab.sync.getState().conflict).toMatchObject({ reason: 'local-emptied', local: { keys: 0 }, server: { keys: 2 } });
+  });
+
+  it('raises local-emptied at the next start after the store was emptied while no manager ran', async () => {
+    const device = testDevice();
+    const first = openTab({ server, device });
+    first.write({ t_a: '1' });
+    await first.sync.start();
+    first.sync.stop();
+    device.storage.clear();
+    const again = openTab({ server, device });
+    await again.sync.start();
+    expect(again.sync.getState().conflict?.reason).toBe('local-emptied');
+    expect(server.current('tenure')?.data).toEqual({ t_a: '1' });
+  });
+
+  it('empties the server only when the person chooses keep-local, and brings the data back with use-server', async () => {
+    const tab = await syncedTab(server, { t_a: '1' });
+    tab.device.storage.clear();
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('use-server');
+    expect(tab.device.storage.getItem('t_a')).toBe('1');
+    tab.device.storage.clear();
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('keep-local');
+    expect(server.current('tenure')).toMatchObject({ record: { version: 2 }, data: {} });
+  });
+});
+
+describe('keys this release does not own are carried, not deleted (DESIGN §7.3)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  const olderRelease = (storage: Storage) => keyPrefixAdapter({ keys: ['k1', 'k2'], storage });
+
+  it('an older release pulls a newer release\'s keys, keeps them out of its store, and carries them into every push', async () => {
+    await server.seed('tenure', data({ k1: 'a', k2: 'b', k3: 'only the new release knows' }));
+    const old = openTab({ server, adapter: olderRelease });
+    await old.sync.start();
+    expect(old.device.storage.getItem('k3')).toBeNull();
+    expect(old.sync.getState()).toMatchObject({ status: 'synced', version: 1 });
+    old.platform.emit('blur');
+    await old.sync.idle();
+    expect(server.current('tenure')?.record.version).toBe(1);
+
+    old.write({ k1: 'edited on the old release' });
+    old.platform.emit('blur');
+    await old.sync.idle();
+    expect(server.current('tenure')).toMatchObject({ record: { version: 2 }, data: { k1: 'edited on the old release', k2: 'b', k3: 'only the new release knows' } });
+    expect(old.sync.getState()).toMatchObject({ status: 'synced', pendingSince: null });
+  });
+
+  it('after a reload the older release still carries the keys it does not own', async () => {
+    await server.seed('tenure', data({ k1: 'a', k3: 'new' }));
+    const device = testDevice();
+    const first = openTab({ server, device, adapter: olderRelease });
+    await first.sync.start();
+    first.sync.stop();
+    device.storage.setItem('k2', 'added while closed');
+    const again = openTab({ server, device, adapter: olderRelease });
+    await again.sync.start();
+    expect(server.current('tenure')?.data).toEqual({ k1: 'a', k2: 'added while closed', k3: 'new' });
+  });
+});

@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { snapshotFromEntries } from '../contract/index.js';
+import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import type { ReplaceEvent } from './sync-manager.js';
+
+const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
+
+/** A TodoMVC-like app: it reads its list once and writes the whole list back on every save. */
+function inMemoryApp(tab: TestTab) {
+  let todos: string[] = JSON.parse(tab.device.storage.getItem('t_todos') ?? '[]') as string[];
+  return {
+    reread: () => void (todos = JSON.parse(tab.device.storage.getItem('t_todos') ?? '[]') as string[]),
+    add(todo: string) {
+      todos = [...todos, todo];
+      tab.device.storage.setItem('t_todos', JSON.stringify(todos));
+      tab.sync.notifyChanged();
+    },
+  };
+}
+
+describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  async function laptopAddedTodos(): Promise<void> {
+    await server.seed('tenure', data({ t_todos: '["milk"]' }), 'laptop');
+    await server.seed('tenure', data({ t_todos: '["milk","bread"]' }), 'laptop');
+  }
+
+  it('tells onReplace listeners the keys and the reason right after a pull replaced them', async () => {
+    await server.seed('tenure', data({ t_todos: '["milk"]', t_other: 'other' }));
+    const tab = openTab({ server, rereads: false });
+    const events: ReplaceEvent[] = [];
+    tab.sync.onReplace((event) => void events.push(event));
+    await tab.sync.start();
+    expect(events).toEqual([{ keys: ['t_other', 't_todos'], reason: 'pull' }]);
+    expect(tab.platform.reloads).toBe(0);
+  });
+
+  it('tells listeners about use-server, restore and backup replacements too', async () => {
+    const tab = await syncedTab(server, { t_a: 'v1' });
+    const reasons: string[] = [];
+    tab.sync.onReplace((event) => void reasons.push(event.reason));
+    tab.write({ t_a: 'v2' });
+    await tab.sync.syncNow();
+    await tab.sync.restore(1);
+    const [backup] = await tab.sync.listBackups();
+    await tab.sync.restoreBackup(backup!.id);
+    await server.seed('tenure', data({ t_a: 'from another device' }));
+    tab.write({ t_a: 'mine' });
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('use-server');
+    expect(reasons).toEqual(['restore', 'backup', 'use-server']);
+  });
+
+  it('without a listener, reloads the page after a pull by default', async () => {
+    await laptopAddedTodos();
+    const tab = openTab({ server, rereads: false });
+    await tab.sync.start();
+    expect(tab.device.storage.getItem('t_todos')).toBe('["milk","bread"]');
+    expect(tab.platform.reloads).toBe(1);
+  });
+
+  it("a save from the app's old copy made before the reload is a stale-write-back conflict, never a push", async () => {
+    const tab = await syncedTab(server, { t_todos: '[]' });
+    const app = inMemoryApp(tab);
+    await laptopAddedTodos();
+    const phone = openTab({ server, device: tab.device, rereads: false });
+    tab.sync.stop();
+    await phone.sync.start();
+    expect(phone.platform.reloads).toBe(1);
+    app.add('eggs');
+    phone.sync.notifyChanged();
+    await phone.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(phone.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back', values: [{ key: 't_todos', local: '["eggs"]', server: '["milk","bread"]' }] });
+  });
+
+  it('after the reload, the next page acknowledges the intact keys and later edits sync as usual', async () => {
+    await laptopAddedTodos();
+    const device = testDevice();
+    const before = openTab({ server, device, rereads: false });
+    await before.sync.start();
+    before.sync.stop();
+    const after = openTab({ server, device, rereads: false });
+    await after.sync.start();
+    const app = inMemoryApp(after);
+    app.add('eggs');
+    await after.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread","eggs"]');
+  });
+
+  it('an edit that writes back exactly the value a replacement removed is a stale-write-back conflict even after acknowledgement', async () => {
+    const tab = await syncedTab(server, { t_todos: '["old"]' });
+    await laptopAddedTodos();
+    await tab.sync.syncNow();
+    expect(tab.device.storage.getItem('t_todos')).toBe('["milk","bread"]');
+    tab.write({ t_todos: '["old"]' });
+    await tab.sync.syncNow();
+    expect(tab.sync.getState().conflict?.reason).toBe('stale-write-back');
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+  });
+
+  it("with withoutReplaceListener: 'defer', leaves newer server data unapplied, says so, and the old copy's save conflicts", async () => {
+    const tab = openTab({ server, rereads: false, withoutReplaceListener: 'defer' });
+    tab.write({ t_todos: '[]' });
+    await tab.sync.start();
+    const app = inMemoryApp(tab);
+    await laptopAddedTodos();
+    await tab.sync.syncNow();
+    expect(tab.device.storage.getItem('t_todos')).toBe('[]');
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 1, reloadReason: 'newer-data' });
+    app.add('eggs');
+    await tab.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(tab.sync.getState().conflict?.reason).toBe('server-newer');
+  });
+
+  it("with 'defer', a replacement the person chose (use-server) asks for a reload and guards the replaced keys", async () => {
+    const tab = openTab({ server, rereads: false, withoutReplaceListener: 'defer' });
+    tab.write({ t_todos: '["mine"]' });
+    await tab.sync.start();
+    const app = inMemoryApp(tab);
+    await laptopAddedTodos();
+    tab.write({ t_todos: '["mine","more"]' });
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('use-server');
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', reloadReason: 'replaced' });
+    app.add('eggs');
+    await tab.sync.syncNow();
+    expect(tab.sync.getState().conflict?.reason).toBe('stale-write-back');
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+  });
+});
+
+describe('a person can decide a conflict (DESIGN §7.5)', () => {
+  beforeEach(() => void useFakeTime());
+  afterEach(() => void vi.useRealTimers());
+
+  it("sends this device's name with pushes and shows both sides' devices, sizes and times in a conflict", async () => {
+    const server = new FakeSyncServer();
+    const phone = await syncedTab(server, { t_a: 'v1' });
+    expect(server.current('tenure')?.record.deviceName).toBe('Test device');
+    await server.seed('tenure', data({ t_a: 'laptop' }), 'laptop', 'user-1', 'Firefox on Linux');
+    phone.write({ t_a: 'phone!' });
+    await phone.sync.syncNow();
+    expect(phone.sync.getState().conflict).toMatchObject({
+      local: { keys: 1, bytes: 16, deviceName: 'Test device', modifiedAt: expect.any(String) },
+      server: { keys: 1, bytes: 16, deviceName: 'Firefox on Linux', modifiedAt: server.current('tenure')?.record.lastModified },
+      values: [{ key: 't_a', local: 'phone!', server: 'laptop' }],
+    });
+  });
+});
