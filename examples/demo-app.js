@@ -107,6 +107,15 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
     while (log.children.length > 6) log.lastElementChild.remove();
   });
 
+  // The page shows localStorage in its inputs: after sync replaces keys, it re-reads them. Registering
+  // this listener is the app's word that it does (otherwise the SDK reloads the page after a pull).
+  sync.onReplace(({ keys }) => {
+    for (const key of keys) {
+      const input = inputs.get(key);
+      if (input) input.value = localStorage.getItem(key) ?? '';
+    }
+  });
+
   $('taco-sync-status').manager = sync;
   $('taco-sync-conflict').manager = sync;
 
