@@ -15,7 +15,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   await buildExamples();
   const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-e2e-'));
   const port = await freePortPair();
-  const server = await startDevServer({ port, persistTo, vars: { ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}` } });
+  const server = await startDevServer({ port, persistTo, vars: { ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`, SYNC_APPS: 'tenure,tempo,todos' } });
   project.provide('baseUrl', server.url);
   return () => {
     server.stop();
