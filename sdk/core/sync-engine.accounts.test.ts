@@ -105,6 +105,17 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(device.storage.getItem('t_diary')).toBe("bob's diary");
   });
 
+  it('forget() after the app dropped its token still removes the record of the account that synced', async () => {
+    const device = testDevice();
+    const token = { current: ALICE as string | null };
+    const alice = openTab({ server, device, token });
+    alice.write({ t_diary: "alice's diary" });
+    await alice.sync.start();
+    token.current = null;
+    await alice.sync.forget();
+    expect((await device.records.getRecord('tenure', 'alice')).baseVersion).toBe(0);
+  });
+
   it('forget() stops syncing and removes the record of the account; the local data stays and still belongs to it', async () => {
     const device = testDevice();
     const token = { current: ALICE as string | null };

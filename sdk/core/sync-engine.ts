@@ -580,7 +580,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     },
     async forget() {
       manager.stop();
-      const user = await currentUser();
+      // The account this manager synced, even when the app already dropped its token.
+      const user = lastUser ?? (await currentUser());
       if (user !== null) await records.setRecord(app, user, null);
       channel.post();
     },
