@@ -3,6 +3,11 @@ import { snapshotFromEntries } from '../contract/index.js';
 import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 import type { ReplaceEvent } from './sync-manager.js';
 
+/** Waits (on real macrotasks, which fake timers leave alone) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
 /** A TodoMVC-like app: it reads its list once and writes the whole list back on every save. */
@@ -134,6 +139,52 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     await tab.sync.syncNow();
     expect(tab.sync.getState().conflict?.reason).toBe('stale-write-back');
     expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+  });
+});
+
+describe('another tab of the device replaced the data', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  /** Two started tabs of one device, synced at version 1; then another device pushes version 2 and `first` pulls it. */
+  async function secondTabSeesPull(second: { rereads: boolean; withoutReplaceListener?: 'reload' | 'defer' }) {
+    const device = testDevice();
+    const first = openTab({ server, device });
+    first.write({ t_todos: '[]' });
+    await first.sync.start();
+    const other = openTab({ server, device, ...second });
+    const events: ReplaceEvent[] = [];
+    if (second.rereads) other.sync.onReplace((event) => void events.push(event));
+    await other.sync.start();
+    const app = inMemoryApp(other);
+    await server.seed('tenure', data({ t_todos: '["milk"]' }), 'laptop');
+    await first.sync.syncNow();
+    await until(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
+    return { first, other, events, app };
+  }
+
+  it("calls the other tab's onReplace listeners, so its app re-reads too", async () => {
+    const { events } = await secondTabSeesPull({ rereads: true });
+    expect(events).toEqual([{ keys: ['t_todos'], reason: 'pull' }]);
+  });
+
+  it('reloads the other tab when it has no listener', async () => {
+    const { other } = await secondTabSeesPull({ rereads: false });
+    expect(other.platform.reloads).toBe(1);
+  });
+
+  it("with 'defer', a save from the other tab's old copy is a stale-write-back conflict", async () => {
+    const { other, app } = await secondTabSeesPull({ rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.idle();
+    expect(other.sync.getState().reloadReason).toBe('replaced');
+    app.add('eggs');
+    await other.sync.syncNow();
+    expect(other.sync.getState().conflict?.reason).toBe('stale-write-back');
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk"]');
   });
 });
 

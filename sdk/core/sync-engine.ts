@@ -100,6 +100,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let tail: Promise<unknown> = Promise.resolve();
   let deviceId: Promise<string> | undefined;
   let lastUser: string | null = null;
+  let replacements = 0;
+  /** Replacements this page has told its app about (its own, and other tabs'). */
+  const told = new Set<string>();
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -377,7 +380,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // The app wrote since the view was read: that edit is never overwritten.
     if (!replaced) return raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
     await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced });
-    await announce(view, replaced, 'pull', mode);
+    await announce(view, replaced, mode);
   };
 
   /**
@@ -403,14 +406,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     for (;;) {
       const before = await adapter.collect();
       if (reason === 'pull' && canonicalJson(before) !== canonicalJson(view.local)) return null;
-      if (reason !== 'pull' || Object.keys(before).some((key) => !Object.hasOwn(owned, key))) await backup(view, before, reason);
+      // A pull backs up only what it deletes (the rest is in server history); an empty store needs no backup.
+      const deletes = Object.keys(before).some((key) => !Object.hasOwn(owned, key));
+      if (reason === 'pull' ? deletes : Object.keys(before).length) await backup(view, before, reason);
       // Nothing but microtasks runs between this comparison and the write, so no edit of the app
       // falls in between (with an adapter whose `collect` and `apply` are synchronous, as localStorage's).
       if (canonicalJson(await adapter.collect()) !== canonicalJson(before)) continue;
       guard(view);
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
-      return { keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false };
+      return { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false };
     }
   };
 
@@ -420,12 +425,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * replacement at start counts as read (the app renders after `await start()`) and a later one
    * asks for a reload in the state. Until acknowledged, a save of the replaced keys is a conflict.
    */
-  const announce = async (view: LocalView, replaced: Replacement, reason: ReplaceReason, mode: Mode): Promise<void> => {
+  const announce = async (view: LocalView, replaced: Replacement, mode: Mode): Promise<void> => {
+    told.add(replaced.id);
     if (!replaced.keys.length) return;
     let acknowledged = mode === 'start' && deps.withoutReplaceListener === 'defer';
     if (replaceListeners.size) {
-      const event: ReplaceEvent = { keys: replaced.keys, reason };
-      acknowledged = await Promise.all([...replaceListeners].map((listener) => listener(event))).then(() => true, () => false);
+      acknowledged = await tellListeners(replaced);
     } else if (deps.withoutReplaceListener === 'reload') {
       guard(view);
       return platform.reload();
@@ -433,6 +438,29 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       dispatch({ type: 'reload', reason: 'replaced' }, view);
     }
     if (acknowledged && view.record.replaced === replaced) await save(view, { ...view.record, replaced: { ...replaced, acknowledged } });
+  };
+
+  /** Calls every `onReplace` listener; true when all of them ran without throwing (the app re-read). */
+  const tellListeners = ({ keys, reason }: Replacement): Promise<boolean> => {
+    const event: ReplaceEvent = { keys, reason };
+    return Promise.all([...replaceListeners].map(async (listener) => listener(event))).then(() => true, () => false);
+  };
+
+  /**
+   * Another tab of this device replaced local data: this page's app holds the old copy too. Its
+   * listeners re-read; without one the page reloads, or (`defer`) the replacement counts as not
+   * acknowledged, so a save from the old copy conflicts.
+   */
+  const replacedElsewhere = async (replaced: Replacement, at: number): Promise<void> => {
+    told.add(replaced.id);
+    if (!replaced.keys.length) return;
+    if (replaceListeners.size) return void (await tellListeners(replaced));
+    if (deps.withoutReplaceListener === 'reload') return platform.reload();
+    dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
+    await exclusive(async () => {
+      const record = await records.getRecord(app, lastUser!);
+      if (record.replaced?.id === replaced.id && at === run) await records.setRecord(app, lastUser!, { ...record, replaced: { ...replaced, acknowledged: false } });
+    });
   };
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
@@ -470,7 +498,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const data = server?.data ?? snapshotFromEntries([]);
     const replaced = await replaceLocal(view, 'use-server', data);
     await commit(view, { baseVersion: server?.meta.version ?? 0, lastSyncedChecksum: server?.meta.checksum ?? null, base: data, replaced: replaced! });
-    await announce(view, replaced!, 'use-server', 'now');
+    await announce(view, replaced!, 'now');
   };
 
   const restore = async (view: LocalView, version: number): Promise<void> => {
@@ -481,7 +509,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const pushed = await request(view, (t, o) => transport.push(body, t, o));
     const replaced = await replaceLocal(view, 'restore', kept.data);
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: kept.meta.checksum, base: kept.data, replaced: replaced! });
-    await announce(view, replaced!, 'restore', 'now');
+    await announce(view, replaced!, 'now');
   };
 
   const restoreBackup = async (view: LocalView, id: string): Promise<void> => {
@@ -489,7 +517,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!kept) throw new SyncError('LOCAL', `No backup "${id}"`);
     const replaced = await replaceLocal(view, 'backup', kept.data);
     await save(view, { ...view.record, replaced: replaced! });
-    await announce(view, replaced!, 'backup', 'now');
+    await announce(view, replaced!, 'now');
   };
 
   const onPlatform = (event: PlatformEvent): void => {
@@ -513,6 +541,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const record = await records.getRecord(app, lastUser);
     const sum = await checksum(withCarried(await adapter.collect(), record.base, adapter.owns));
     dispatch({ type: 'tab-synced', record, inSync: sum === record.lastSyncedChecksum }, { run: at });
+    if (record.replaced && !told.has(record.replaced.id) && record.replaced.page !== page) await replacedElsewhere(record.replaced, at);
   };
 
   /** The signed-in account, or null when signed out (read from the token). */

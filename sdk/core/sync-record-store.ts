@@ -1,5 +1,5 @@
 import { isChecksum, isSnapshot, isVersionNumber, type Snapshot } from '../contract/index.js';
-import type { LocalBackup } from './sync-manager.js';
+import type { LocalBackup, ReplaceReason } from './sync-manager.js';
 
 /** What a device remembers about one app for one account between page loads. */
 export interface SyncRecord {
@@ -36,6 +36,10 @@ export interface SentPush {
 
 /** Keys the SDK replaced in local data, and what they held before. */
 export interface Replacement {
+  /** Identifies this replacement (tabs tell each other about it). */
+  id: string;
+  /** What replaced the keys. */
+  reason: ReplaceReason;
   /** The replaced keys (set or removed). */
   keys: string[];
   /** Their values before the replacement (absent keys were absent). */
@@ -87,7 +91,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
 const isReplacement = (v: unknown): v is Replacement =>
-  isObject(v) && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
+  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
 export function isSyncRecord(value: unknown): value is SyncRecord {
