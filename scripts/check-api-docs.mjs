@@ -18,19 +18,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { ENTRIES } from './package-entries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DOCS = 'docs/api.md';
-
-/** Subpath -> entry file: tsup.config.ts's `entry`, keyed by the package.json `exports` it builds. */
-const ENTRIES = {
-  'taco-sync': 'sdk/index.ts',
-  'taco-sync/presets': 'sdk/presets/index.ts',
-  'taco-sync/elements': 'sdk/elements/index.ts',
-  'taco-sync/solid': 'sdk/solid/index.ts',
-  'taco-sync/react': 'sdk/react/index.ts',
-  'taco-sync/contract': 'sdk/contract/index.ts',
-};
 
 const problems = [];
 
