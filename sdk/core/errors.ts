@@ -25,10 +25,10 @@ export class NetworkError extends SyncError {}
 /** `getToken` threw (the identity provider is unreachable, say): code `AUTH`, retried with backoff. A null token is not an error: it means signed out. */
 export class TokenError extends SyncError {}
 
-/** The manager was stopped while the operation ran: nothing more was written. */
+/** The manager was stopped (`stop()` or `forget()`) while the operation ran: code `LOCAL`; nothing more was written. */
 export class StoppedError extends SyncError {}
 
-/** The token was refused (401) even after `getToken({ forceRefresh: true })`, or `getToken` failed: code `AUTH`. */
+/** The token was refused (401) even after `getToken({ forceRefresh: true })`: code `AUTH`, not retried. A throwing `getToken` is a {@link TokenError}. */
 export class AuthError extends SyncError {}
 
 /** The server refused this app for this user (403, `FORBIDDEN`): no subscription allows it. */

@@ -47,9 +47,12 @@ export type ReplaceListener = (event: ReplaceEvent) => void | Promise<void>;
 export interface SyncManager {
   /** The app this manager syncs. */
   readonly app: string;
-  /** Checks the server once (one meta request) and starts listening for changes and platform events. */
+  /** Checks the server once (one meta request) and starts listening for changes and platform events. Never rejects: failures show in the state. */
   start(): Promise<void>;
-  /** Stops listening, cancels timers and retries. Pending changes stay pending in IndexedDB. */
+  /**
+   * Stops listening, cancels timers and retries, and aborts requests in flight: after it returns, the
+   * manager writes nothing locally and changes no state. Pending changes stay pending in IndexedDB.
+   */
   stop(): void;
   /** Tells the manager local data changed: a push follows `debounceMs` after the last call. */
   notifyChanged(): void;

@@ -30,7 +30,9 @@ export interface SyncRecord {
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
 export interface SentPush {
+  /** The server version the push was based on (its compare-and-swap version); it commits as `version + 1`. */
   version: number;
+  /** Checksum of the data it sent. */
   checksum: string;
 }
 

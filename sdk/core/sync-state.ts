@@ -46,7 +46,10 @@ export interface ConflictSide {
   keys: number;
   /** UTF-8 bytes of this side's canonical JSON. */
   bytes: number;
-  /** When this side was last changed (ISO): the local edit or the server's commit time; null if unknown. */
+  /**
+   * When this side changed (ISO): locally, when its unsynced changes were first seen (else when it last
+   * synced); on the server, the commit time. Null if unknown.
+   */
   modifiedAt: string | null;
   /** The device that wrote this side (e.g. "Chrome on Android"); null if unknown. */
   deviceName: string | null;
