@@ -78,7 +78,8 @@ export interface SyncManager {
   onReplace(listener: ReplaceListener): () => void;
   /**
    * For sign-out: stops syncing and removes this device's sync record (base version, base snapshot,
-   * unconfirmed pushes) for the signed-in account. Local data stays unless the app clears it; backups stay.
+   * unconfirmed pushes) for the account this manager last synced, even when the app already dropped
+   * its token (else for the signed-in account). Local data stays unless the app clears it; backups stay.
    */
   forget(): Promise<void>;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
