@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from '../create-sync.js';
 import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from '../test-support/sync-harness.js';
 import { fakeToken } from '../test-support/tokens.js';
+import { snapshotFromEntries } from '../contract/index.js';
 
 describe('gating', () => {
   let server: FakeSyncServer;
@@ -34,6 +35,21 @@ describe('gating', () => {
     tab.write({ t_a: '1' });
     await tab.sync.start();
     expect(tab.sync.getState()).toMatchObject({ status: 'disabled', pendingSince: '2026-11-01T12:00:00.000Z' });
+  });
+
+  it('restores a local backup while no subscription allows the app (local data is never stranded by gating)', async () => {
+    const token = { current: TENURE_TOKEN as string | null };
+    const tab = openTab({ server, token });
+    tab.write({ t_a: 'v1' });
+    await tab.sync.start();
+    await server.seed('tenure', snapshotFromEntries([['t_a', 'server']]));
+    tab.write({ t_a: 'mine' });
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('use-server');
+    const [backup] = await tab.sync.listBackups();
+    token.current = fakeToken(['sync_tempo']);
+    await tab.sync.restoreBackup(backup!.id);
+    expect(tab.device.storage.getItem('t_a')).toBe('mine');
   });
 
   it('becomes disabled on a 403 during a user action, which rejects', async () => {

@@ -107,7 +107,7 @@ describe('lost answers, stalls and stops (DESIGN §7.6)', () => {
     tab.platform.emit('hidden');
     await tab.sync.idle();
     expect(server.log()).toEqual(['POST /push']);
-    expect(tab.sync.getState().status).toBe('error');
+    expect(tab.sync.getState()).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE' } });
 
     await tab.sync.syncNow();
     expect(server.log().filter((r) => r === 'POST /push')).toHaveLength(2);

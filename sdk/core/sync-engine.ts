@@ -65,7 +65,6 @@ export interface SyncEngine extends SyncManager {
 const infoOf = (error: unknown): SyncErrorInfo =>
   error instanceof SyncError ? { code: error.code, message: error.message } : { code: 'LOCAL', message: String(error) };
 const noop = (): void => {};
-const REFUSED: SyncErrorInfo = { code: 'BAD_REQUEST', message: 'The server refused these changes. They are sent again when the data changes, or on "Sync now".' };
 const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
 const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
 
@@ -223,7 +222,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * The signed-in account's view of this device, with its pending changes noted; null when sync is
    * gated (changes are then noted for the account whose data the store holds, and stay pending).
    */
-  const begin = async (at: number): Promise<LocalView | null> => {
+  const begin = async (at: number, localOnly = false): Promise<LocalView | null> => {
     const { token, allowed } = await authorize();
     const user = token === null ? await records.getOwner(app) : (lastUser = deps.userOf(token));
     if (user === null) {
@@ -233,7 +232,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const view = await readLocalView(app, deps, { run: at, token: token ?? '', user });
     guard(view);
     await notePending(view);
-    return allowed ? view : null;
+    // Local-only work (restoring a local backup) needs a signed-in account, not a subscription.
+    return allowed || (localOnly && token !== null) ? view : null;
   };
 
   /** Keeps `pendingSince` in the record (when local changes were first seen) and acknowledges an earlier page's intact replacement. */
@@ -344,7 +344,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** Sends the view's data, compare-and-swap on `version`. A 409 asks the server again once; a non-retryable 4xx marks the snapshot refused. */
   const push = async (view: LocalView, version: number, mode: Mode, retried = false): Promise<void> => {
     const { record, sum } = view;
-    if (mode !== 'now' && record.refused === sum) return dispatch({ type: 'enter', status: 'error', error: REFUSED }, view);
+    if (mode !== 'now' && record.refused?.checksum === sum) return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
     const body = await pushBody(view.data, sum, version);
     const keepalive = (mode === 'hidden' || mode === 'keepalive') && utf8ByteLength(JSON.stringify(body)) <= KEEPALIVE_MAX_BYTES;
     // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
@@ -359,7 +359,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     } catch (error) {
       await remembered;
       if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
-      if (error instanceof RequestError) await save(view, { ...view.record, refused: sum });
+      if (error instanceof RequestError) await save(view, { ...view.record, refused: { checksum: sum, code: error.code, message: error.message } });
       throw error;
     }
     await remembered;
@@ -474,12 +474,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
-  const userAction = async (task: (view: LocalView) => Promise<void>): Promise<void> => {
+  const userAction = async (task: (view: LocalView) => Promise<void>, localOnly = false): Promise<void> => {
     const previous = state;
     const at = run;
     try {
       await exclusive(async () => {
-        const view = await begin(at);
+        const view = await begin(at, localOnly);
         if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
         await task(view);
       });
@@ -619,7 +619,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return user === null ? [] : records.listBackups(app, user);
     },
     async restoreBackup(id) {
-      await userAction((view) => restoreBackup(view, id));
+      await userAction((view) => restoreBackup(view, id), true);
       manager.notifyChanged();
     },
   };

@@ -1,5 +1,6 @@
 import { isChecksum, isSnapshot, isVersionNumber, type Snapshot } from '../contract/index.js';
 import type { LocalBackup, ReplaceReason } from './sync-manager.js';
+import type { SyncErrorInfo } from './sync-state.js';
 
 /** What a device remembers about one app for one account between page loads. */
 export interface SyncRecord {
@@ -22,8 +23,11 @@ export interface SyncRecord {
    * release's adapter does not own (they are carried into every push; DESIGN §7.3).
    */
   base?: Snapshot;
-  /** Checksum of a snapshot the server refused with a non-retryable 4xx: not sent again until the data changes or `syncNow()`. */
-  refused?: string;
+  /**
+   * A snapshot the server refused with a non-retryable 4xx (its checksum) and why: not sent again
+   * until the data changes or `syncNow()`; the state shows the error meanwhile.
+   */
+  refused?: SyncErrorInfo & { checksum: string };
   /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
   replaced?: Replacement;
 }
@@ -105,7 +109,7 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     isNullableString(value.pendingSince) &&
     (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush))) &&
     (value.base === undefined || isSnapshot(value.base)) &&
-    (value.refused === undefined || isChecksum(value.refused)) &&
+    (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
     (value.replaced === undefined || isReplacement(value.replaced))
   );
 }
