@@ -1,7 +1,11 @@
 import type { SyncManager } from '../core/sync-manager.js';
 import type { SyncState } from '../core/sync-state.js';
+import { describeSyncError, type ErrorText } from './error-text.js';
 import type { SyncAction, SyncActionErrorDetail } from './events.js';
 import { THEME_CSS } from './theme.js';
+
+/** How often the elements redraw relative times ("last synced 2 min ago") while connected. */
+export const TIME_REFRESH_MS = 30_000;
 
 // Importing this module where there is no DOM (server rendering) must not throw: the class is then
 // defined over an empty base and simply never registered.
@@ -9,7 +13,7 @@ const HTMLElementBase: typeof HTMLElement =
   typeof HTMLElement === 'undefined' ? (class {} as unknown as typeof HTMLElement) : HTMLElement;
 
 /**
- * The part both taco-sync elements share: a shadow root with the theme, a `manager` property that
+ * The part the taco-sync elements share: a shadow root with the theme, a `manager` property that
  * subscribes while the element is connected, and buttons that run a manager call with a busy state and
  * a visible error.
  */
@@ -17,6 +21,7 @@ export abstract class ManagerElement extends HTMLElementBase {
   private boundManager: SyncManager | null = null;
   private unsubscribe: (() => void) | null = null;
   private running = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
   /** The shadow root, open so tests and tools can reach in. */
   protected readonly root: ShadowRoot;
 
@@ -49,17 +54,23 @@ export abstract class ManagerElement extends HTMLElementBase {
   connectedCallback(): void {
     this.upgradeProperty('manager');
     this.attach();
+    this.timer ??= setInterval(() => this.redrawTimes(), TIME_REFRESH_MS);
   }
 
   disconnectedCallback(): void {
     this.detach();
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
+
+  /** Redraws relative times; called every {@link TIME_REFRESH_MS} while connected. */
+  protected redrawTimes(): void {}
 
   /** Draws `state` (null when no manager is bound). */
   protected abstract render(state: SyncState | null): void;
 
-  /** Shows or hides the error of a failed call (null hides it). */
-  protected abstract showActionError(message: string | null): void;
+  /** Shows or hides the error of a failed call, in plain words with its technical detail (null hides it). */
+  protected abstract showActionError(error: ErrorText | null): void;
 
   /**
    * Moves a property assigned before the element was defined (frameworks set properties on tags
@@ -80,7 +91,8 @@ export abstract class ManagerElement extends HTMLElementBase {
 
   /**
    * Runs a manager call from a button: ignores clicks while one runs, marks the element busy, and on
-   * failure shows the message and dispatches `taco-sync-error`. Resolves true when the call succeeded.
+   * failure shows what failed in plain words and dispatches `taco-sync-error`. Resolves true when the
+   * call succeeded.
    */
   protected async runAction(action: SyncAction, call: (manager: SyncManager) => Promise<void>): Promise<boolean> {
     const manager = this.boundManager;
@@ -92,7 +104,7 @@ export abstract class ManagerElement extends HTMLElementBase {
       await call(manager);
       return true;
     } catch (error) {
-      this.showActionError(error instanceof Error && error.message ? error.message : String(error));
+      this.showActionError(describeSyncError(error));
       this.dispatchEvent(
         new CustomEvent<SyncActionErrorDetail>('taco-sync-error', {
           detail: { action, error },

@@ -1,4 +1,5 @@
 import type { SyncState } from '../core/sync-state.js';
+import { describeSyncError } from './error-text.js';
 import { formatTimeAgo } from './relative-time.js';
 
 /** The colour family a status is shown in. */
@@ -10,15 +11,34 @@ export interface StatusText {
   tone: StatusTone;
   /** A word or two: `Synced`, `Changes waiting`, `Offline`. */
   label: string;
-  /** One sentence of detail: when it last synced, why it is off, what failed. */
+  /** One or two sentences of detail in plain words: when it last synced, why it is off, what failed. */
   detail: string;
+  /**
+   * The technical detail behind `detail` for developers (error code and message, the gating reason),
+   * or null when there is none. `<taco-sync-status>` puts it in a tooltip.
+   */
+  technical: string | null;
   /** Why "Sync now" cannot run in this state, or null when it can. */
   syncNowBlockedReason: string | null;
+  /** A sentence offering a reload when `state.reloadReason` is set, else null. */
+  reloadOffer: string | null;
+  /** A sentence about `state.localStateProblem` when it is set, else null. */
+  localStateNote: string | null;
 }
+
+const RELOAD_OFFERS: Record<NonNullable<SyncState['reloadReason']>, string> = {
+  'newer-data': 'Newer data from another device is ready. Reload to see it before you change anything.',
+  replaced: 'Your data was updated since this page loaded. Reload to see the current data.',
+};
+
+const LOCAL_STATE_NOTE =
+  'Sync cannot keep its notes on this device (its storage is full or blocked). It keeps working while this page is open.';
 
 /**
  * Describes a sync state in plain English, as `<taco-sync-status>` shows it. Useful for a custom badge
- * that should read the same way.
+ * that should read the same way. "Changes waiting" is said only when there are unsynced changes
+ * (`pendingSince` is set); errors are in plain words (see {@link describeSyncError}), with the
+ * technical message in `technical`.
  *
  * @param state - The manager's state.
  * @param now - The current time in ms, for "last synced 2 min ago".
@@ -27,18 +47,28 @@ export interface StatusText {
  * describeSyncState(manager.getState()).label; // 'Synced'
  */
 export function describeSyncState(state: SyncState, now: number = Date.now()): StatusText {
+  const extras = {
+    reloadOffer: state.reloadReason ? RELOAD_OFFERS[state.reloadReason] : null,
+    localStateNote: state.localStateProblem ? LOCAL_STATE_NOTE : null,
+  };
+  return { ...describeStatus(state, now), ...extras };
+}
+
+type StatusPart = Omit<StatusText, 'reloadOffer' | 'localStateNote'>;
+
+function describeStatus(state: SyncState, now: number): StatusPart {
   const lastSynced = state.lastSyncedAt
     ? `Last synced ${formatTimeAgo(state.lastSyncedAt, now)}.`
     : 'Not synced yet.';
   const retrying = state.nextRetryAt ? ' Retrying automatically.' : '';
+  const failure = state.error ? describeSyncError(state.error) : null;
   switch (state.status) {
     case 'disabled':
       return {
         tone: 'neutral',
         label: 'Sync off',
-        detail: `${asSentence(state.disabledReason ?? 'Sync is not available for this account')}${
-          state.pendingSince ? ' Your changes are kept on this device.' : ''
-        }`,
+        detail: `${disabledText(state.disabledReason)}${state.pendingSince ? ' Your changes are kept on this device.' : ''}`,
+        technical: state.disabledReason || null,
         syncNowBlockedReason: 'Sync is turned off.',
       };
     case 'idle':
@@ -46,19 +76,27 @@ export function describeSyncState(state: SyncState, now: number = Date.now()): S
         tone: 'neutral',
         label: state.pendingSince ? 'Changes waiting' : 'Not syncing',
         detail: lastSynced,
+        technical: null,
         syncNowBlockedReason: null,
       };
     case 'pending':
+      if (!state.pendingSince) {
+        // Retrying a check with nothing of this device's to send: no "Changes waiting" then.
+        return failure
+          ? { tone: 'neutral', label: 'Retrying', detail: `${failure.text}${retrying || ' Will try again.'}`, technical: failure.technical, syncNowBlockedReason: null }
+          : { tone: 'neutral', label: state.lastSyncedAt ? 'Synced' : 'Not synced yet', detail: lastSynced, technical: null, syncNowBlockedReason: null };
+      }
       return {
         tone: 'warning',
         label: 'Changes waiting',
-        detail: state.error ? `${asSentence(state.error.message)}${retrying || ' Will try again.'}` : lastSynced,
+        detail: failure ? `${failure.text}${retrying || ' Will try again.'}` : lastSynced,
+        technical: failure?.technical ?? null,
         syncNowBlockedReason: null,
       };
     case 'syncing':
-      return { tone: 'info', label: 'Syncing…', detail: lastSynced, syncNowBlockedReason: 'A sync is running.' };
+      return { tone: 'info', label: 'Syncing…', detail: lastSynced, technical: null, syncNowBlockedReason: 'A sync is running.' };
     case 'synced':
-      return { tone: 'success', label: 'Synced', detail: lastSynced, syncNowBlockedReason: null };
+      return { tone: 'success', label: 'Synced', detail: lastSynced, technical: null, syncNowBlockedReason: null };
     case 'offline':
       return {
         tone: 'neutral',
@@ -66,6 +104,7 @@ export function describeSyncState(state: SyncState, now: number = Date.now()): S
         detail: state.pendingSince
           ? 'Your changes are saved on this device and will sync when you are back online.'
           : `${lastSynced} Will sync when you are back online.`,
+        technical: null,
         syncNowBlockedReason: 'You are offline.',
       };
     case 'conflict':
@@ -73,20 +112,23 @@ export function describeSyncState(state: SyncState, now: number = Date.now()): S
         tone: 'warning',
         label: 'Needs your choice',
         detail: 'This device and the server both changed. Choose which copy to keep.',
+        technical: null,
         syncNowBlockedReason: 'Choose which copy to keep first.',
       };
     case 'error':
       return {
         tone: 'danger',
         label: 'Sync failed',
-        detail: `${asSentence(state.error?.message ?? 'Something went wrong')}${retrying}`,
+        detail: `${failure?.text ?? 'Something went wrong.'}${retrying}`,
+        technical: failure?.technical ?? null,
         syncNowBlockedReason: null,
       };
   }
 }
 
-/** Ends `text` with a full stop unless it already ends in punctuation, so sentences join cleanly. */
-function asSentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+// The manager's reason names subscriptions (`sync_tenure`) for developers; a person reads which of
+// the two cases it is.
+function disabledText(reason: string | undefined): string {
+  if (!reason || /not signed in|signed out/i.test(reason)) return 'You are not signed in.';
+  return 'Your account does not include sync for this app.';
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConflictInfo, SyncState } from '../core/sync-state.js';
+import { NetworkError } from '../core/errors.js';
+import type { ConflictInfo, ConflictReason, SyncState } from '../core/sync-state.js';
 import { defineTacoSyncElements } from './define.js';
 import type { SyncActionErrorDetail, SyncResolvedDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';
@@ -14,7 +15,7 @@ const CONFLICT: ConflictInfo = {
   diff: { added: ['tenure:notes'], removed: ['tenure:draft'], changed: ['tenure:settings', 'tenure:rates'] },
   local: { keys: 4, bytes: 812, modifiedAt: new Date(Date.now() - 2 * 60_000).toISOString(), deviceName: 'Firefox on Linux' },
   server: { keys: 4, bytes: 790, modifiedAt: new Date(Date.now() - 5 * 60_000).toISOString(), deviceName: 'Chrome on Android' },
-  values: [],
+  values: [{ key: 'tenure:settings', local: '{"theme":"dark"}', server: '{"theme":"light"}' }, { key: 'tenure:draft', local: null, server: 'Call Ana' }],
 };
 
 const CONFLICT_STATE: Partial<SyncState> = { status: 'conflict', conflict: CONFLICT, version: 11 };
@@ -59,9 +60,32 @@ describe('<taco-sync-conflict>', () => {
     expect(dialogOf(element).open).toBe(true);
   });
 
-  it('moves focus to "Keep my changes" on open', () => {
+  it('preselects neither choice: focus goes to the title, no button is the default', () => {
     const { element } = mount(CONFLICT_STATE);
-    expect(element.shadowRoot!.activeElement).toBe(button(element, 'Keep my changes'));
+    const active = element.shadowRoot!.activeElement;
+    expect(active).toBe(part(element, 'title'));
+    for (const name of ['Keep my changes', 'Use server data']) {
+      expect(button(element, name).hasAttribute('autofocus')).toBe(false);
+      expect(button(element, name).classList.contains('primary')).toBe(false);
+    }
+  });
+
+  it('opens scrolled to the top, with its title first', () => {
+    const { element, manager } = mount(CONFLICT_STATE);
+    dialogOf(element).close();
+    part(element, 'body').scrollTop = 240;
+    manager.setState({ conflict: { ...CONFLICT, serverVersion: 13 } });
+    expect(dialogOf(element).open).toBe(true);
+    expect(part(element, 'body').scrollTop).toBe(0);
+  });
+
+  it('does nothing destructive on Escape: it only dismisses', () => {
+    const { element, manager } = mount(CONFLICT_STATE);
+    const cancel = new Event('cancel', { cancelable: true });
+    dialogOf(element).dispatchEvent(cancel);
+    expect(cancel.defaultPrevented).toBe(false);
+    dialogOf(element).close();
+    expect(manager.calls).toEqual([]);
   });
 
   it('is labelled by its title and described by its summary', () => {
@@ -70,40 +94,102 @@ describe('<taco-sync-conflict>', () => {
     const title = element.shadowRoot!.getElementById(dialog.getAttribute('aria-labelledby')!)!;
     const summary = element.shadowRoot!.getElementById(dialog.getAttribute('aria-describedby')!)!;
     expect(title.textContent).toBe('Your data changed in two places');
-    expect(summary.textContent).toMatch(/server has a newer copy/);
+    expect(summary.textContent).toMatch(/newer data to the server/);
   });
 
-  it('says which device the server copy came from and when', () => {
+  it('shows both sides: which device, when, and how much each holds', () => {
     const { element } = mount(CONFLICT_STATE);
-    const server = part(element, 'server');
-    expect(server.textContent).toMatch(/Version 12/);
-    expect(server.textContent).toMatch(/From device laptop-7f3a/);
-    expect(server.textContent).toMatch(/Saved 5 min ago/);
-    expect(part(element, 'local').textContent).toMatch(/Based on version 11/);
+    const local = part(element, 'local').textContent!;
+    const server = part(element, 'server').textContent!;
+    expect(local).toContain('Firefox on Linux, changed 2 min ago');
+    expect(local).toContain('4 entries, 812 bytes');
+    expect(server).toContain('Chrome on Android, saved 5 min ago');
+    expect(server).toContain('4 entries, 790 bytes');
   });
 
-  it('lists the keys that were added, removed and changed', () => {
+  it('never shows a device id to a person: an unnamed device is "another device"', () => {
+    const unnamed = { ...CONFLICT, server: { ...CONFLICT.server, deviceName: null } };
+    const { element } = mount({ ...CONFLICT_STATE, conflict: unnamed });
+    expect(part(element, 'server').textContent).toContain('Another device, saved 5 min ago');
+    expect(part(element, 'copies').textContent).not.toContain('laptop-7f3a');
+    expect(part(element, 'technical').textContent).toContain('laptop-7f3a');
+  });
+
+  it('says a side is empty', () => {
+    const emptied = { ...CONFLICT, reason: 'local-emptied' as const, local: { ...CONFLICT.local, keys: 0, bytes: 2 } };
+    const { element } = mount({ ...CONFLICT_STATE, conflict: emptied });
+    expect(part(element, 'local').textContent).toContain('Empty');
+  });
+
+  it('shows what each side says for the small differing values', () => {
     const { element } = mount(CONFLICT_STATE);
+    const rows = [...part(element, 'values').querySelectorAll('.value')].map((row) =>
+      [...row.querySelectorAll('code, .side, .text')].map((node) => node.textContent),
+    );
+    expect(rows).toEqual([
+      ['tenure:settings', 'This device', '{"theme":"dark"}', 'Server', '{"theme":"light"}'],
+      ['tenure:draft', 'This device', 'Not there', 'Server', 'Call Ana'],
+    ]);
+  });
+
+  it('says how many more entries differ when their values are too long to show', () => {
+    const { element } = mount(CONFLICT_STATE);
+    expect(part(element, 'values').querySelector('.more')!.textContent).toBe('2 more entries differ, too long to show here.');
+  });
+
+  it('shows no value section when nothing differs', () => {
+    const same = { ...CONFLICT, reason: 'other-account' as const, diff: { added: [], removed: [], changed: [] }, values: [] };
+    const { element } = mount({ ...CONFLICT_STATE, conflict: same });
+    expect(part(element, 'values').hidden).toBe(true);
+  });
+
+  it.each<[ConflictReason, RegExp, RegExp]>([
+    ['server-newer', /Your data changed in two places/, /not synced yet/],
+    ['push-rejected', /Your data changed in two places/, /Another device synced different data/],
+    ['server-behind', /Your data changed in two places/, /no longer holds the copy/],
+    ['first-sync', /This device and your account hold different data/, /never synced/],
+    ['other-account', /another account/, /belongs to another account/],
+    ['local-emptied', /emptied/, /removed, while the server still holds your data/],
+    ['stale-write-back', /older copy/, /saved the copy it held before/],
+  ])('words the %s reason for a person', (reason, title, summary) => {
+    const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, reason } });
+    expect(part(element, 'title').textContent).toMatch(title);
+    expect(part(element, 'summary').textContent).toMatch(summary);
+    expect(part(element, 'summary').textContent).not.toContain(reason);
+  });
+
+  it('names the sides after the accounts when the data belongs to another account', () => {
+    const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, reason: 'other-account' } });
+    expect(part(element, 'local').querySelector('h3')!.textContent).toBe('On this device (other account)');
+    expect(part(element, 'server').querySelector('h3')!.textContent).toBe('Your account');
+  });
+
+  it('keeps reason, versions and keys under "Technical details"', () => {
+    const { element } = mount(CONFLICT_STATE);
+    const technical = part(element, 'technical');
+    expect(technical.tagName).toBe('DETAILS');
     const keysOf = (kind: string): string[] =>
-      [...element.shadowRoot!.querySelectorAll(`[data-kind="${kind}"] code`)].map((code) => code.textContent!);
+      [...technical.querySelectorAll(`dd[data-kind="${kind}"] code`)].map((code) => code.textContent!);
+    expect(technical.textContent).toContain('server-newer');
+    expect(technical.textContent).toContain('based on 11, the server holds 12');
     expect(keysOf('added')).toEqual(['tenure:notes']);
     expect(keysOf('removed')).toEqual(['tenure:draft']);
     expect(keysOf('changed')).toEqual(['tenure:settings', 'tenure:rates']);
   });
 
-  it('hides a kind with no keys and sums up long lists', () => {
+  it('hides a kind with no keys and sums up long lists in the technical details', () => {
     const many = Array.from({ length: KEYS_SHOWN_PER_KIND + 3 }, (_, i) => `key${i}`);
     const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, diff: { added: [], removed: [], changed: many } } });
-    const added = element.shadowRoot!.querySelector<HTMLElement>('[data-kind="added"]')!;
-    const changed = element.shadowRoot!.querySelector<HTMLElement>('[data-kind="changed"]')!;
+    const added = element.shadowRoot!.querySelector<HTMLElement>('dd[data-kind="added"]')!;
+    const changed = element.shadowRoot!.querySelector<HTMLElement>('dd[data-kind="changed"]')!;
     expect(added.hidden).toBe(true);
     expect(changed.querySelectorAll('code')).toHaveLength(KEYS_SHOWN_PER_KIND);
-    expect(changed.querySelector('.more')!.textContent).toBe('and 3 more');
+    expect(changed.lastElementChild!.textContent).toBe('and 3 more');
   });
 
   it('notes that replaced data is backed up locally', () => {
     const { element } = mount(CONFLICT_STATE);
-    expect(part(element, 'note').textContent).toMatch(/backed up locally/);
+    expect(part(element, 'note').textContent).toMatch(/backed up here first/);
   });
 
   it.each([
@@ -133,8 +219,8 @@ describe('<taco-sync-conflict>', () => {
     button(element, 'Keep my changes').click();
     await flush();
     expect(dialogOf(element).open).toBe(true);
-    expect(element.shadowRoot!.textContent).toContain('Version 13');
-    expect(element.shadowRoot!.textContent).toContain('tablet-9c1d');
+    expect(part(element, 'summary').textContent).toMatch(/moments before this one/);
+    expect(part(element, 'technical').textContent).toContain('the server holds 13');
     expect(resolved).toHaveLength(0);
   });
 
@@ -163,12 +249,13 @@ describe('<taco-sync-conflict>', () => {
     const errors: CustomEvent<SyncActionErrorDetail>[] = [];
     element.addEventListener('taco-sync-error', (event) => errors.push(event));
     button(element, 'Keep my changes').click();
-    const failure = new Error('Network is down');
+    const failure = new NetworkError('NETWORK', 'TypeError: Failed to fetch');
     manager.fail(failure);
     await flush();
     expect(dialogOf(element).open).toBe(true);
     expect(part(element, 'error').hidden).toBe(false);
-    expect(part(element, 'error').textContent).toBe('That did not work: Network is down');
+    expect(part(element, 'error').textContent).toBe('That did not work: Could not reach the sync server. Check your connection.');
+    expect(part(element, 'error').title).toBe('NETWORK: TypeError: Failed to fetch');
     expect(errors.map((event) => event.detail)).toEqual([{ action: 'resolveConflict', error: failure }]);
     expect(button(element, 'Keep my changes').getAttribute('aria-disabled')).toBe('false');
   });

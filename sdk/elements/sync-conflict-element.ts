@@ -1,29 +1,80 @@
 import type { ConflictChoice } from '../core/sync-manager.js';
-import type { ConflictInfo, ConflictReason, SyncState } from '../core/sync-state.js';
+import type { ConflictInfo, ConflictReason, ConflictSide, SyncState } from '../core/sync-state.js';
+import { formatByteSize } from './byte-size.js';
+import type { ErrorText } from './error-text.js';
 import type { SyncResolvedDetail } from './events.js';
 import { ManagerElement } from './manager-element.js';
 import { formatDateTime, formatTimeAgo } from './relative-time.js';
 
-/** How many keys of each kind the dialog lists before summing up the rest. */
+/** How many keys of each kind the technical details list before summing up the rest. */
 export const KEYS_SHOWN_PER_KIND = 6;
 
-const WHY: Record<ConflictReason, string> = {
-  'server-newer': 'This device has changes that have not synced yet, and the server has a newer copy.',
-  'server-behind':
-    'The server no longer holds the copy this device last synced (it may have been reset or restored), and the two differ.',
-  'first-sync': 'This device has data that was never synced, and the server already holds different data.',
-  'push-rejected': 'Another device synced different data moments before this one.',
-  'other-account': 'The data on this device was synced by another account. Signed in as someone else now, nothing moves until you choose.',
-  'local-emptied': 'The data on this device was emptied, while the server still holds data.',
-  'stale-write-back': 'The app saved an older copy over data that sync had just brought in.',
+/** What the dialog says for one reason: its title, why, and what the two sides are called. */
+interface ReasonWords {
+  title: string;
+  why: string;
+  local: string;
+  server: string;
+}
+
+const CHANGED_IN_TWO_PLACES = 'Your data changed in two places';
+
+const REASONS: Record<ConflictReason, ReasonWords> = {
+  'server-newer': {
+    title: CHANGED_IN_TWO_PLACES,
+    why: 'This device has changes that have not synced yet, and another device has since synced newer data to the server.',
+    local: 'This device',
+    server: 'Server',
+  },
+  'push-rejected': {
+    title: CHANGED_IN_TWO_PLACES,
+    why: 'Another device synced different data moments before this one.',
+    local: 'This device',
+    server: 'Server',
+  },
+  'server-behind': {
+    title: CHANGED_IN_TWO_PLACES,
+    why: 'The server no longer holds the copy this device last synced (it may have been reset or restored), and the two differ.',
+    local: 'This device',
+    server: 'Server',
+  },
+  'first-sync': {
+    title: 'This device and your account hold different data',
+    why: 'This device has data that was never synced, and your account already holds different data on the server. If this device only holds what the app starts with, you probably want the server data.',
+    local: 'This device',
+    server: 'Your account',
+  },
+  'other-account': {
+    title: "This device holds another account's data",
+    why: 'The data on this device belongs to another account that used sync in this browser. Nothing moves until you choose: upload it to the account you are signed in with now, or put it aside and use this account’s data.',
+    local: 'On this device (other account)',
+    server: 'Your account',
+  },
+  'local-emptied': {
+    title: 'The data on this device was emptied',
+    why: 'Everything the app keeps on this device was removed, while the server still holds your data. Keep it empty only if you meant to clear it everywhere.',
+    local: 'This device',
+    server: 'Server',
+  },
+  'stale-write-back': {
+    title: 'An older copy was saved over new data',
+    why: 'Sync had just brought in data from another device, and this page then saved the copy it held before. If you did not mean to undo the other device’s changes, use the server data.',
+    local: 'This page saved',
+    server: 'Server',
+  },
 };
+
+const NOTE_TEXT =
+  'Nothing is lost either way. If you use the server data, the data on this device is backed up here first and can be restored. If you keep your changes, the server’s copy stays in its version history.';
 
 const CONFLICT_CSS = `
 :host { display: contents; }
 dialog {
   box-sizing: border-box;
-  width: min(34rem, calc(100vw - 32px));
+  width: min(36rem, calc(100vw - 32px));
+  max-width: none;
   max-height: calc(100vh - 32px);
+  max-height: calc(100dvh - 32px);
   padding: 0;
   border: 1px solid var(--_border);
   border-radius: calc(var(--_radius) + 4px);
@@ -31,22 +82,30 @@ dialog {
   color: var(--_text);
   box-shadow: 0 1px 3px rgb(0 0 0 / 0.12), 0 16px 48px rgb(0 0 0 / 0.22);
   font: inherit;
+  overflow: hidden;
 }
+dialog[open] { display: flex; flex-direction: column; }
 dialog::backdrop { background: var(--_backdrop); }
-.body { padding: 24px 24px 4px; }
+.head { padding: 22px 24px 0; flex: none; }
+.body {
+  flex: 1 1 auto;
+  min-height: 0;
+  overflow: auto;
+  overscroll-behavior: contain;
+  padding: 6px 24px 4px;
+}
 h2 {
-  margin: 0 0 6px;
+  margin: 0;
   font-size: 1.2em;
   line-height: 1.3;
   font-weight: 650;
 }
+h2:focus { outline: none; }
+h2:focus-visible { outline: 2px solid var(--_focus); outline-offset: 2px; border-radius: 2px; }
 h3 {
-  margin: 0 0 8px;
-  font-size: 0.8em;
+  margin: 0 0 4px;
+  font-size: 1em;
   font-weight: 600;
-  letter-spacing: 0.04em;
-  text-transform: uppercase;
-  color: var(--_muted);
 }
 p { margin: 0; }
 .summary { color: var(--_muted); }
@@ -54,36 +113,44 @@ p { margin: 0; }
   display: grid;
   grid-template-columns: 1fr 1fr;
   gap: 12px;
-  margin: 18px 0;
+  margin: 16px 0;
 }
 .copy {
+  min-width: 0;
   padding: 12px 14px;
   border: 1px solid var(--_border);
   border-radius: var(--_radius);
   background: color-mix(in srgb, var(--_text) 3%, var(--_surface));
 }
-.copy strong { display: block; margin-bottom: 2px; }
-.copy > span { display: block; color: var(--_muted); font-size: 0.93em; }
-.device { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; }
-.diff {
-  display: grid;
-  grid-template-columns: max-content 1fr;
-  align-items: baseline;
-  gap: 8px 16px;
-  margin: 0 0 18px;
+.copy > p { color: var(--_muted); font-size: 0.93em; overflow-wrap: anywhere; }
+.values { margin: 0 0 16px; }
+.values > h3 { margin-bottom: 8px; }
+.values dl { display: grid; gap: 12px; margin: 0; }
+.value { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 10px; align-items: baseline; }
+.value > dt { grid-column: 1 / -1; }
+.value > dd { display: contents; }
+.side { color: var(--_muted); font-size: 0.93em; }
+.text {
+  max-height: 7.5em;
+  overflow: auto;
+  padding: 4px 8px;
+  border-radius: 4px;
+  background: color-mix(in srgb, var(--_text) 6%, var(--_surface));
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size: 0.88em;
 }
-.diff > h3 { grid-column: 1 / -1; margin: 0; }
-.kind { display: contents; }
-.kind > b { font-weight: 400; color: var(--_muted); }
-.keys { display: flex; flex-wrap: wrap; gap: 6px; }
+.text.absent { font-family: inherit; font-style: italic; color: var(--_muted); background: none; padding-left: 0; }
 code {
   padding: 1px 6px;
   border-radius: 4px;
   background: color-mix(in srgb, var(--_text) 8%, var(--_surface));
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   font-size: 0.88em;
+  overflow-wrap: anywhere;
 }
-.more { color: var(--_muted); font-size: 0.93em; }
+.more { margin-top: 10px; color: var(--_muted); font-size: 0.93em; }
 .note {
   display: flex;
   gap: 10px;
@@ -93,17 +160,36 @@ code {
   font-size: 0.93em;
 }
 .note svg { flex: none; margin-top: 2px; color: var(--_info); }
+.technical { margin: 14px 0 4px; color: var(--_muted); font-size: 0.93em; }
+.technical > summary { cursor: pointer; width: max-content; }
+.technical > summary:focus-visible { outline: 2px solid var(--_focus); outline-offset: 2px; }
+.technical dl {
+  display: grid;
+  grid-template-columns: max-content minmax(0, 1fr);
+  gap: 6px 14px;
+  margin: 10px 0 0;
+}
+.technical dt { color: var(--_muted); }
+.technical dd { margin: 0; color: var(--_text); overflow-wrap: anywhere; }
+.keys { display: flex; flex-wrap: wrap; gap: 6px; }
 .error { margin-top: 12px; }
 .actions {
+  flex: none;
   display: flex;
   flex-wrap: wrap;
   justify-content: flex-end;
   gap: 8px;
-  padding: 20px 24px 24px;
+  padding: 16px 24px 20px;
+  border-top: 1px solid var(--_border);
 }
-@media (max-width: 420px) {
-  .copies { grid-template-columns: 1fr; }
-  .actions { flex-direction: column-reverse; align-items: stretch; }
+@media (max-width: 480px) {
+  dialog { width: calc(100vw - 16px); max-height: calc(100vh - 16px); max-height: calc(100dvh - 16px); }
+  .head { padding: 18px 16px 0; }
+  .body { padding: 6px 16px 4px; }
+  .copies { grid-template-columns: 1fr; gap: 8px; margin: 12px 0; }
+  .copy { padding: 10px 12px; }
+  .actions { flex-direction: column; align-items: stretch; padding: 12px 16px 16px; }
+  .actions button { min-height: 40px; }
 }
 `;
 
@@ -111,50 +197,64 @@ const INFO_ICON = `<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="
 
 const CONFLICT_HTML = `
 <dialog part="dialog" aria-labelledby="title" aria-describedby="summary">
-  <div class="body">
-    <h2 id="title" part="title">Your data changed in two places</h2>
+  <div class="head">
+    <h2 id="title" part="title" tabindex="-1">${CHANGED_IN_TWO_PLACES}</h2>
+  </div>
+  <div class="body" part="body">
     <p id="summary" class="summary" part="summary"></p>
     <div class="copies" part="copies">
-      <div class="copy" part="copy local">
-        <strong>This device</strong>
-        <span data-field="local-version"></span>
-        <span data-field="local-pending"></span>
-      </div>
-      <div class="copy" part="copy server">
-        <strong>Server</strong>
-        <span data-field="server-version"></span>
-        <span data-field="server-device"></span>
-        <span data-field="server-saved"></span>
-      </div>
+      <section class="copy" part="copy local" aria-labelledby="local-name">
+        <h3 id="local-name" data-field="local-name">This device</h3>
+        <p data-field="local-origin"></p>
+        <p data-field="local-holds"></p>
+      </section>
+      <section class="copy" part="copy server" aria-labelledby="server-name">
+        <h3 id="server-name" data-field="server-name">Server</h3>
+        <p data-field="server-origin"></p>
+        <p data-field="server-holds"></p>
+      </section>
     </div>
-    <section class="diff" part="diff" aria-labelledby="diff-title">
-      <h3 id="diff-title">What differs</h3>
-      <p class="kind" data-kind="added"><b>Only on this device</b><span class="keys"></span></p>
-      <p class="kind" data-kind="removed"><b>Only on the server</b><span class="keys"></span></p>
-      <p class="kind" data-kind="changed"><b>Different on each</b><span class="keys"></span></p>
+    <section class="values" part="values" aria-labelledby="values-title">
+      <h3 id="values-title">What each side says</h3>
+      <dl></dl>
+      <p class="more"></p>
     </section>
-    <p class="note" part="note">${INFO_ICON}<span>Nothing is lost. If you use the server data, the data on this device is backed up locally first and can be restored. If you keep your changes, the server copy stays in its version history.</span></p>
+    <p class="note" part="note">${INFO_ICON}<span>${NOTE_TEXT}</span></p>
+    <details class="technical" part="technical">
+      <summary>Technical details</summary>
+      <dl>
+        <dt>Reason</dt><dd><code data-field="reason"></code></dd>
+        <dt>Versions</dt><dd data-field="versions"></dd>
+        <dt>Server device id</dt><dd data-field="server-device-id"></dd>
+        <dt data-kind="added">Only on this device</dt><dd data-kind="added" class="keys"></dd>
+        <dt data-kind="removed">Only on the server</dt><dd data-kind="removed" class="keys"></dd>
+        <dt data-kind="changed">Different on each</dt><dd data-kind="changed" class="keys"></dd>
+      </dl>
+    </details>
     <p class="error" part="error" role="alert" hidden></p>
   </div>
   <div class="actions" part="actions">
     <button type="button" part="button use-server" data-choice="use-server"><span class="spinner" aria-hidden="true"></span>Use server data</button>
-    <button type="button" part="button keep-local" class="primary" data-choice="keep-local"><span class="spinner" aria-hidden="true"></span>Keep my changes</button>
+    <button type="button" part="button keep-local" data-choice="keep-local"><span class="spinner" aria-hidden="true"></span>Keep my changes</button>
   </div>
 </dialog>
 `;
 
 /**
  * `<taco-sync-conflict>`: a modal `<dialog>` that opens by itself when a {@link SyncManager} reports a
- * conflict. It says where the server copy came from and when, lists the keys that differ, notes that
- * replaced data is backed up, and offers "Keep my changes" and "Use server data". It closes when the
+ * conflict, so a person can decide it. It says why (in words for every `ConflictReason`), shows both
+ * sides (which device, when, how much each holds), what each side says for the few small differing
+ * values, notes that nothing is lost, and offers "Keep my changes" and "Use server data". Neither
+ * choice is preselected: the dialog opens scrolled to the top with focus on its title, and Escape only
+ * dismisses it. Keys, versions and device ids are under "Technical details". It closes when the
  * conflict is resolved.
  *
  * - Property `manager`: the `SyncManager` to watch; subscribes while connected.
  * - Method `show()`: reopens the dialog after the user dismissed it with Escape.
- * - Parts: `dialog`, `title`, `summary`, `copies`, `copy` (`local`, `server`), `diff`, `note`, `error`,
- *   `actions`, `button` (`keep-local`, `use-server`).
+ * - Parts: `dialog`, `title`, `body`, `summary`, `copies`, `copy` (`local`, `server`), `values`, `note`,
+ *   `technical`, `error`, `actions`, `button` (`keep-local`, `use-server`).
  * - Events (bubble, composed): `taco-sync-resolved` (`detail: { choice }`) after a choice succeeded;
- *   `taco-sync-error` (`detail: { action, error }`) when it failed (the message shows in the dialog);
+ *   `taco-sync-error` (`detail: { action, error }`) when it failed (what failed shows in the dialog);
  *   `taco-sync-dismissed` when the user closed the dialog without choosing.
  *
  * @example
@@ -164,6 +264,7 @@ const CONFLICT_HTML = `
  */
 export class TacoSyncConflictElement extends ManagerElement {
   private readonly dialog: HTMLDialogElement;
+  private readonly body: HTMLElement;
   private readonly error: HTMLElement;
   private readonly buttons: HTMLButtonElement[];
   private choosing: ConflictChoice | null = null;
@@ -174,7 +275,8 @@ export class TacoSyncConflictElement extends ManagerElement {
   constructor() {
     super(CONFLICT_CSS, CONFLICT_HTML);
     this.dialog = this.root.querySelector('dialog')!;
-    this.error = this.root.querySelector('.error')!;
+    this.body = this.field('.body');
+    this.error = this.field('.error');
     this.buttons = [...this.root.querySelectorAll<HTMLButtonElement>('button[data-choice]')];
     for (const button of this.buttons) {
       button.addEventListener('click', () => void this.choose(button.dataset.choice as ConflictChoice));
@@ -210,10 +312,10 @@ export class TacoSyncConflictElement extends ManagerElement {
       this.closeDialog();
       return;
     }
-    const key = `${conflict.reason}:${conflict.localVersion}:${conflict.serverVersion}`;
+    const key = `${conflict.reason}:${conflict.localVersion}:${conflict.serverVersion}:${conflict.serverModified}`;
     if (key !== this.conflictKey) this.showActionError(null);
     this.conflictKey = key;
-    this.fill(conflict, state.pendingSince);
+    this.fill(conflict);
     for (const button of this.buttons) {
       button.setAttribute('aria-disabled', String(this.busy));
       if (this.busy && button.dataset.choice === this.choosing) button.setAttribute('aria-busy', 'true');
@@ -221,13 +323,23 @@ export class TacoSyncConflictElement extends ManagerElement {
     }
     if (!this.dialog.open && this.dismissedKey !== key && this.isConnected) {
       this.dialog.showModal();
-      this.root.querySelector<HTMLButtonElement>('button[data-choice="keep-local"]')!.focus();
+      // Neither choice is the default: focus goes to the title (read first by screen readers), and
+      // the body starts at its top, so the title and the reason are what a person sees first.
+      this.field('#title').focus({ preventScroll: true });
+      this.body.scrollTop = 0;
     }
   }
 
-  protected showActionError(message: string | null): void {
-    this.error.hidden = message === null;
-    this.error.textContent = message === null ? '' : `That did not work: ${message}`;
+  /** Keeps "saved 5 min ago" true while the dialog stays open. */
+  protected override redrawTimes(): void {
+    if (this.dialog.open) this.refresh();
+  }
+
+  protected showActionError(error: ErrorText | null): void {
+    this.error.hidden = error === null;
+    this.error.textContent = error === null ? '' : `That did not work: ${error.text}`;
+    if (error) this.error.title = error.technical;
+    else this.error.removeAttribute('title');
   }
 
   private async choose(choice: ConflictChoice): Promise<void> {
@@ -244,50 +356,93 @@ export class TacoSyncConflictElement extends ManagerElement {
     );
   }
 
-  private fill(conflict: ConflictInfo, pendingSince: string | null): void {
-    this.field('#summary').textContent = `${WHY[conflict.reason]} Choose which copy to keep.`;
-    this.field('[data-field="local-version"]').textContent =
-      conflict.localVersion > 0 ? `Based on version ${conflict.localVersion}` : 'Never synced';
-    this.field('[data-field="local-pending"]').textContent = pendingSince
-      ? `Changed ${formatTimeAgo(pendingSince)}`
-      : 'Has unsynced changes';
-    this.field('[data-field="server-version"]').textContent =
-      conflict.serverVersion > 0 ? `Version ${conflict.serverVersion}` : 'No version yet';
-    const device = this.field('[data-field="server-device"]');
-    if (conflict.serverDeviceId) {
-      const id = document.createElement('span');
-      id.className = 'device';
-      id.textContent = conflict.serverDeviceId;
-      device.replaceChildren('From device ', id);
-    } else device.replaceChildren('From an unknown device');
-    const saved = this.field('[data-field="server-saved"]');
-    saved.hidden = !conflict.serverModified;
-    if (conflict.serverModified) {
-      saved.textContent = `Saved ${formatTimeAgo(conflict.serverModified)}`;
-      saved.title = formatDateTime(conflict.serverModified);
-    }
+  private fill(conflict: ConflictInfo): void {
+    const words = REASONS[conflict.reason] ?? REASONS['server-newer'];
+    this.field('#title').textContent = words.title;
+    this.field('#summary').textContent = `${words.why} Choose which copy to keep.`;
+    this.field('[data-field="local-name"]').textContent = words.local;
+    this.field('[data-field="server-name"]').textContent = words.server;
+    this.fillSide('local', conflict.local, this.localOrigin(conflict));
+    this.fillSide('server', conflict.server, this.serverOrigin(conflict));
+    this.fillValues(conflict, words.server);
+    this.fillTechnical(conflict);
+  }
+
+  /** "Firefox on Linux, changed 2 min ago", with the exact time as the tooltip. */
+  private localOrigin({ local, localVersion }: ConflictInfo): string {
+    const when = local.modifiedAt ? `changed ${formatTimeAgo(local.modifiedAt)}` : localVersion > 0 ? '' : 'never synced';
+    return joinOrigin(local.deviceName, when);
+  }
+
+  /** "Chrome on Android, saved 5 min ago"; a device without a name is "another device". */
+  private serverOrigin({ server, serverDeviceId, serverVersion }: ConflictInfo): string {
+    if (serverVersion === 0) return 'Nothing stored yet';
+    const device = server.deviceName ?? (serverDeviceId ? 'Another device' : null);
+    const modifiedAt = server.modifiedAt;
+    return joinOrigin(device, modifiedAt ? `saved ${formatTimeAgo(modifiedAt)}` : '');
+  }
+
+  private fillSide(side: 'local' | 'server', info: ConflictSide, origin: string): void {
+    const originLine = this.field(`[data-field="${side}-origin"]`);
+    originLine.textContent = origin;
+    originLine.hidden = origin === '';
+    if (info.modifiedAt) originLine.title = formatDateTime(info.modifiedAt);
+    else originLine.removeAttribute('title');
+    this.field(`[data-field="${side}-holds"]`).textContent =
+      info.keys === 0 ? 'Empty' : `${info.keys} ${info.keys === 1 ? 'entry' : 'entries'}, ${formatByteSize(info.bytes)}`;
+  }
+
+  private fillValues(conflict: ConflictInfo, serverName: string): void {
+    const { diff, values } = conflict;
+    const differing = diff.added.length + diff.removed.length + diff.changed.length;
+    const section = this.field('.values');
+    section.hidden = differing === 0;
+    const list = section.querySelector('dl')!;
+    list.replaceChildren(...values.map((value) => {
+      const row = document.createElement('div');
+      row.className = 'value';
+      const name = document.createElement('dt');
+      const code = document.createElement('code');
+      code.textContent = value.key;
+      name.append(code);
+      const sides = document.createElement('dd');
+      sides.append(sideLabel('This device'), valueText(value.local), sideLabel(serverName), valueText(value.server));
+      row.append(name, sides);
+      return row;
+    }));
+    list.hidden = values.length === 0;
+    const rest = differing - values.length;
+    const more = section.querySelector<HTMLElement>('.more')!;
+    more.hidden = rest <= 0;
+    more.textContent =
+      values.length === 0
+        ? `${rest} ${rest === 1 ? 'entry differs' : 'entries differ'}, too long to show here.`
+        : `${rest} more ${rest === 1 ? 'entry differs' : 'entries differ'}, too long to show here.`;
+  }
+
+  private fillTechnical(conflict: ConflictInfo): void {
+    this.field('[data-field="reason"]').textContent = conflict.reason;
+    this.field('[data-field="versions"]').textContent =
+      `this device is based on ${conflict.localVersion || 'none'}, the server holds ${conflict.serverVersion || 'none'}`;
+    this.field('[data-field="server-device-id"]').textContent = conflict.serverDeviceId ?? 'unknown';
     for (const kind of ['added', 'removed', 'changed'] as const) this.fillKind(kind, conflict.diff[kind]);
-    const anyKeys = conflict.diff.added.length + conflict.diff.removed.length + conflict.diff.changed.length > 0;
-    this.field('.diff').hidden = !anyKeys;
   }
 
   private fillKind(kind: 'added' | 'removed' | 'changed', keys: string[]): void {
-    const row = this.field(`[data-kind="${kind}"]`);
-    row.hidden = keys.length === 0;
-    const list = row.querySelector<HTMLElement>('.keys')!;
-    list.replaceChildren();
+    const [term, list] = [...this.root.querySelectorAll<HTMLElement>(`[data-kind="${kind}"]`)];
+    term!.hidden = list!.hidden = keys.length === 0;
+    list!.replaceChildren();
     for (const key of keys.slice(0, KEYS_SHOWN_PER_KIND)) {
       const code = document.createElement('code');
       code.textContent = key;
-      list.append(code);
+      list!.append(code);
     }
     const rest = keys.length - KEYS_SHOWN_PER_KIND;
     if (rest > 0) {
       const more = document.createElement('span');
-      more.className = 'more';
       more.textContent = `and ${rest} more`;
       more.title = keys.slice(KEYS_SHOWN_PER_KIND).join(', ');
-      list.append(more);
+      list!.append(more);
     }
   }
 
@@ -311,6 +466,27 @@ export class TacoSyncConflictElement extends ManagerElement {
     this.dismissedKey = this.conflictKey;
     this.dispatchEvent(new CustomEvent('taco-sync-dismissed', { bubbles: true, composed: true }));
   }
+}
+
+/** "Chrome on Android, saved 5 min ago" from its parts; either may be missing. */
+function joinOrigin(device: string | null, when: string): string {
+  if (!device) return when ? when[0]!.toUpperCase() + when.slice(1) : '';
+  return when ? `${device}, ${when}` : device;
+}
+
+function sideLabel(name: string): HTMLElement {
+  const label = document.createElement('span');
+  label.className = 'side';
+  label.textContent = name;
+  return label;
+}
+
+/** A value as text, or a word for a missing or empty one. */
+function valueText(value: string | null): HTMLElement {
+  const text = document.createElement('span');
+  text.className = value ? 'text' : 'text absent';
+  text.textContent = value === null ? 'Not there' : value === '' ? 'Empty' : value;
+  return text;
 }
 
 declare global {

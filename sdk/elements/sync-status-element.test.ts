@@ -1,9 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NetworkError } from '../core/errors.js';
 import type { SyncState } from '../core/sync-state.js';
 import { defineTacoSyncElements } from './define.js';
 import type { SyncActionErrorDetail } from './events.js';
 import { FakeSyncManager } from './fake-sync-manager.js';
-import { TIME_REFRESH_MS, type TacoSyncStatusElement } from './sync-status-element.js';
+import { TIME_REFRESH_MS } from './manager-element.js';
+import type { TacoSyncStatusElement } from './sync-status-element.js';
 
 const NOW = Date.parse('2026-11-10T12:00:00Z');
 
@@ -37,12 +39,14 @@ describe('<taco-sync-status>', () => {
       ['synced', { status: 'synced', lastSyncedAt: minutesAgo(2) }, 'Synced', /Last synced 2 min ago/, true],
       ['idle', { status: 'idle' }, 'Not syncing', /Not synced yet/, true],
       ['pending', { status: 'pending', pendingSince: minutesAgo(1), lastSyncedAt: minutesAgo(60 * 3) }, 'Changes waiting', /Last synced 3 h ago/, true],
-      ['pending while retrying', { status: 'pending', error: { code: 'NETWORK', message: 'Could not reach the server' }, nextRetryAt: minutesAgo(-1) }, 'Changes waiting', /^Could not reach the server\. Retrying automatically\.$/, true],
+      ['pending while retrying', { status: 'pending', pendingSince: minutesAgo(2), error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, nextRetryAt: minutesAgo(-1) }, 'Changes waiting', /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/, true],
+      ['retrying with nothing waiting', { status: 'pending', error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, nextRetryAt: minutesAgo(-1) }, 'Retrying', /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/, true],
       ['syncing', { status: 'syncing' }, 'Syncing…', /Not synced yet/, false],
       ['offline with changes', { status: 'offline', online: false, pendingSince: minutesAgo(5) }, 'Offline', /saved on this device and will sync when you are back online/, false],
       ['conflict', { status: 'conflict' }, 'Needs your choice', /Choose which copy to keep/, false],
-      ['error', { status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: 'Your data is larger than 5 MB' } }, 'Sync failed', /Your data is larger than 5 MB\./, true],
-      ['disabled', { status: 'disabled', disabledReason: 'Your subscription does not include sync.' }, 'Sync off', /Your subscription does not include sync\./, false],
+      ['error', { status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: 'Body exceeds MAX_BODY_BYTES' } }, 'Sync failed', /^Your data is too large for the sync server\.$/, true],
+      ['disabled', { status: 'disabled', disabledReason: 'No subscription allows sync for "demo" (needs sync_demo, sync_all or taco_club).' }, 'Sync off', /^Your account does not include sync for this app\.$/, false],
+      ['signed out', { status: 'disabled', disabledReason: 'Not signed in', pendingSince: minutesAgo(3) }, 'Sync off', /^You are not signed in\. Your changes are kept on this device\.$/, false],
     ])('%s', (_name, state, label, detail, canSync) => {
       vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
       const { element } = mount(state);
@@ -131,14 +135,104 @@ describe('<taco-sync-status>', () => {
     const events: CustomEvent<SyncActionErrorDetail>[] = [];
     document.addEventListener('taco-sync-error', (event) => events.push(event), { once: true });
     part(element, 'button').click();
-    const failure = new Error('The server did not answer');
+    const failure = new NetworkError('NETWORK', 'TypeError: Failed to fetch');
     manager.fail(failure);
     await flush();
     const error = part(element, 'error');
     expect(error.hidden).toBe(false);
     expect(error.getAttribute('role')).toBe('alert');
-    expect(error.textContent).toBe('Sync now failed: The server did not answer');
+    expect(error.textContent).toBe('Sync now failed: Could not reach the sync server. Check your connection.');
+    expect(error.title).toBe('NETWORK: TypeError: Failed to fetch');
     expect(events[0]?.detail).toEqual({ action: 'syncNow', error: failure });
+  });
+
+  describe('says what failed in words a person understands, with the technical message as tooltip', () => {
+    it.each<[string, SyncState['error'], string]>([
+      ['an unreachable server', { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, 'Could not reach the sync server. Check your connection.'],
+      ['a 404 without a body', { code: 'BAD_REQUEST', message: 'HTTP 404' }, 'The sync server did not accept the data from this device.'],
+      ['an unknown app', { code: 'NOT_FOUND', message: 'Unknown app' }, 'The sync server does not offer sync for this app. The app may be set up wrongly.'],
+      [
+        'a full local store',
+        { code: 'LOCAL', message: "Nothing written: QuotaExceededError: Failed to execute 'setItem' on 'Storage': Setting the value of 'todos' exceeded the quota." },
+        'This device has no room left to save the data. Nothing was changed.',
+      ],
+      ['a refused token', { code: 'AUTH', message: 'Error: token expired' }, 'Your sign-in was not accepted. Sign in again to sync.'],
+    ])('%s', (_name, error, words) => {
+      const { element } = mount({ status: 'error', error });
+      expect(text(element, 'detail')).toBe(words);
+      expect(text(element, 'detail')).not.toContain(error!.message);
+      expect(part(element, 'detail').title).toBe(`${error!.code}: ${error!.message}`);
+    });
+  });
+
+  it('keeps the gating reason for developers in the tooltip', () => {
+    const reason = 'No subscription allows sync for "demo" (needs sync_demo, sync_all or taco_club).';
+    const { element } = mount({ status: 'disabled', disabledReason: reason });
+    expect(text(element, 'detail')).not.toContain('sync_demo');
+    expect(part(element, 'detail').title).toBe(reason);
+  });
+
+  it('says "Changes waiting" only while there are unsynced changes', () => {
+    const { element, manager } = mount({ status: 'pending', error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' } });
+    expect(text(element, 'label')).not.toBe('Changes waiting');
+    manager.setState({ pendingSince: new Date().toISOString() });
+    expect(text(element, 'label')).toBe('Changes waiting');
+    manager.setState({ status: 'idle', pendingSince: null, error: undefined });
+    expect(text(element, 'label')).toBe('Not syncing');
+  });
+
+  describe('reload offer', () => {
+    it.each([
+      ['newer-data', /Newer data from another device is ready\. Reload to see it/],
+      ['replaced', /Your data was updated since this page loaded\. Reload to see the current data/],
+    ] as const)('offers a reload when reloadReason is %s', (reloadReason, words) => {
+      const { element } = mount({ status: 'synced', reloadReason });
+      expect(part(element, 'reload-offer').hidden).toBe(false);
+      expect(text(element, 'reload-offer')).toMatch(words);
+      expect(part(element, 'reload').textContent).toBe('Reload');
+    });
+
+    it('offers no reload while reloadReason is null', () => {
+      const { element, manager } = mount({ status: 'synced', reloadReason: 'replaced' });
+      manager.setState({ reloadReason: null });
+      expect(part(element, 'reload-offer').hidden).toBe(true);
+    });
+
+    it('reloads the page when "Reload" is clicked', () => {
+      const reload = vi.spyOn(window.location, 'reload').mockImplementation(() => {});
+      const { element } = mount({ status: 'synced', reloadReason: 'newer-data' });
+      const seen: string[] = [];
+      element.addEventListener('taco-sync-reload', (event) => seen.push(event.detail.reason));
+      part(element, 'reload').click();
+      expect(seen).toEqual(['newer-data']);
+      expect(reload).toHaveBeenCalledTimes(1);
+      reload.mockRestore();
+    });
+
+    it('leaves the reload to the app when it cancels taco-sync-reload', () => {
+      const reload = vi.spyOn(window.location, 'reload').mockImplementation(() => {});
+      const { element } = mount({ status: 'synced', reloadReason: 'replaced' });
+      document.addEventListener('taco-sync-reload', (event) => event.preventDefault(), { once: true });
+      part(element, 'reload').click();
+      expect(reload).not.toHaveBeenCalled();
+      reload.mockRestore();
+    });
+
+    it('keeps the Reload button in compact mode', () => {
+      const { element } = mount({ status: 'synced', reloadReason: 'replaced' });
+      element.compact = true;
+      expect(part(element, 'reload-offer').hidden).toBe(false);
+    });
+  });
+
+  it('notes a local state problem, with its message as the tooltip', () => {
+    const problem = 'IndexedDB: QuotaExceededError';
+    const { element, manager } = mount({ status: 'synced', localStateProblem: problem });
+    expect(part(element, 'local-state').hidden).toBe(false);
+    expect(text(element, 'local-state')).toMatch(/keeps working while this page is open/);
+    expect(part(element, 'local-state').title).toBe(problem);
+    manager.setState({ localStateProblem: null });
+    expect(part(element, 'local-state').hidden).toBe(true);
   });
 
   it('clears a shown error once the manager reports synced', async () => {

@@ -1,10 +1,10 @@
 import type { SyncState } from '../core/sync-state.js';
+import type { ErrorText } from './error-text.js';
+import type { SyncReloadDetail } from './events.js';
 import { ManagerElement } from './manager-element.js';
 import { formatDateTime } from './relative-time.js';
 import { describeSyncState } from './status-text.js';
 
-/** How often "last synced 2 min ago" is redrawn while the element is connected. */
-export const TIME_REFRESH_MS = 30_000;
 
 const STATUS_CSS = `
 :host { display: inline-block; }
@@ -51,7 +51,16 @@ const STATUS_CSS = `
   flex: 1 1 12em;
 }
 .root[data-tone="danger"] .detail { color: var(--_text); }
-.error { flex-basis: 100%; }
+.error, .notice { flex-basis: 100%; }
+.notice {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 6px 12px;
+  margin: 0;
+}
+:host([compact]) .notice { flex-basis: auto; }
+:host([compact]) .notice > span { display: none; }
 .root[data-tone="success"] { --_tone: var(--_success); }
 .root[data-tone="info"] { --_tone: var(--_info); }
 .root[data-tone="warning"] { --_tone: var(--_warning); }
@@ -69,18 +78,26 @@ const STATUS_HTML = `
   <span class="detail" part="detail" id="detail"></span>
   <button type="button" part="button" aria-describedby="detail"><span class="spinner" aria-hidden="true"></span>Sync now</button>
   <p class="error" part="error" role="alert" hidden></p>
+  <p class="notice" part="notice reload-offer" hidden><span id="reload-offer"></span><button type="button" part="button reload" aria-describedby="reload-offer">Reload</button></p>
+  <p class="notice" part="notice local-state" hidden></p>
 </div>
 `;
 
 /**
  * `<taco-sync-status>`: a badge that shows where a {@link SyncManager} stands, when it last synced
- * (redrawn every {@link TIME_REFRESH_MS}), why it is off or failing, and a "Sync now" button.
+ * (redrawn every {@link TIME_REFRESH_MS}), why it is off or failing (in plain words; the technical
+ * message is the detail's tooltip), and a "Sync now" button. When the state's `reloadReason` is set it
+ * offers a reload; when `localStateProblem` is set it says so.
  *
  * - Property `manager`: the `SyncManager` to show; subscribes while connected.
- * - Attribute and property `compact`: hides the detail sentence (the badge's tooltip still carries it).
- * - Parts: `root`, `badge`, `dot`, `label`, `detail`, `button`, `error`.
+ * - Attribute and property `compact`: hides the detail sentence and the notes' text (the badge's
+ *   tooltip still carries the detail; the Reload button stays).
+ * - Parts: `root`, `badge`, `dot`, `label`, `detail`, `button` (also `reload`), `error`, `notice`
+ *   (`reload-offer`, `local-state`).
  * - Event `taco-sync-error` (`detail: { action, error }`, bubbles, composed) when "Sync now" fails;
- *   the message is also shown in the `error` part.
+ *   what failed is also shown in the `error` part.
+ * - Event `taco-sync-reload` (`detail: { reason }`, bubbles, composed, cancelable) when "Reload" is
+ *   clicked; unless a listener calls `preventDefault()`, the element then calls `location.reload()`.
  * - The root carries `data-status` and `data-tone` for styling from `::part(root)` selectors.
  *
  * @example
@@ -89,13 +106,14 @@ const STATUS_HTML = `
  * document.querySelector('header')!.append(badge);
  */
 export class TacoSyncStatusElement extends ManagerElement {
-  private timer: ReturnType<typeof setInterval> | null = null;
   private readonly container: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly label: HTMLElement;
   private readonly detail: HTMLElement;
   private readonly button: HTMLButtonElement;
   private readonly error: HTMLElement;
+  private readonly reloadOffer: HTMLElement;
+  private readonly localState: HTMLElement;
 
   constructor() {
     super(STATUS_CSS, STATUS_HTML);
@@ -106,10 +124,13 @@ export class TacoSyncStatusElement extends ManagerElement {
     this.detail = find('.detail');
     this.button = find('button');
     this.error = find('.error');
+    this.reloadOffer = find('[part~="reload-offer"]');
+    this.localState = find('[part~="local-state"]');
     this.button.addEventListener('click', () => {
       if (this.button.getAttribute('aria-disabled') === 'true') return;
       void this.runAction('syncNow', (manager) => manager.syncNow());
     });
+    find('[part~="reload"]').addEventListener('click', () => this.reload());
   }
 
   /**
@@ -127,13 +148,10 @@ export class TacoSyncStatusElement extends ManagerElement {
   override connectedCallback(): void {
     this.upgradeProperty('compact');
     super.connectedCallback();
-    this.timer ??= setInterval(() => this.refresh(), TIME_REFRESH_MS);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+  protected override redrawTimes(): void {
+    this.refresh();
   }
 
   protected render(state: SyncState | null): void {
@@ -143,6 +161,7 @@ export class TacoSyncStatusElement extends ManagerElement {
       this.setText(this.label, 'Not connected');
       this.setText(this.detail, 'No sync manager is attached.');
       this.setBlocked('No sync manager is attached.');
+      this.showNotes(null, null, null);
       return;
     }
     const text = describeSyncState(state);
@@ -152,15 +171,41 @@ export class TacoSyncStatusElement extends ManagerElement {
     this.setText(this.detail, text.detail);
     this.badge.title = text.detail;
     const exact = state.lastSyncedAt ? formatDateTime(state.lastSyncedAt) : '';
-    if (exact) this.detail.title = `Last synced ${exact}`;
+    const tooltip = [exact && `Last synced ${exact}`, text.technical].filter(Boolean).join('\n');
+    if (tooltip) this.detail.title = tooltip;
     else this.detail.removeAttribute('title');
     if (state.status === 'synced') this.showActionError(null);
     this.setBlocked(this.busy ? null : text.syncNowBlockedReason);
+    this.showNotes(text.reloadOffer, text.localStateNote, state.localStateProblem);
   }
 
-  protected showActionError(message: string | null): void {
-    this.error.hidden = message === null;
-    this.setText(this.error, message === null ? '' : `Sync now failed: ${message}`);
+  protected showActionError(error: ErrorText | null): void {
+    this.error.hidden = error === null;
+    this.setText(this.error, error === null ? '' : `Sync now failed: ${error.text}`);
+    if (error) this.error.title = error.technical;
+    else this.error.removeAttribute('title');
+  }
+
+  private showNotes(reloadOffer: string | null, localStateNote: string | null, localStateProblem: string | null): void {
+    this.reloadOffer.hidden = reloadOffer === null;
+    this.setText(this.reloadOffer.querySelector('span')!, reloadOffer ?? '');
+    this.localState.hidden = localStateNote === null;
+    this.setText(this.localState, localStateNote ?? '');
+    if (localStateProblem) this.localState.title = localStateProblem;
+    else this.localState.removeAttribute('title');
+  }
+
+  /** Offers the app the reload first (a cancelable event), then reloads the page. */
+  private reload(): void {
+    const reason = this.manager?.getState().reloadReason;
+    if (!reason) return;
+    const event = new CustomEvent<SyncReloadDetail>('taco-sync-reload', {
+      detail: { reason },
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    if (this.dispatchEvent(event)) location.reload();
   }
 
   /** Marks the button unavailable (with its reason) or busy; `aria-disabled` keeps it focusable. */
