@@ -16,11 +16,17 @@ export const IDLE_STATE: SyncState = {
 };
 
 /** A call the fake received, in order. */
-export type FakeCall = { method: 'syncNow' } | { method: 'resolveConflict'; choice: ConflictChoice };
+export type FakeCall =
+  | { method: 'syncNow' }
+  | { method: 'resolveConflict'; choice: ConflictChoice }
+  | { method: 'restore'; version: number }
+  | { method: 'restoreBackup'; id: string };
 
 /**
  * A `SyncManager` for tests and demos of the UI: it holds a state you set with {@link FakeSyncManager.setState},
- * records `syncNow` / `resolveConflict` calls, and lets a test decide when (and how) those calls settle.
+ * a server history and local backups you set with {@link FakeSyncManager.setHistory} and
+ * {@link FakeSyncManager.setBackups}, records `syncNow` / `resolveConflict` / `restore` /
+ * `restoreBackup` calls, and lets a test decide when (and how) those calls settle.
  *
  * Like the real manager it keeps `getState()` stable between changes (the same object until `setState`),
  * which React's `useSyncExternalStore` requires.
@@ -104,15 +110,43 @@ export class FakeSyncManager implements SyncManager {
   async start(): Promise<void> {}
   stop(): void {}
   notifyChanged(): void {}
-  async restore(): Promise<void> {}
+
+  private history: VersionRecord[] = [];
+  private backups: LocalBackup[] = [];
+  private historyFailure: unknown = null;
+  /** How many times `listHistory` and `listBackups` were called. */
+  readonly reads = { history: 0, backups: 0 };
+
+  /** Sets what `listHistory` (and `listVersions`) answer: the kept versions' records, ascending. */
+  setHistory(records: VersionRecord[]): void {
+    this.history = records;
+  }
+
+  /** Sets what `listBackups` answers: the local backups, newest first. */
+  setBackups(backups: LocalBackup[]): void {
+    this.backups = backups;
+  }
+
+  /** Makes `listHistory` reject with `error` until called with null, as an unreachable server would. */
+  failHistory(error: unknown): void {
+    this.historyFailure = error;
+  }
+
+  async restore(version: number): Promise<void> {
+    this.calls.push({ method: 'restore', version });
+    await this.call();
+  }
   async listVersions(): Promise<number[]> {
-    return [];
+    return this.history.map((record) => record.version);
   }
   async listBackups(): Promise<LocalBackup[]> {
-    return [];
+    this.reads.backups += 1;
+    return this.backups;
   }
   async listHistory(): Promise<VersionRecord[]> {
-    return [];
+    this.reads.history += 1;
+    if (this.historyFailure !== null) throw this.historyFailure;
+    return this.history;
   }
   /** The `onReplace` listeners registered now. */
   readonly replaceListeners = new Set<ReplaceListener>();
@@ -125,7 +159,10 @@ export class FakeSyncManager implements SyncManager {
     for (const listener of [...this.replaceListeners]) await listener(event);
   }
   async forget(): Promise<void> {}
-  async restoreBackup(): Promise<void> {}
+  async restoreBackup(id: string): Promise<void> {
+    this.calls.push({ method: 'restoreBackup', id });
+    await this.call();
+  }
 
   private call(): Promise<void> {
     if (this.settleAtOnce) return Promise.resolve();

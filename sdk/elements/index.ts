@@ -1,6 +1,6 @@
 /**
  * taco-sync/elements: framework-free custom elements for sync UI, `<taco-sync-status>`,
- * `<taco-sync-conflict>`. Register them with {@link defineTacoSyncElements},
+ * `<taco-sync-conflict>` and `<taco-sync-history>`. Register them with {@link defineTacoSyncElements},
  * then give each a `manager`.
  *
  * @packageDocumentation
@@ -9,6 +9,7 @@ export { defineTacoSyncElements } from './define.js';
 export { TIME_REFRESH_MS } from './manager-element.js';
 export { TacoSyncStatusElement } from './sync-status-element.js';
 export { TacoSyncConflictElement, KEYS_SHOWN_PER_KIND } from './sync-conflict-element.js';
+export { TacoSyncHistoryElement } from './sync-history-element.js';
 export type {
   SyncAction,
   SyncActionErrorDetail,

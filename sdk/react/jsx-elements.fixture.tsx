@@ -20,6 +20,14 @@ export function SyncHeader({ manager }: { manager: SyncManager }) {
         ontaco-sync-dismissed={(event) => event.detail satisfies null}
         ref={(el) => el?.show()}
       />
+      <taco-sync-history
+        manager={manager}
+        ontaco-sync-restored={(event) => console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)}
+        ref={(el) => void el?.reload()}
+      />
+      <taco-sync-status ontaco-sync-reload={(event) => event.detail.reason satisfies 'newer-data' | 'replaced'} />
+      {/* @ts-expect-error the detail of taco-sync-restored has no choice */}
+      <taco-sync-history ontaco-sync-restored={(event) => event.detail.choice} />
       {/* @ts-expect-error manager is a SyncManager, not a string */}
       <taco-sync-status manager="sync" />
       {/* @ts-expect-error the detail of taco-sync-resolved has no action */}

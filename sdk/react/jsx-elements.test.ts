@@ -32,6 +32,17 @@ describe('the tags in React 19', () => {
     expect(document.querySelector('taco-sync-status')!.hasAttribute('compact')).toBe(true);
   });
 
+  it('sets manager on <taco-sync-history> as a property and listens through ontaco-sync-restored', () => {
+    const manager = new FakeSyncManager({ status: 'synced', version: 1 });
+    const restored: unknown[] = [];
+    render(createElement('taco-sync-history', { manager, 'ontaco-sync-restored': (event: CustomEvent) => restored.push(event.detail) }));
+    const history = document.querySelector('taco-sync-history')!;
+    expect(history.manager).toBe(manager);
+    expect(manager.listenerCount).toBe(1);
+    history.dispatchEvent(new CustomEvent('taco-sync-restored', { detail: { kind: 'version', version: 1 } }));
+    expect(restored).toEqual([{ kind: 'version', version: 1 }]);
+  });
+
   it('listens to taco-sync-error through ontaco-sync-error', () => {
     const details: SyncActionErrorDetail[] = [];
     const onError = (event: CustomEvent<SyncActionErrorDetail>): void => void details.push(event.detail);

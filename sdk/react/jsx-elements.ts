@@ -1,6 +1,6 @@
 // Types only: this file has no runtime code, so importing taco-sync/react adds none for it.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncStatusElement } from '../elements/index.js';
+import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncHistoryElement, TacoSyncStatusElement } from '../elements/index.js';
 import type { SyncManager } from '../core/sync-manager.js';
 
 /** React 19 listens to a custom element's event through a prop named `on` + the event's exact name. */
@@ -8,7 +8,7 @@ type EventProps<Name extends keyof TacoSyncEventMap> = {
   [Event in Name as `on${Event}`]?: (event: TacoSyncEventMap[Event]) => void;
 };
 
-/** What both tags take: the HTML props, a `ref` to the element, and the `manager` property. */
+/** What every tag takes: the HTML props, a `ref` to the element, and the `manager` property. */
 type TagProps<Element extends HTMLElement> = DetailedHTMLProps<HTMLAttributes<Element>, Element> & {
   manager?: SyncManager | null;
 };
@@ -18,8 +18,9 @@ type TagProps<Element extends HTMLElement> = DetailedHTMLProps<HTMLAttributes<El
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean } & EventProps<'taco-sync-error'>;
-      'taco-sync-conflict': TagProps<TacoSyncConflictElement> & EventProps<keyof TacoSyncEventMap>;
+      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean } & EventProps<'taco-sync-error' | 'taco-sync-reload'>;
+      'taco-sync-conflict': TagProps<TacoSyncConflictElement> & EventProps<'taco-sync-error' | 'taco-sync-resolved' | 'taco-sync-dismissed'>;
+      'taco-sync-history': TagProps<TacoSyncHistoryElement> & EventProps<'taco-sync-error' | 'taco-sync-restored'>;
     }
   }
 }

@@ -19,6 +19,14 @@ export function SyncHeader(props: { manager: SyncManager }) {
         on:taco-sync-dismissed={(event) => event.detail satisfies null}
         ref={(el) => el.show()}
       />
+      <taco-sync-history
+        prop:manager={props.manager}
+        on:taco-sync-restored={(event) => console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)}
+        ref={(el) => void el.reload()}
+      />
+      <taco-sync-status on:taco-sync-reload={(event) => event.preventDefault()} />
+      {/* @ts-expect-error manager is a SyncManager, not a number */}
+      <taco-sync-history prop:manager={42} />
       {/* @ts-expect-error manager is a SyncManager, not a number */}
       <taco-sync-status prop:manager={42} />
       {/* @ts-expect-error the detail of taco-sync-resolved has no action */}
