@@ -1,7 +1,8 @@
 /**
- * taco-sync/react: React hooks for a `SyncManager`. Needs `react` 18 or newer (an optional peer
- * dependency). It also types `<taco-sync-status>` and `<taco-sync-conflict>` in React's JSX: the
- * `manager` and `compact` properties, `ref`, and the `ontaco-sync-…` events React 19 listens to.
+ * taco-sync/react: React hooks for a `SyncManager`: its state, and the current value of a synced key
+ * (`useSyncedKey`). Needs `react` 18 or newer (an optional peer dependency). It also types
+ * `<taco-sync-status>`, `<taco-sync-conflict>` and `<taco-sync-history>` in React's JSX: the `manager`
+ * and `compact` properties, `ref`, and the `ontaco-sync-…` events React 19 listens to.
  *
  * @packageDocumentation
  */
@@ -9,4 +10,5 @@
 import './jsx-elements.js';
 export { useSyncState } from './use-sync-state.js';
 export { useSync } from './use-sync.js';
+export { useSyncedKey } from './use-synced-key.js';
 export type { ReactSync } from './use-sync.js';
