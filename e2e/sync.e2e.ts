@@ -228,8 +228,10 @@ describe('two devices against wrangler dev', () => {
     await b.waitForStatus('synced');
     expect(await b.value(PROFILE)).toBe('version two');
 
-    await a.page.getByRole('button', { name: 'Refresh' }).click();
+    // <taco-sync-history> lists the versions by itself; a restore waits for its confirmation.
     await a.page.getByRole('button', { name: 'Restore version 1' }).click();
+    expect((await server.meta()).meta?.version).toBe(2);
+    await a.page.getByRole('group', { name: 'Restore version 1' }).getByRole('button', { name: 'Restore version 1' }).click();
     await until(() => server.meta(), (m) => m.meta?.version === 3);
     const pulled = await server.pull();
     expect(pulled.data[PROFILE]).toBe('version one');

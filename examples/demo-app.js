@@ -36,11 +36,8 @@ function renderShell(title, app) {
         <p class="note" id="signin-note"></p>
       </section>
       <section aria-labelledby="history-title">
-        <h2 id="history-title">Server history</h2>
-        <ul class="plain" id="versions"></ul>
-        <h2 style="margin-top: 16px">Local backups</h2>
-        <ul class="plain" id="backups"></ul>
-        <p class="row" style="margin: 12px 0 0"><button type="button" id="refresh-history">Refresh</button></p>
+        <h2 id="history-title">History and backups</h2>
+        <taco-sync-history></taco-sync-history>
       </section>
       <section aria-labelledby="events-title">
         <h2 id="events-title">Storage events on this page</h2>
@@ -118,6 +115,7 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
 
   $('taco-sync-status').manager = sync;
   $('taco-sync-conflict').manager = sync;
+  $('taco-sync-history').manager = sync;
 
   // Sign-in: in dev the Worker signs tokens for us; production apps pass their own getToken.
   const userInput = $('#user');
@@ -157,42 +155,6 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
   addEventListener('offline', renderOnline);
   renderOnline();
 
-  // History and local backups.
-  const renderHistory = async () => {
-    const list = $('#versions');
-    list.replaceChildren();
-    let versions = [];
-    try { versions = await sync.listVersions(); } catch (error) { list.textContent = error.message; return; }
-    const current = versions.at(-1);
-    for (const version of [...versions].reverse()) {
-      const item = document.createElement('li');
-      item.append(`Version ${version}${version === current ? ' (current)' : ''}`);
-      if (version !== current) {
-        const button = Object.assign(document.createElement('button'), { type: 'button', textContent: `Restore version ${version}` });
-        button.addEventListener('click', async () => { await sync.restore(version); await renderHistory(); });
-        item.append(button);
-      }
-      list.append(item);
-    }
-    if (versions.length === 0) list.textContent = 'Nothing on the server yet.';
-    const backups = $('#backups');
-    backups.replaceChildren();
-    for (const backup of await sync.listBackups()) {
-      const item = document.createElement('li');
-      item.append(`${new Date(backup.createdAt).toLocaleString()} · before ${backup.reason} · ${Object.keys(backup.data).length} keys`);
-      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Put back' });
-      button.addEventListener('click', async () => { await sync.restoreBackup(backup.id); await renderHistory(); });
-      item.append(button);
-      backups.append(item);
-    }
-    if (!backups.children.length) backups.textContent = 'No local backups. One is kept whenever server data replaces yours.';
-  };
-  $('#refresh-history').addEventListener('click', renderHistory);
-  sync.subscribe((state) => {
-    if (state.status === 'synced') renderHistory();
-  });
-
   if (params.get('autologin') === '1' && localStorage.getItem(TOKEN_KEY) === null) await signIn();
   await sync.start();
-  await renderHistory();
 }

@@ -114,12 +114,19 @@ export class FakeSyncManager implements SyncManager {
   private history: VersionRecord[] = [];
   private backups: LocalBackup[] = [];
   private historyFailure: unknown = null;
+  private bareVersions: number[] | null = null;
   /** How many times `listHistory` and `listBackups` were called. */
   readonly reads = { history: 0, backups: 0 };
 
   /** Sets what `listHistory` (and `listVersions`) answer: the kept versions' records, ascending. */
   setHistory(records: VersionRecord[]): void {
     this.history = records;
+  }
+
+  /** Makes `listVersions` answer `versions` while `listHistory` answers none, as a Worker without version records does. */
+  setVersionsWithoutRecords(versions: number[]): void {
+    this.history = [];
+    this.bareVersions = versions;
   }
 
   /** Sets what `listBackups` answers: the local backups, newest first. */
@@ -137,7 +144,7 @@ export class FakeSyncManager implements SyncManager {
     await this.call();
   }
   async listVersions(): Promise<number[]> {
-    return this.history.map((record) => record.version);
+    return this.bareVersions ?? this.history.map((record) => record.version);
   }
   async listBackups(): Promise<LocalBackup[]> {
     this.reads.backups += 1;

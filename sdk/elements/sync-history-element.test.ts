@@ -89,6 +89,22 @@ describe('<taco-sync-history>', () => {
     expect(newest.querySelector<HTMLElement>('.when')!.title).not.toBe('');
   });
 
+  it('lists bare version numbers, still restorable, from a Worker that sends no records', async () => {
+    const manager = new FakeSyncManager({ status: 'synced', version: 2 });
+    manager.setVersionsWithoutRecords([1, 2]);
+    const element = document.createElement('taco-sync-history');
+    element.manager = manager;
+    document.body.append(element);
+    await flush();
+    const rows = items(element, 'version').map((li) => li.querySelector('.what')!.textContent);
+    expect(rows).toEqual(['Version 2CurrentThe server did not say when or from where', 'Version 1The server did not say when or from where']);
+    button(shadow(element), 'Restore version 1').click();
+    const confirm = shadow(element).querySelector<HTMLElement>('[part~="confirm"]')!;
+    expect(confirm.textContent).toMatch(/^Make version 1 the newest version on every device\?/);
+    button(confirm, 'Restore version 1').click();
+    expect(manager.calls).toEqual([{ method: 'restore', version: 1 }]);
+  });
+
   it('offers no restore for the current version', async () => {
     const { element } = await mount();
     const [current, older] = items(element, 'version');

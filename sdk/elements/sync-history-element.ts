@@ -82,11 +82,17 @@ const HISTORY_HTML = `
 </div>
 `;
 
+/** A kept version: its record, or only its number from a Worker that sends no records (older than `versions`). */
+type KeptVersion = Pick<VersionRecord, 'version'> & Partial<VersionRecord>;
+
 /** One row either list shows: what it is, and what restoring it does. */
 interface Entry {
   /** `version:3` or `backup:<id>`: stable across reloads, so an open confirmation survives one. */
   key: string;
-  when: string;
+  /** When it was saved (ISO); null when the server did not say. */
+  when: string | null;
+  /** Shown instead of the time when there is none. */
+  title: string;
   current: boolean;
   meta: string;
   metaTitle: string | null;
@@ -121,7 +127,7 @@ interface Entry {
  * document.querySelector('#settings')!.append(history);
  */
 export class TacoSyncHistoryElement extends ManagerElement {
-  private versions: VersionRecord[] | null = null;
+  private versions: KeptVersion[] | null = null;
   private backups: LocalBackup[] | null = null;
   private versionsError: ErrorText | null = null;
   private backupsError: ErrorText | null = null;
@@ -154,7 +160,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
     this.loading = true;
     this.draw(state);
     const [versions, backups] = await Promise.allSettled([
-      askServer ? manager.listHistory() : Promise.resolve(null),
+      askServer ? readVersions(manager) : Promise.resolve(null),
       manager.listBackups(),
     ]);
     // A newer load (or another manager) started meanwhile: its answer is the one to show.
@@ -234,16 +240,22 @@ export class TacoSyncHistoryElement extends ManagerElement {
     this.drawList('backups', state ? (this.backups ?? []).map((backup) => this.backupEntry(backup)) : [], null);
   }
 
-  private versionEntry(record: VersionRecord, current: boolean): Entry {
+  private versionEntry(record: KeptVersion, current: boolean): Entry {
     const device = record.deviceName ?? 'a device without a name';
+    const details = record.lastModified !== undefined && record.size !== undefined;
     return {
       key: `version:${record.version}`,
-      when: record.lastModified,
+      when: record.lastModified ?? null,
+      title: `Version ${record.version}`,
       current,
-      meta: `${record.deviceName ?? 'Unnamed device'} · ${formatByteSize(record.size)} · version ${record.version}`,
-      metaTitle: `Device id ${record.deviceId}`,
+      meta: details
+        ? `${record.deviceName ?? 'Unnamed device'} · ${formatByteSize(record.size!)} · version ${record.version}`
+        : 'The server did not say when or from where',
+      metaTitle: record.deviceId ? `Device id ${record.deviceId}` : null,
       restoreLabel: `version ${record.version}`,
-      question: `Make the copy saved {when} from ${device} the newest version on every device? What this device holds now is backed up here first.`,
+      question: details
+        ? `Make the copy saved {when} from ${device} the newest version on every device? What this device holds now is backed up here first.`
+        : `Make version ${record.version} the newest version on every device? What this device holds now is backed up here first.`,
       confirmLabel: `Restore version ${record.version}`,
       run: (manager) => manager.restore(record.version),
       restored: { kind: 'version', version: record.version },
@@ -256,6 +268,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
     return {
       key: `backup:${backup.id}`,
       when: backup.createdAt,
+      title: 'Backup',
       current: false,
       meta: `${BACKUP_REASONS[backup.reason] ?? 'Kept before its data was replaced'} · ${size}`,
       metaTitle: null,
@@ -277,8 +290,8 @@ export class TacoSyncHistoryElement extends ManagerElement {
     li.setAttribute('part', `item ${kind}`);
     li.dataset.entry = entry.key;
     const what = element('div', 'what');
-    const when = element('span', 'when');
-    setTime(when, entry.when);
+    const when = element('span', 'when', entry.title);
+    if (entry.when) setTime(when, entry.when);
     what.append(when);
     if (entry.current) what.append(element('span', 'current', 'Current'));
     const meta = element('span', 'meta', entry.meta);
@@ -306,10 +319,12 @@ export class TacoSyncHistoryElement extends ManagerElement {
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', entry.confirmLabel);
     const [before, after] = entry.question.split('{when}');
-    const question = element('p', 'question');
-    const when = element('span', 'time');
-    setTime(when, entry.when);
-    question.append(before ?? '', when, after ?? '');
+    const question = element('p', 'question', before);
+    if (after !== undefined && entry.when) {
+      const when = element('span', 'time');
+      setTime(when, entry.when);
+      question.append(when, after);
+    }
     box.append(question);
     const failed = this.actionError?.key === entry.key ? this.actionError.error : null;
     if (failed) {
@@ -369,7 +384,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
     await this.reload();
   }
 
-  private button(name: string, label: string, hiddenLabel?: string, when?: string): HTMLButtonElement {
+  private button(name: string, label: string, hiddenLabel?: string, when?: string | null): HTMLButtonElement {
     const button = document.createElement('button');
     button.type = 'button';
     button.setAttribute('part', `button ${name}`);
@@ -429,6 +444,13 @@ export class TacoSyncHistoryElement extends ManagerElement {
   protected override redrawTimes(): void {
     for (const time of this.root.querySelectorAll<HTMLElement>('[data-iso]')) setTime(time, time.dataset.iso!, time.dataset.capital === 'true');
   }
+}
+
+/** The kept versions with their records; only their numbers from a Worker that sends no records. */
+async function readVersions(manager: SyncManager): Promise<KeptVersion[]> {
+  const records = await manager.listHistory();
+  if (records.length > 0) return records;
+  return (await manager.listVersions()).map((version) => ({ version }));
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
