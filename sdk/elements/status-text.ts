@@ -51,7 +51,10 @@ export function describeSyncState(state: SyncState, now: number = Date.now()): S
     reloadOffer: state.reloadReason ? RELOAD_OFFERS[state.reloadReason] : null,
     localStateNote: state.localStateProblem ? LOCAL_STATE_NOTE : null,
   };
-  return { ...describeStatus(state, now), ...extras };
+  const status = describeStatus(state, now);
+  // The data synced, but this page shows an older copy: that, not "Synced", is what a person needs.
+  if (state.status === 'synced' && state.reloadReason) return { ...status, tone: 'info', label: 'Update ready', ...extras };
+  return { ...status, ...extras };
 }
 
 type StatusPart = Omit<StatusText, 'reloadOffer' | 'localStateNote'>;

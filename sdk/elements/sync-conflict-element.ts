@@ -100,8 +100,8 @@ h2 {
   line-height: 1.3;
   font-weight: 650;
 }
-h2:focus { outline: none; }
-h2:focus-visible { outline: 2px solid var(--_focus); outline-offset: 2px; border-radius: 2px; }
+/* The title takes focus on open only so that no choice has it; it is not a control, so no ring. */
+h2:focus, h2:focus-visible { outline: none; }
 h3 {
   margin: 0 0 4px;
   font-size: 1em;
@@ -123,6 +123,7 @@ p { margin: 0; }
   background: color-mix(in srgb, var(--_text) 3%, var(--_surface));
 }
 .copy > p { color: var(--_muted); font-size: 0.93em; overflow-wrap: anywhere; }
+.copy .nowrap { white-space: nowrap; }
 .values { margin: 0 0 16px; }
 .values > h3 { margin-bottom: 8px; }
 .values dl { display: grid; gap: 12px; margin: 0; }
@@ -188,8 +189,8 @@ code {
   .body { padding: 6px 16px 4px; }
   .copies { grid-template-columns: 1fr; gap: 8px; margin: 12px 0; }
   .copy { padding: 10px 12px; }
-  .actions { flex-direction: column; align-items: stretch; padding: 12px 16px 16px; }
-  .actions button { min-height: 40px; }
+  .actions { padding: 12px 16px 16px; }
+  .actions button { flex: 1 1 9em; min-height: 40px; padding: 0 10px; }
 }
 `;
 
@@ -368,24 +369,27 @@ export class TacoSyncConflictElement extends ManagerElement {
     this.fillTechnical(conflict);
   }
 
-  /** "Firefox on Linux, changed 2 min ago", with the exact time as the tooltip. */
-  private localOrigin({ local, localVersion }: ConflictInfo): string {
+  /** "Firefox on Linux", "changed 2 min ago". */
+  private localOrigin({ local, localVersion }: ConflictInfo): Origin {
     const when = local.modifiedAt ? `changed ${formatTimeAgo(local.modifiedAt)}` : localVersion > 0 ? '' : 'never synced';
-    return joinOrigin(local.deviceName, when);
+    return [local.deviceName, when];
   }
 
-  /** "Chrome on Android, saved 5 min ago"; a device without a name is "another device". */
-  private serverOrigin({ server, serverDeviceId, serverVersion }: ConflictInfo): string {
-    if (serverVersion === 0) return 'Nothing stored yet';
+  /** "Chrome on Android", "saved 5 min ago"; a device without a name is "Another device", never its id. */
+  private serverOrigin({ server, serverDeviceId, serverVersion }: ConflictInfo): Origin {
+    if (serverVersion === 0) return [null, 'nothing stored yet'];
     const device = server.deviceName ?? (serverDeviceId ? 'Another device' : null);
-    const modifiedAt = server.modifiedAt;
-    return joinOrigin(device, modifiedAt ? `saved ${formatTimeAgo(modifiedAt)}` : '');
+    return [device, server.modifiedAt ? `saved ${formatTimeAgo(server.modifiedAt)}` : ''];
   }
 
-  private fillSide(side: 'local' | 'server', info: ConflictSide, origin: string): void {
+  private fillSide(side: 'local' | 'server', info: ConflictSide, [device, when]: Origin): void {
     const originLine = this.field(`[data-field="${side}-origin"]`);
-    originLine.textContent = origin;
-    originLine.hidden = origin === '';
+    // "changed 3 min ago" stays on one line: a long device name wraps at the comma instead.
+    const time = document.createElement('span');
+    time.className = 'nowrap';
+    time.textContent = device ? when : capitalise(when);
+    originLine.replaceChildren(...(device ? [device, ...(when ? [', ', time] : [])] : [time]));
+    originLine.hidden = !device && !when;
     if (info.modifiedAt) originLine.title = formatDateTime(info.modifiedAt);
     else originLine.removeAttribute('title');
     this.field(`[data-field="${side}-holds"]`).textContent =
@@ -468,11 +472,10 @@ export class TacoSyncConflictElement extends ManagerElement {
   }
 }
 
-/** "Chrome on Android, saved 5 min ago" from its parts; either may be missing. */
-function joinOrigin(device: string | null, when: string): string {
-  if (!device) return when ? when[0]!.toUpperCase() + when.slice(1) : '';
-  return when ? `${device}, ${when}` : device;
-}
+/** Which device wrote a side (null when unknown) and when ("saved 5 min ago", or empty). */
+type Origin = [device: string | null, when: string];
+
+const capitalise = (text: string): string => (text ? text[0]!.toUpperCase() + text.slice(1) : text);
 
 function sideLabel(name: string): HTMLElement {
   const label = document.createElement('span');

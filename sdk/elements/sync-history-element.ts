@@ -241,7 +241,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
   }
 
   private versionEntry(record: KeptVersion, current: boolean): Entry {
-    const device = record.deviceName ?? 'a device without a name';
+    const device = record.deviceName ?? 'an unnamed device';
     const details = record.lastModified !== undefined && record.size !== undefined;
     return {
       key: `version:${record.version}`,
@@ -302,6 +302,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
     if (!entry.current) {
       const restore = this.button('restore', kind === 'version' ? 'Restore' : 'Put back', entry.restoreLabel, entry.when);
       this.setAvailable(restore, blocked);
+      restore.setAttribute('aria-expanded', String(this.confirming === entry.key));
       restore.addEventListener('click', () => {
         if (restore.getAttribute('aria-disabled') === 'true') return;
         this.openConfirm(entry.key);
@@ -337,6 +338,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
     const cancel = this.button('cancel', 'Cancel');
     cancel.addEventListener('click', () => this.closeConfirm(entry.key));
     const go = this.button('confirm', entry.confirmLabel);
+    go.classList.add('primary');
     this.setAvailable(go, blocked);
     if (this.restoring === entry.key) go.setAttribute('aria-busy', 'true');
     go.addEventListener('click', () => {

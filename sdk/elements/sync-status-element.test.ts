@@ -187,6 +187,7 @@ describe('<taco-sync-status>', () => {
       ['replaced', /Your data was updated since this page loaded\. Reload to see the current data/],
     ] as const)('offers a reload when reloadReason is %s', (reloadReason, words) => {
       const { element } = mount({ status: 'synced', reloadReason });
+      expect(text(element, 'label')).toBe('Update ready');
       expect(part(element, 'reload-offer').hidden).toBe(false);
       expect(text(element, 'reload-offer')).toMatch(words);
       expect(part(element, 'reload').textContent).toBe('Reload');

@@ -58,8 +58,16 @@ const STATUS_CSS = `
   align-items: center;
   gap: 6px 12px;
   margin: 0;
+  color: var(--_text);
 }
-:host([compact]) .notice { flex-basis: auto; }
+.notice[part~="reload-offer"] {
+  padding: 6px 6px 6px 12px;
+  border-radius: var(--_radius);
+  background: color-mix(in srgb, var(--_info) var(--_tint), var(--_surface));
+}
+.notice > span { flex: 1 1 16em; }
+.notice[part~="local-state"] { color: var(--_muted); }
+:host([compact]) .notice { flex-basis: auto; padding: 0; background: none; }
 :host([compact]) .notice > span { display: none; }
 .root[data-tone="success"] { --_tone: var(--_success); }
 .root[data-tone="info"] { --_tone: var(--_info); }
@@ -78,7 +86,7 @@ const STATUS_HTML = `
   <span class="detail" part="detail" id="detail"></span>
   <button type="button" part="button" aria-describedby="detail"><span class="spinner" aria-hidden="true"></span>Sync now</button>
   <p class="error" part="error" role="alert" hidden></p>
-  <p class="notice" part="notice reload-offer" hidden><span id="reload-offer"></span><button type="button" part="button reload" aria-describedby="reload-offer">Reload</button></p>
+  <p class="notice" part="notice reload-offer" hidden><span id="reload-offer"></span><button type="button" part="button reload" class="primary" aria-describedby="reload-offer">Reload</button></p>
   <p class="notice" part="notice local-state" hidden></p>
 </div>
 `;
