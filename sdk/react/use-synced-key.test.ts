@@ -1,6 +1,7 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSyncManager } from '../elements/fake-sync-manager.js';
+import { writeSyncedKey } from '../elements/synced-key.js';
 import { renderHook } from './render-hook.js';
 import { useSyncedKey } from './use-synced-key.js';
 
@@ -43,6 +44,14 @@ describe('useSyncedKey', () => {
     localStorage.setItem('todos', '["other tab"]');
     act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage })));
     expect(hook.current()).toBe('["other tab"]');
+    hook.unmount();
+  });
+
+  it("re-renders on this tab's own write through writeSyncedKey", () => {
+    const manager = new FakeSyncManager();
+    const hook = renderHook(() => useSyncedKey(manager, 'todos'));
+    act(() => writeSyncedKey(manager, 'todos', '["written here"]'));
+    expect(hook.current()).toBe('["written here"]');
     hook.unmount();
   });
 

@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import type { SyncManager } from '../core/sync-manager.js';
-import { watchSyncedKey } from '../elements/watch-synced-key.js';
+import { watchSyncedKey } from '../elements/synced-key.js';
 
 /**
  * The current value of a synced localStorage key (null when absent), so a component never holds a
@@ -11,9 +11,8 @@ import { watchSyncedKey } from '../elements/watch-synced-key.js';
  *
  * While the component is mounted it keeps an `onReplace` listener registered: the app's word that it
  * re-reads replaced keys (DESIGN §7.4). So derive what you show from it rather than from a copy taken
- * once, and read every synced key your app holds in memory through one. Writes your app makes itself
- * go to localStorage as before, followed by `manager.notifyChanged()` (and a re-render, which reads
- * the new value).
+ * once, and read every synced key your app holds in memory through one. Save with `writeSyncedKey`
+ * (taco-sync/elements): it writes, re-renders this tab's readers and calls `manager.notifyChanged()`.
  *
  * @param manager - The manager that syncs `key`; keep it stable (create it once, outside render).
  * @param key - The localStorage key.

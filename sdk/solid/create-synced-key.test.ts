@@ -1,6 +1,7 @@
 import { createRenderEffect, createRoot } from 'solid-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSyncManager } from '../elements/fake-sync-manager.js';
+import { writeSyncedKey } from '../elements/synced-key.js';
 import { createSyncedKey } from './create-synced-key.js';
 
 afterEach(() => localStorage.clear());
@@ -45,6 +46,19 @@ describe('createSyncedKey', () => {
     window.dispatchEvent(new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage }));
     dispose();
     expect(seen).toEqual([null, '["other tab"]']);
+  });
+
+  it("reruns on this tab's own write through writeSyncedKey", () => {
+    const manager = new FakeSyncManager();
+    const seen: (string | null)[] = [];
+    const dispose = createRoot((dispose) => {
+      const todos = createSyncedKey(manager, 'todos');
+      createRenderEffect(() => seen.push(todos()));
+      return dispose;
+    });
+    writeSyncedKey(manager, 'todos', '["written here"]');
+    dispose();
+    expect(seen).toEqual([null, '["written here"]']);
   });
 
   it('never returns a stale copy: it reads the storage on every call', () => {

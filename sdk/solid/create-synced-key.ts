@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { SyncManager } from '../core/sync-manager.js';
-import { watchSyncedKey } from '../elements/watch-synced-key.js';
+import { watchSyncedKey } from '../elements/synced-key.js';
 
 /**
  * A Solid accessor of a synced localStorage key's current value (null when absent), so a component
@@ -11,8 +11,8 @@ import { watchSyncedKey } from '../elements/watch-synced-key.js';
  * While its owner (component, `createRoot`) lives, it keeps an `onReplace` listener registered: the
  * app's word that it re-reads replaced keys (DESIGN §7.4). So derive what you keep in memory from it
  * (for example `createEffect(on(raw, (text) => setTodos(reconcile(parse(text)))))`), and read every
- * synced key your app holds in memory through one. Writes your app makes itself go to localStorage as
- * before, followed by `manager.notifyChanged()`.
+ * synced key your app holds in memory through one. Save with `writeSyncedKey` (taco-sync/elements):
+ * it writes, reruns this tab's readers and calls `manager.notifyChanged()`.
  *
  * @param manager - The manager that syncs `key`.
  * @param key - The localStorage key.
