@@ -6,6 +6,17 @@ import { createSyncedKey } from './create-synced-key.js';
 
 afterEach(() => localStorage.clear());
 
+/** Reads 'todos' in a render effect, as a component would, and records every value it saw. */
+function readTodos(manager: FakeSyncManager): { seen: (string | null)[]; dispose: () => void } {
+  const seen: (string | null)[] = [];
+  const dispose = createRoot((dispose) => {
+    const todos = createSyncedKey(manager, 'todos');
+    createRenderEffect(() => seen.push(todos()));
+    return dispose;
+  });
+  return { seen, dispose };
+}
+
 describe('createSyncedKey', () => {
   it('reads the key, and null when it is absent', () => {
     localStorage.setItem('todos', '["a"]');
@@ -19,12 +30,7 @@ describe('createSyncedKey', () => {
   it('reruns what reads it right after the SDK replaced the key, even with the value it held before', async () => {
     const manager = new FakeSyncManager();
     localStorage.setItem('todos', '["mine"]');
-    const seen: (string | null)[] = [];
-    const dispose = createRoot((dispose) => {
-      const todos = createSyncedKey(manager, 'todos');
-      createRenderEffect(() => seen.push(todos()));
-      return dispose;
-    });
+    const { seen, dispose } = readTodos(manager);
     localStorage.setItem('todos', '["from A"]');
     await manager.emitReplace({ keys: ['todos'], reason: 'pull' });
     // The same value again (the app had written it meanwhile): its in-memory copy must still refresh.
@@ -36,12 +42,7 @@ describe('createSyncedKey', () => {
 
   it('reruns on a storage event from another tab', () => {
     const manager = new FakeSyncManager();
-    const seen: (string | null)[] = [];
-    const dispose = createRoot((dispose) => {
-      const todos = createSyncedKey(manager, 'todos');
-      createRenderEffect(() => seen.push(todos()));
-      return dispose;
-    });
+    const { seen, dispose } = readTodos(manager);
     localStorage.setItem('todos', '["other tab"]');
     window.dispatchEvent(new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage }));
     dispose();
@@ -50,12 +51,7 @@ describe('createSyncedKey', () => {
 
   it("reruns on this tab's own write through writeSyncedKey", () => {
     const manager = new FakeSyncManager();
-    const seen: (string | null)[] = [];
-    const dispose = createRoot((dispose) => {
-      const todos = createSyncedKey(manager, 'todos');
-      createRenderEffect(() => seen.push(todos()));
-      return dispose;
-    });
+    const { seen, dispose } = readTodos(manager);
     writeSyncedKey(manager, 'todos', '["written here"]');
     dispose();
     expect(seen).toEqual([null, '["written here"]']);
