@@ -211,6 +211,17 @@ describe('<taco-sync-history>', () => {
     expect(shadow(element).querySelector('[part~="confirm"]')).toBeNull();
   });
 
+  it('reads the versions again when sync comes back online', async () => {
+    const { element, manager } = await mount();
+    manager.setState({ status: 'offline', online: false });
+    await flush();
+    const reads = manager.reads.history;
+    manager.setState({ status: 'synced', online: true });
+    await flush();
+    expect(manager.reads.history).toBe(reads + 1);
+    expect(button(shadow(element), 'Restore version 4').getAttribute('aria-disabled')).toBe('false');
+  });
+
   it('does not ask the server while sync is off, and says why', async () => {
     const { element, manager } = await mount({ status: 'disabled', disabledReason: 'Not signed in' });
     expect(manager.reads.history).toBe(0);

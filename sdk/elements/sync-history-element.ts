@@ -110,8 +110,8 @@ interface Entry {
  * putting back a backup replaces the local data, which then syncs (`SyncManager.restoreBackup`).
  * Either way what the device holds is backed up first.
  *
- * It reads the lists when connected, whenever the manager's version changes or it becomes `synced`,
- * after a restore, and on "Refresh". Times are redrawn every {@link TIME_REFRESH_MS}.
+ * It reads the lists when connected, whenever the manager's version changes, when sync comes back
+ * online or is turned on or off, after a restore, and on "Refresh". Times are redrawn every {@link TIME_REFRESH_MS}.
  *
  * - Property `manager`: the `SyncManager` to show; subscribes while connected.
  * - Method `reload()`: reads both lists again.
@@ -133,7 +133,7 @@ export class TacoSyncHistoryElement extends ManagerElement {
   private backupsError: ErrorText | null = null;
   private loading = false;
   private loadCount = 0;
-  private seen: { manager: SyncManager; version: number; online: boolean; disabled: boolean; synced: boolean } | null = null;
+  private seen: { manager: SyncManager; version: number; online: boolean; disabled: boolean } | null = null;
   private confirming: string | null = null;
   private restoring: string | null = null;
   private actionError: { key: string; error: ErrorText } | null = null;
@@ -185,16 +185,17 @@ export class TacoSyncHistoryElement extends ManagerElement {
       this.draw(null);
       return;
     }
-    const now = { manager, version: state.version, online: state.online, disabled: state.status === 'disabled', synced: state.status === 'synced' };
+    const now = { manager, version: state.version, online: state.online, disabled: state.status === 'disabled' };
     const before = this.seen;
     this.seen = now;
+    // Every push, pull, choice and restore moves the version, so that is when the lists change; the
+    // other changes of state would only cost the server a meta read each.
     const stale =
       !before ||
       before.manager !== manager ||
       before.version !== now.version ||
       before.online !== now.online ||
-      before.disabled !== now.disabled ||
-      (now.synced && !before.synced);
+      before.disabled !== now.disabled;
     if (stale && !this.busy) void this.reload();
     else this.draw(state);
   }
