@@ -1,6 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
+const PRODUCTION_CONFIG_TESTS = 'worker/test/production-config.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -16,8 +18,14 @@ export default defineConfig({
         },
       },
       {
+        // Dev mode (`[env.dev]`): the dev secret signs the tests' tokens, /__dev/* routes exist.
+        plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml', environment: 'dev' } })],
+        test: { name: 'worker', include: ['worker/**/*.test.ts'], exclude: [PRODUCTION_CONFIG_TESTS] },
+      },
+      {
+        // The top level of wrangler.toml, exactly as `wrangler deploy` without flags ships it.
         plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml' } })],
-        test: { name: 'worker', include: ['worker/**/*.test.ts'] },
+        test: { name: 'worker-production', include: [PRODUCTION_CONFIG_TESTS] },
       },
     ],
   },

@@ -37,13 +37,14 @@ export async function buildExamples() {
 }
 
 /**
- * Starts `wrangler dev` in its own process group (wrangler runs as npm -> node -> workerd, and
- * killing one pid leaves workerd behind) and resolves once it answers.
+ * Starts `wrangler dev` in dev mode (`--env dev` of worker/wrangler.toml) in its own process group
+ * (wrangler runs as npm -> node -> workerd, and killing one pid leaves workerd behind) and resolves
+ * once it answers.
  * @param {{ port?: number, persistTo?: string, stdio?: 'inherit' | 'pipe', vars?: Record<string, string> }} options
  */
 export async function startDevServer({ port = 8787, persistTo = '.wrangler/state', stdio = 'pipe', vars = {} } = {}) {
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const args = ['wrangler', 'dev', '-c', 'worker/wrangler.toml', '--ip', '127.0.0.1', '--port', String(port),
+  const args = ['wrangler', 'dev', '-c', 'worker/wrangler.toml', '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistTo, '--assets', 'examples', '--show-interactive-dev-session=false', ...varArgs];
   const child = spawn('npx', args, {
     cwd: root,

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run token -- --sub alice --subscriptions taco_club[,sync_tempo] [--ttl 3600]`: prints an
-// HS256 JWT signed with the dev secret, for curl and the example pages. The secret is JWT_SECRET
-// from the environment, else the top-level [vars] JWT_SECRET of worker/wrangler.toml (never the
-// production one: production has no secret in the file). Signing is the Worker's own dev-token
-// code and the contract's user-id rule (Node strips their types; both import nothing with a
-// .js path), so `npm run token` and `GET /__dev/token` cannot drift apart.
-import { readFileSync } from 'node:fs';
+// HS256 JWT signed with the dev secret, for curl and your own app in development. The secret is
+// JWT_SECRET from the environment, else the one of `[env.dev.vars]` in worker/wrangler.toml, which
+// `npm run dev` runs with (read with wrangler's own configuration reader; production has no secret
+// in the file). Signing is the Worker's own dev-token code and the contract's user-id rule (Node
+// strips their types; both import nothing with a .js path), so `npm run token` and
+// `GET /__dev/token` cannot drift apart.
 import { parseArgs } from 'node:util';
+import { unstable_readConfig } from 'wrangler';
 import { isValidUserId } from '../sdk/contract/names.ts';
 import { signDevToken } from '../worker/src/dev-token.ts';
 
@@ -30,17 +31,16 @@ if (!isValidUserId(values.sub) || !Number.isSafeInteger(ttl) || ttl <= 0) {
   process.exit(2);
 }
 
-/** The dev secret: `JWT_SECRET` from the environment, else the top level of wrangler.toml. */
+/** The dev secret: `JWT_SECRET` from the environment, else `[env.dev.vars]` of wrangler.toml. */
 function devSecret() {
   if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const toml = readFileSync(new URL('../worker/wrangler.toml', import.meta.url), 'utf8');
-  const topLevel = toml.split(/^\[env\./m)[0];
-  const match = /^JWT_SECRET\s*=\s*"([^"]+)"/m.exec(topLevel);
-  if (!match) {
-    console.error('No JWT_SECRET in the environment or in worker/wrangler.toml [vars].');
+  const config = unstable_readConfig({ config: new URL('../worker/wrangler.toml', import.meta.url).pathname, env: 'dev' });
+  const secret = config.vars?.JWT_SECRET;
+  if (typeof secret !== 'string' || secret === '') {
+    console.error('No JWT_SECRET in the environment or in [env.dev.vars] of worker/wrangler.toml.');
     process.exit(1);
   }
-  return match[1];
+  return secret;
 }
 
 const subscriptions = values.subscriptions.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,4 +1,6 @@
 import { DEFAULT_SYNC_APPS, isValidAppName } from '../../sdk/contract/index.js';
+import { HttpError } from './http-error.js';
+import { parseOrigin } from './origins.js';
 
 /** Default body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -26,25 +28,49 @@ export type TokenKeys = { kind: 'secret'; secret: string } | { kind: 'jwks'; url
 export interface WorkerConfig {
   /** Apps served (`SYNC_APPS`), each a valid app name. */
   apps: readonly string[];
-  /** Origins whose requests get `Access-Control-Allow-Origin` (`ALLOWED_ORIGINS`). */
+  /** Origins whose requests get `Access-Control-Allow-Origin` (`ALLOWED_ORIGINS`, each as browsers send it). */
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
   keys: TokenKeys;
   issuer?: string;
   audience?: string;
-  /** Whether the `/__dev/*` routes exist (`DEV_MODE === 'true'`, never in production). */
+  /**
+   * Dev mode (`DEV_MODE === 'true'`, set only by `--env dev`): the `/__dev/*` routes exist, any
+   * valid app name is served and any localhost origin is allowed. Never in production.
+   */
   devMode: boolean;
+}
+
+/**
+ * A deployment mistake in the Worker's variables. It is answered as 500 `INTERNAL` with its
+ * message (which names the variable, never a secret's value), so the operator sees it on the
+ * first request, and logged.
+ */
+export class ConfigError extends HttpError {
+  constructor(detail: string) {
+    super('INTERNAL', `Configuration error: ${detail}`);
+    this.name = 'ConfigError';
+  }
 }
 
 const list = (value: string | undefined): string[] =>
   (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /**
- * `ALLOWED_ORIGINS` alone, which never fails to parse: CORS headers can then go on every answer,
- * a 500 for a broken configuration included, so a browser can read it.
+ * What CORS needs, read leniently (entries that are not origins are skipped, not refused): CORS
+ * headers can then go on every answer, the 500 for a broken configuration included, so a browser
+ * of an allowed origin can read it.
  */
-export function allowedOriginsOf(env: WorkerEnv): readonly string[] {
-  return list(env.ALLOWED_ORIGINS);
+export function corsConfigOf(env: WorkerEnv): Pick<WorkerConfig, 'allowedOrigins' | 'devMode'> {
+  return {
+    allowedOrigins: list(env.ALLOWED_ORIGINS).flatMap((entry) => parseOrigin(entry) ?? []),
+    devMode: env.DEV_MODE === 'true',
+  };
+}
+
+/** Whether the Worker serves `app`: a valid app name in `SYNC_APPS`, or any valid app name in dev mode. */
+export function servesApp(config: Pick<WorkerConfig, 'apps' | 'devMode'>, app: string | undefined): app is string {
+  return isValidAppName(app) && (config.devMode || config.apps.includes(app));
 }
 
 const optional = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
@@ -52,35 +78,47 @@ const optional = (value: string | undefined): string | undefined => (value?.trim
 /**
  * Parses the environment into a {@link WorkerConfig}.
  *
- * @throws Error when `SYNC_APPS` names an invalid app, `MAX_BODY_BYTES` is not a positive
- * integer or `JWT_JWKS_URL` is not a URL (a deployment mistake, reported as a 500).
+ * @throws ConfigError when `SYNC_APPS` names an invalid app, an `ALLOWED_ORIGINS` entry is not an
+ * origin, `MAX_BODY_BYTES` is not a positive integer or `JWT_JWKS_URL` is not a URL.
  */
 export function parseConfig(env: WorkerEnv): WorkerConfig {
   const apps = env.SYNC_APPS === undefined ? [...DEFAULT_SYNC_APPS] : list(env.SYNC_APPS);
   const badApp = apps.find((app) => !isValidAppName(app));
-  if (badApp !== undefined) throw new Error(`SYNC_APPS names an invalid app: ${JSON.stringify(badApp)}`);
+  if (badApp !== undefined) throw new ConfigError(`SYNC_APPS names an invalid app: ${JSON.stringify(badApp)}`);
+
+  const notOrigin = list(env.ALLOWED_ORIGINS).find((entry) => parseOrigin(entry) === null);
+  if (notOrigin !== undefined) {
+    throw new ConfigError(`ALLOWED_ORIGINS entry ${JSON.stringify(notOrigin)} is not an origin (scheme://host[:port], e.g. "https://app.example.com")`);
+  }
 
   const maxBodyBytes = env.MAX_BODY_BYTES === undefined ? DEFAULT_MAX_BODY_BYTES : Number(env.MAX_BODY_BYTES);
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
-    throw new Error(`MAX_BODY_BYTES must be a positive integer, got ${JSON.stringify(env.MAX_BODY_BYTES)}`);
+    throw new ConfigError(`MAX_BODY_BYTES must be a positive integer, got ${JSON.stringify(env.MAX_BODY_BYTES)}`);
   }
 
   const jwksUrl = optional(env.JWT_JWKS_URL);
   const secret = optional(env.JWT_SECRET);
   // A JWKS, when configured, is the only key source: a leftover dev secret must not also verify.
   const keys: TokenKeys = jwksUrl
-    ? { kind: 'jwks', url: new URL(jwksUrl) }
+    ? { kind: 'jwks', url: urlOf('JWT_JWKS_URL', jwksUrl) }
     : secret
       ? { kind: 'secret', secret }
       : { kind: 'none' };
 
   return {
     apps,
-    allowedOrigins: allowedOriginsOf(env),
+    ...corsConfigOf(env),
     maxBodyBytes,
     keys,
     issuer: optional(env.JWT_ISSUER),
     audience: optional(env.JWT_AUDIENCE),
-    devMode: env.DEV_MODE === 'true',
   };
+}
+
+function urlOf(name: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: ${JSON.stringify(value)}`);
+  }
 }

@@ -1,7 +1,8 @@
 import type { WorkerConfig } from './config.js';
+import { isLoopbackOrigin } from './origins.js';
 
 /** The part of the configuration CORS needs. */
-export type CorsConfig = Pick<WorkerConfig, 'allowedOrigins'>;
+export type CorsConfig = Pick<WorkerConfig, 'allowedOrigins' | 'devMode'>;
 
 /** Methods the API answers, as announced to preflights. */
 export const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
@@ -11,13 +12,21 @@ export const ALLOWED_HEADERS = 'Authorization, Content-Type';
 export const PREFLIGHT_MAX_AGE_SECONDS = 86400;
 
 /**
- * CORS headers for a request: the origin is echoed only when it is in `ALLOWED_ORIGINS`;
+ * Whether pages of `origin` (a request's `Origin` header) may read the answers: it is in
+ * `ALLOWED_ORIGINS`, or dev mode is on and the page is served from this machine (any port).
+ */
+export function allowsOrigin(config: CorsConfig, origin: string): boolean {
+  return config.allowedOrigins.includes(origin) || (config.devMode && isLoopbackOrigin(origin));
+}
+
+/**
+ * CORS headers for a request: the origin is echoed only when {@link allowsOrigin} allows it;
  * `Vary: Origin` always, since the answer depends on it; `Retry-After` exposed for the SDK's backoff.
  */
 export function corsHeaders(request: Request, config: CorsConfig): Record<string, string> {
   const origin = request.headers.get('Origin');
   const headers: Record<string, string> = { Vary: 'Origin', 'Access-Control-Expose-Headers': 'Retry-After' };
-  if (origin !== null && config.allowedOrigins.includes(origin)) headers['Access-Control-Allow-Origin'] = origin;
+  if (origin !== null && allowsOrigin(config, origin)) headers['Access-Control-Allow-Origin'] = origin;
   return headers;
 }
 

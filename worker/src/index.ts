@@ -1,9 +1,9 @@
+import { env as startupEnv } from 'cloudflare:workers';
 import { Router, type IRequest } from 'itty-router';
 import {
   API_PREFIX,
   canonicalJson,
   canUseSync,
-  isValidAppName,
   parsePushRequest,
   sha256Hex,
   type DeleteResponse,
@@ -13,7 +13,7 @@ import {
 import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
 import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './bench-routes.js';
 import { parseJson, readBodyText } from './body.js';
-import { allowedOriginsOf, parseConfig, type WorkerConfig, type WorkerEnv } from './config.js';
+import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
@@ -94,7 +94,7 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
 
   return {
     async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-      const cors = { allowedOrigins: allowedOriginsOf(env) };
+      const cors = corsConfigOf(env);
       if (request.method === 'OPTIONS') return preflightResponse(request, cors);
       try {
         const { config, verifyToken, router } = setupFor(env);
@@ -102,11 +102,16 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
         return await router.fetch(request, { bucket, now, config, verifyToken });
       } catch (error) {
+        if (error instanceof ConfigError) console.error(error.message);
         return withCors(responseForError(error), request, cors);
       }
     },
   };
 }
+
+// A configuration mistake stops the Worker at start-up, with its message (`wrangler dev` does not
+// start, `wrangler deploy` does not upload), instead of answering every request with a 500.
+parseConfig(startupEnv);
 
 export default createWorker() satisfies ExportedHandler<Env>;
 
@@ -114,7 +119,7 @@ export default createWorker() satisfies ExportedHandler<Env>;
 async function withStore(request: SyncRequest, { bucket, now, config, verifyToken }: Services): Promise<undefined> {
   const caller = await verifyToken(bearerToken(request), now());
   const app = request.params.app;
-  if (!isValidAppName(app) || !config.apps.includes(app)) throw new HttpError('NOT_FOUND', 'Unknown app');
+  if (!servesApp(config, app)) throw new HttpError('NOT_FOUND', 'Unknown app');
   const access = canUseSync(app, caller.subscriptions);
   if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);

@@ -4,9 +4,13 @@ import { afterEach, beforeEach, vi, type MockInstance } from 'vitest';
 import { canonicalJson, checksum, snapshotFromEntries, type Snapshot } from '../../sdk/contract/index.js';
 import type { WorkerEnv } from '../src/config.js';
 import { signDevToken } from '../src/dev-token.js';
+import { createWorker } from '../src/index.js';
 
-/** The test environment from wrangler.toml (dev vars, the local R2 bucket). */
+/** The test environment: `[env.dev]` of wrangler.toml (dev mode, the dev secret, the local R2 bucket). */
 export const testEnv: WorkerEnv = env;
+/** The test environment without dev mode: `SYNC_APPS` and `ALLOWED_ORIGINS` are as strict as in production. */
+export const strictEnv: WorkerEnv = { ...env, DEV_MODE: undefined };
+const strictWorker = createWorker();
 export const DEV_SECRET = env.JWT_SECRET ?? '';
 export const ORIGIN = 'http://127.0.0.1:8787';
 
@@ -27,11 +31,16 @@ export function signClaims(claims: Record<string, unknown>, secret = DEV_SECRET)
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** Calls the deployed-shape Worker (`exports.default`), a black box. */
-export function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (init.token !== undefined) headers.set('Authorization', `Bearer ${init.token}`);
-  return exports.default.fetch(new Request(`http://x${path}`, { ...init, headers }));
+/**
+ * Calls the deployed-shape Worker (`exports.default`), a black box; with `strict: true`, the same
+ * Worker with dev mode off ({@link strictEnv}).
+ */
+export function call(path: string, init: RequestInit & { token?: string; strict?: boolean } = {}): Promise<Response> {
+  const { token, strict, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token !== undefined) headers.set('Authorization', `Bearer ${token}`);
+  const request = new Request(`http://x${path}`, { ...rest, headers });
+  return strict ? strictWorker.fetch(request, strictEnv) : exports.default.fetch(request);
 }
 
 /** A well-formed push body for `data` against `version`. */

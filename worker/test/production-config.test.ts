@@ -1,0 +1,52 @@
+// Runs in the `worker-production` project: `env` is the top level of worker/wrangler.toml, exactly
+// what `wrangler deploy -c worker/wrangler.toml` ships without flags.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { WorkerEnv } from '../src/config.js';
+import { createWorker } from '../src/index.js';
+import { signDevToken } from '../src/dev-token.js';
+import { json, newUser } from './helpers.js';
+
+const production: WorkerEnv = env;
+/** What the operator adds with `wrangler secret put JWT_SECRET`. */
+const withSecret: WorkerEnv = { ...production, JWT_SECRET: 'an-operator-secret-that-is-long-and-random' };
+const tokenFor = (sub: string) => signDevToken(withSecret.JWT_SECRET!, { sub, subscriptions: ['taco_club'] }, 3600);
+
+describe('the production configuration (top level of wrangler.toml)', () => {
+  it('has no dev mode, no dev secret and no /__dev routes', async () => {
+    expect(production.DEV_MODE).toBeUndefined();
+    expect(production.JWT_SECRET).toBeUndefined();
+    const response = await createWorker().fetch(new Request('http://x/__dev/token?sub=alice&subscriptions=taco_club'), production);
+    expect(response.status).toBe(404);
+    expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it.each(['http://localhost:5173', 'http://127.0.0.1:8787', 'http://localhost:8788'])(
+    'refuses the localhost origin %s, preflight and request alike',
+    async (origin) => {
+      const worker = createWorker();
+      const preflight = await worker.fetch(
+        new Request('http://x/api/sync/tenure/push', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } }),
+        withSecret,
+      );
+      expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
+      const response = await worker.fetch(
+        new Request('http://x/api/sync/tenure/meta', { headers: { Origin: origin, Authorization: `Bearer ${await tokenFor(newUser())}` } }),
+        withSecret,
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    },
+  );
+
+  it('refuses an app name that is valid but not in SYNC_APPS, and serves the listed ones', async () => {
+    const worker = createWorker();
+    const token = await tokenFor(newUser());
+    const meta = (app: string) => worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), withSecret);
+    const notes = await meta('notes');
+    expect(notes.status).toBe(404);
+    expect(await json(notes)).toEqual({ error: 'Unknown app', code: 'NOT_FOUND' });
+    expect((await meta('tenure')).status).toBe(200);
+    expect((await meta('tempo')).status).toBe(200);
+  });
+});
