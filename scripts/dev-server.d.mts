@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 export declare const root: string;
+export declare const DEFAULT_DEV_PORT: number;
 export declare function buildExamples(): Promise<void>;
 export interface DevServer {
   url: string;

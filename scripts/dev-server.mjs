@@ -36,13 +36,20 @@ export async function buildExamples() {
   });
 }
 
+/** The port `npm run dev` serves on unless told otherwise. */
+export const DEFAULT_DEV_PORT = 8787;
+
 /**
- * Starts `wrangler dev` in dev mode (`--env dev` of worker/wrangler.toml) in its own process group
- * (wrangler runs as npm -> node -> workerd, and killing one pid leaves workerd behind) and resolves
- * once it answers.
+ * Starts `wrangler dev` in dev mode (`--env dev` of worker/wrangler.toml: the dev secret, the
+ * `/__dev/*` routes, any app name, any localhost origin) in its own process group (wrangler runs
+ * as npm -> node -> workerd, and killing one pid leaves workerd behind), plus the second origin
+ * for two-devices.html on `port + 1`, and resolves once the Worker answers.
  * @param {{ port?: number, persistTo?: string, stdio?: 'inherit' | 'pipe', vars?: Record<string, string> }} options
  */
-export async function startDevServer({ port = 8787, persistTo = '.wrangler/state', stdio = 'pipe', vars = {} } = {}) {
+export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wrangler/state', stdio = 'pipe', vars = {} } = {}) {
+  for (const [p, role] of [[port, 'the Worker'], [port + 1, 'device B of two-devices.html (always the port after the Worker\'s)']]) {
+    if (!(await isFree(p))) throw new Error(`Port ${p} (${role}) is in use on 127.0.0.1: choose another port (npm run dev -- --port 9000).`);
+  }
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const args = ['wrangler', 'dev', '-c', 'worker/wrangler.toml', '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
     '--persist-to', persistTo, '--assets', 'examples', '--show-interactive-dev-session=false', ...varArgs];
@@ -95,15 +102,26 @@ function startSecondOrigin(targetPort, port) {
   });
 }
 
-/** Whether anything answers HTTP on 127.0.0.1:`port` (node:http, so DOM test environments don't log). */
+/**
+ * Whether the Worker answers on 127.0.0.1:`port` (node:http, so DOM test environments don't log).
+ * It asks for a dev token, which answers 200 in dev mode, so the log shows no error for the probe.
+ */
 function answers(port) {
   return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/sync/tenure/meta', method: 'GET' }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/__dev/token?sub=dev-server-ready', method: 'GET' }, (res) => {
       res.resume();
       resolve(true);
     });
     req.on('error', () => resolve(false));
     req.end();
+  });
+}
+
+/** Whether nothing listens on 127.0.0.1:`port`. */
+function isFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer().listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.on('error', () => resolve(false));
   });
 }
 
@@ -117,10 +135,6 @@ export async function freePortPair() {
       });
       server.on('error', reject);
     });
-    const next = await new Promise((resolve) => {
-      const server = createServer().listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
-      server.on('error', () => resolve(false));
-    });
-    if (next && port < 65_000) return port;
+    if (port < 65_000 && (await isFree(port + 1))) return port;
   }
 }
