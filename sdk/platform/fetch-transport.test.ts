@@ -81,6 +81,25 @@ describe('fetchTransport', () => {
     await expect(html.pull(token)).rejects.toBeInstanceOf(BadResponseError);
   });
 
+  it('reports a 404 that is not the Worker\'s (an endpoint pointing at a web server) as a BadResponseError naming the URL', async () => {
+    const staticServer = fetchTransport({
+      endpoint: 'http://localhost:5173',
+      app: 'notes',
+      fetch: async () => new Response('<!doctype html><title>Not Found</title>', { status: 404, headers: { 'content-type': 'text/html' } }),
+    });
+    const error = (await staticServer.meta(token).catch((e: unknown) => e)) as BadResponseError;
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect([error.code, error.status]).toEqual(['INTERNAL', 404]);
+    expect(error.message).toBe("http://localhost:5173/api/sync/notes/meta answered HTTP 404, not a taco-sync Worker answer: is `endpoint` the sync Worker's origin?");
+  });
+
+  it('keeps the Worker\'s own 404 a RequestError with its code and message', async () => {
+    const worker = fetchTransport({ endpoint: 'https://x', app: 'notes', fetch: async () => Response.json({ error: 'Unknown app', code: 'NOT_FOUND' }, { status: 404 }) });
+    const error = (await worker.meta(token).catch((e: unknown) => e)) as RequestError;
+    expect(error).toBeInstanceOf(RequestError);
+    expect([error.code, error.message]).toEqual(['NOT_FOUND', 'Unknown app']);
+  });
+
   it('deletes the cloud data', async () => {
     const { server, transport } = setup();
     await server.seed('tenure', snapshotFromEntries([['b', '2']]));

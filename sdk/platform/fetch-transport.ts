@@ -45,10 +45,10 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
   return Number.isNaN(ms) ? null : Math.max(0, ms);
 }
 
-function errorFor(response: Response, fields: Fields): Error {
+function errorFor(response: Response, fields: Fields, url: string): Error {
   const { status } = response;
   const message = String(fields.error ?? `HTTP ${status}`);
-  const code = isErrorCode(fields.code) ? fields.code : status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+  const code = isErrorCode(fields.code) ? fields.code : 'INTERNAL';
   const { localVersion, serverVersion, serverModified = null, serverDeviceId = null } = fields;
   if (status === 401) return new AuthError('AUTH', message, status);
   if (status === 403) return new ForbiddenError('FORBIDDEN', message, status);
@@ -60,6 +60,11 @@ function errorFor(response: Response, fields: Fields): Error {
   if (status === 413) return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', message, status);
   if (status === 429 || status >= 500) {
     return new ServerError(status === 429 ? 'RATE_LIMITED' : code, message, status, parseRetryAfterMs(response.headers.get('Retry-After'), Date.now()));
+  }
+  // Every 4xx of the Worker carries `{ error, code }`; one without it comes from something else
+  // (an `endpoint` that points at a web server, a proxy's error page), which a person must fix.
+  if (!isErrorCode(fields.code)) {
+    return new BadResponseError('INTERNAL', `${url} answered HTTP ${status}, not a taco-sync Worker answer: is \`endpoint\` the sync Worker's origin?`, status);
   }
   return new RequestError(code, message, status);
 }
@@ -86,7 +91,7 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
       throw new NetworkError('NETWORK', String(error));
     }
     const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw errorFor(response, typeof body === 'object' && body ? (body as Fields) : {});
+    if (!response.ok) throw errorFor(response, typeof body === 'object' && body ? (body as Fields) : {}, base + path);
     const parsed = parse(body);
     if (!parsed.ok) throw new BadResponseError('INTERNAL', parsed.error, response.status);
     return parsed.value;
