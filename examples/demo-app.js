@@ -136,6 +136,8 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
   const renderSignedIn = () => {
     const signedIn = localStorage.getItem(TOKEN_KEY) !== null;
     $('#signin-note').textContent = signedIn ? `Signed in as ${localStorage.getItem(`${TOKEN_KEY}_user`)}` : 'Not signed in: changes stay on this device.';
+    // One of the two buttons at a time keeps the row on one line in the two-devices layout.
+    $('#signin').hidden = signedIn;
     $('#signout').hidden = !signedIn;
   };
   $('#signin').addEventListener('click', signIn);
