@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checksum, snapshotFromEntries } from '../contract/index.js';
-import { AuthError, BadResponseError, ConflictError, ForbiddenError, NetworkError, PayloadTooLargeError, RequestError, ServerError } from '../core/errors.js';
+import { AuthError, BadResponseError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError } from '../core/errors.js';
 import { FakeSyncServer } from '../test-support/fake-server.js';
 import { fakeToken } from '../test-support/tokens.js';
 import { fetchTransport, parseRetryAfterMs } from './fetch-transport.js';
@@ -81,7 +81,7 @@ describe('fetchTransport', () => {
     await expect(html.pull(token)).rejects.toBeInstanceOf(BadResponseError);
   });
 
-  it('reports a 404 that is not the Worker\'s (an endpoint pointing at a web server) as a BadResponseError naming the URL', async () => {
+  it('reports a 404 that is not the Worker\'s (an endpoint pointing at a web server) as a BadResponseError INTERNAL, retried', async () => {
     const staticServer = fetchTransport({
       endpoint: 'http://localhost:5173',
       app: 'notes',
@@ -90,7 +90,8 @@ describe('fetchTransport', () => {
     const error = (await staticServer.meta(token).catch((e: unknown) => e)) as BadResponseError;
     expect(error).toBeInstanceOf(BadResponseError);
     expect([error.code, error.status]).toEqual(['INTERNAL', 404]);
-    expect(error.message).toBe("http://localhost:5173/api/sync/notes/meta answered HTTP 404, not a taco-sync Worker answer: is `endpoint` the sync Worker's origin?");
+    expect(error.message).toBe('HTTP 404');
+    expect(isRetryable(error)).toBe(true);
   });
 
   it('keeps the Worker\'s own 404 a RequestError with its code and message', async () => {

@@ -45,7 +45,7 @@ export function parseRetryAfterMs(header: string | null, nowMs: number): number 
   return Number.isNaN(ms) ? null : Math.max(0, ms);
 }
 
-function errorFor(response: Response, fields: Fields, url: string): Error {
+function errorFor(response: Response, fields: Fields): Error {
   const { status } = response;
   const message = String(fields.error ?? `HTTP ${status}`);
   const code = isErrorCode(fields.code) ? fields.code : 'INTERNAL';
@@ -63,10 +63,9 @@ function errorFor(response: Response, fields: Fields, url: string): Error {
   }
   // Every 4xx of the Worker carries `{ error, code }`; one without it comes from something else
   // (an `endpoint` that points at a web server, a proxy's error page), which a person must fix.
-  if (!isErrorCode(fields.code)) {
-    return new BadResponseError('INTERNAL', `${url} answered HTTP ${status}, not a taco-sync Worker answer: is \`endpoint\` the sync Worker's origin?`, status);
-  }
-  return new RequestError(code, message, status);
+  return code === 'INTERNAL'
+    ? new BadResponseError(code, message, status)
+    : new RequestError(code, message, status);
 }
 
 /**
@@ -91,7 +90,7 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
       throw new NetworkError('NETWORK', String(error));
     }
     const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw errorFor(response, typeof body === 'object' && body ? (body as Fields) : {}, base + path);
+    if (!response.ok) throw errorFor(response, typeof body === 'object' && body ? (body as Fields) : {});
     const parsed = parse(body);
     if (!parsed.ok) throw new BadResponseError('INTERNAL', parsed.error, response.status);
     return parsed.value;
