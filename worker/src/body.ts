@@ -19,7 +19,7 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader);
     if (done) break;
     received += value.byteLength;
     if (received > maxBytes) {
@@ -40,6 +40,19 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new HttpError('BAD_REQUEST', 'Body is not valid UTF-8');
+  }
+}
+
+/**
+ * The next chunk of a request body. A read fails when the upload broke off before its end (the
+ * client closed the connection before its announced `Content-Length` arrived): the client's
+ * fault, not the server's, so it is a 400 and not logged as unexpected.
+ */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch {
+    throw new HttpError('BAD_REQUEST', 'The request body ended before it was complete (the upload was cut off)');
   }
 }
 

@@ -1,7 +1,9 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
-import { call, canonicalOf, json, listUser, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+import { call, canonicalOf, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+
+const errorLogs = captureErrorLogs();
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -117,6 +119,25 @@ describe('bad bodies are refused and leave R2 untouched', () => {
     const response = await exports.default.fetch(request);
     expect(response.status).toBe(413);
     expect(await json(response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    await assertUntouched();
+  });
+
+  it('400 BAD_REQUEST for an upload cut off before its end, logged as nothing unexpected', async () => {
+    const { token, assertUntouched } = await userWithOneVersion();
+    const text = JSON.stringify(await pushBody(snap({ a: 'x'.repeat(4000) }), 1));
+    const cutOff = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // What the runtime does when the client closes the connection after 166 of its bytes.
+        controller.enqueue(new TextEncoder().encode(text.slice(0, 166)));
+        controller.error(new Error('Network connection lost.'));
+      },
+    });
+    const request = new Request('http://x/api/sync/tenure/push', { method: 'POST', body: cutOff, headers: { Authorization: `Bearer ${token}` } });
+    // The handler itself, not through `exports.default`: a stream error there is not passed on as one.
+    const response = await createWorker().fetch(request, testEnv);
+    expect(response.status).toBe(400);
+    expect(await json(response)).toEqual({ error: expect.stringContaining('cut off'), code: 'BAD_REQUEST' });
+    expect(String(errorLogs.calls().flat())).not.toContain('Unexpected error');
     await assertUntouched();
   });
 
