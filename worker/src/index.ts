@@ -9,6 +9,7 @@ import {
   type DeleteResponse,
   type MetaResponse,
   type PushResponse,
+  type VersionRecord,
 } from '../../sdk/contract/index.js';
 import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
 import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './bench-routes.js';
@@ -17,7 +18,7 @@ import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, t
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
-import { SyncStore, type StoredVersion, type SyncBucket } from './store.js';
+import { SyncStore, type CurrentState, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
@@ -138,24 +139,25 @@ function withVersion(request: SyncRequest): undefined {
 async function push(request: SyncRequest, { config }: Services): Promise<Response> {
   const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
-  const { data, version, checksum, deviceId } = parsed.value;
+  const { data, version, checksum, deviceId, deviceName } = parsed.value;
   const canonical = canonicalJson(data);
   if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
-  const record = await request.store.push({ version, checksum, deviceId, canonical });
+  const record = await request.store.push({ version, checksum, deviceId, deviceName, canonical });
   return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
 }
 
 async function pull(request: SyncRequest): Promise<Response> {
   const current = await request.store.readCurrent();
   if (!current) throw new HttpError('NOT_FOUND', 'No data stored');
-  return versionResponse(current, `,"availableVersions":${JSON.stringify(current.availableVersions)}`);
+  const { availableVersions, versions } = keptVersions(current);
+  return versionResponse(current, `,"availableVersions":${JSON.stringify(availableVersions)},"versions":${JSON.stringify(versions)}`);
 }
 
 async function meta(request: SyncRequest): Promise<Response> {
   const state = await request.store.readState();
   const body: MetaResponse = state
-    ? { success: true, exists: true, meta: state.record, availableVersions: state.availableVersions }
-    : { success: true, exists: false, meta: null, availableVersions: [] };
+    ? { success: true, exists: true, meta: state.record, ...keptVersions(state) }
+    : { success: true, exists: false, meta: null, availableVersions: [], versions: [] };
   return Response.json(body);
 }
 
@@ -167,6 +169,11 @@ async function history(request: SyncRequest): Promise<Response> {
 
 async function remove(request: SyncRequest): Promise<Response> {
   return Response.json({ success: true, deleted: await request.store.deleteAll() } satisfies DeleteResponse);
+}
+
+/** The kept versions as meta and pull answer them: their numbers and their records, ascending. */
+function keptVersions({ versions }: CurrentState): { availableVersions: number[]; versions: VersionRecord[] } {
+  return { availableVersions: versions.map((kept) => kept.version), versions };
 }
 
 /** `{ success, data, meta, ... }` with the stored data text spliced in as it is, not re-serialised. */

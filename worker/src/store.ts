@@ -1,8 +1,12 @@
-import { isVersionRecord, utf8ByteLength, type VersionRecord } from '../../sdk/contract/index.js';
+import { utf8ByteLength, type VersionRecord } from '../../sdk/contract/index.js';
 import { HttpError, unavailableError } from './http-error.js';
+import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
 
-/** How many versions are kept in `history/`. */
-export const HISTORY_KEEP = 5;
+/**
+ * How many versions are kept: the current one and the {@link KEPT_BEFORE_MAX} before it, whose
+ * records current.json's metadata carries and whose data history/ holds.
+ */
+export const HISTORY_KEEP = KEPT_BEFORE_MAX + 1;
 
 /** The R2 calls the store makes; an `R2Bucket` fits, and tests wrap one with delays or faults. */
 export interface SyncBucket {
@@ -25,6 +29,8 @@ export interface PushCommand {
   version: number;
   checksum: string;
   deviceId: string;
+  /** The device's human name, kept in the version record when the push carries one. */
+  deviceName?: string;
   /** The canonical JSON of the pushed data. */
   canonical: string;
 }
@@ -35,10 +41,11 @@ export interface StoredVersion {
   dataText: string;
 }
 
-/** The current version plus the versions a client may fetch. */
+/** The current version and every kept version's record. */
 export interface CurrentState {
   record: VersionRecord;
-  availableVersions: number[];
+  /** The kept versions' records, ascending, the current one last: the versions a client may fetch. */
+  versions: VersionRecord[];
 }
 
 /** R2 keys of one user's app: `sync/{userId}/{app}/...` (DESIGN §5). */
@@ -57,6 +64,11 @@ type StorageKeys = ReturnType<typeof storageKeys>;
 
 /** R2's limit on keys per `delete` call. */
 const DELETE_BATCH_KEYS = 1000;
+/**
+ * How many times a DELETE lists and deletes before giving up with a 503: each round after the
+ * first only finds what pushes racing it wrote meanwhile.
+ */
+const DELETE_ROUNDS_MAX = 10;
 const DATA_MARKER = ',"data":';
 const JSON_CONTENT = { contentType: 'application/json; charset=utf-8' };
 
@@ -77,38 +89,22 @@ function dataTextOf(currentText: string): string {
   return currentText.slice(at + DATA_MARKER.length, -1);
 }
 
-function toCustomMetadata(record: VersionRecord): Record<string, string> {
-  return {
-    version: String(record.version),
-    checksum: record.checksum,
-    deviceId: record.deviceId,
-    lastModified: record.lastModified,
-    size: String(record.size),
-  };
-}
-
-function recordOf(object: R2Object): VersionRecord {
-  const m = object.customMetadata ?? {};
-  const record = {
-    version: Number(m.version),
-    checksum: m.checksum,
-    deviceId: m.deviceId,
-    lastModified: m.lastModified,
-    size: Number(m.size),
-  };
-  if (!isVersionRecord(record)) throw new Error(`${object.key} carries no valid version record`);
-  return record;
-}
-
 const sameRecord = (a: VersionRecord, b: VersionRecord): boolean =>
   a.version === b.version && a.checksum === b.checksum && a.deviceId === b.deviceId && a.lastModified === b.lastModified;
+
+/** Whether an object's metadata is exactly `record` (a file of another version, or of data deleted since, is not). */
+const carries = (object: R2Object, record: VersionRecord): boolean => {
+  const carried = parseRecordMetadata(object.customMetadata);
+  return carried !== null && sameRecord(carried, record);
+};
+
+/** Whether `record` is one of the versions `state` keeps. */
+const keeps = (state: CurrentState | null, record: VersionRecord): boolean =>
+  state?.versions.some((kept) => sameRecord(kept, record)) ?? false;
 
 /** The head is this very push, committed earlier (its response was lost): a retry, not a conflict. */
 const isCommittedRetry = (head: VersionRecord, push: PushCommand): boolean =>
   head.version === push.version + 1 && head.checksum === push.checksum && head.deviceId === push.deviceId;
-
-/** Whether `version` is in the kept window of a server at `current`: the newest {@link HISTORY_KEEP}. */
-const isKept = (version: number, current: number): boolean => version <= current && version > current - HISTORY_KEEP;
 
 /** A 409 telling the client what the server holds now. */
 function conflictError(localVersion: number, server: VersionRecord | null): HttpError {
@@ -121,9 +117,10 @@ function conflictError(localVersion: number, server: VersionRecord | null): Http
 }
 
 /**
- * One user's data for one app in R2, with the write order of DESIGN §5: current.json is the
- * single commit point (a conditional put); history and meta.json follow it; readers trust
- * current.json first. Every R2 failure becomes a 503 UNAVAILABLE with `Retry-After`.
+ * One user's data for one app in R2, with the write order of DESIGN §5 and §7.7: current.json is
+ * the single commit point (a conditional put) and carries every kept version's record in its
+ * metadata, so readers need one call; history and meta.json follow the commit. Every R2 failure
+ * becomes a 503 UNAVAILABLE with `Retry-After`.
  */
 export class SyncStore {
   private readonly keys: StorageKeys;
@@ -137,94 +134,153 @@ export class SyncStore {
   }
 
   /**
-   * Stores a push as the next version by compare-and-swap on current.json, then writes its
-   * history file, prunes history and updates meta.json. Resolves only once all that is done.
+   * Stores a push as the next version: makes sure the version it replaces is in history, commits
+   * by compare-and-swap on current.json, then writes its own history file, prunes, updates
+   * meta.json and cleans up after itself if a DELETE removed it meanwhile. Resolves only once all
+   * that is done.
    *
    * @throws HttpError CONFLICT when `push.version` is not the server's version (or another push
    * committed first); UNAVAILABLE when R2 fails (a retry of the same push then finishes the job).
    */
   async push(push: PushCommand): Promise<VersionRecord> {
     const head = await this.r2('head', () => this.bucket.head(this.keys.current));
-    let record = head && recordOf(head);
-    if (!record || !isCommittedRetry(record, push)) {
-      if (push.version !== (record?.version ?? 0)) throw conflictError(push.version, record);
-      record = await this.commit(push, head);
+    let state = head && (await this.stateOf(head));
+    if (!state || !isCommittedRetry(state.record, push)) {
+      if (push.version !== (state?.record.version ?? 0)) throw conflictError(push.version, state?.record ?? null);
+      state = await this.commit(push, head && state ? { head, state } : null);
     }
-    await this.writeHistory(record, push.canonical);
-    const versions = await this.pruneHistory(record.version);
-    await this.writeMetaFile(record, versions);
-    return record;
+    await this.finishCommit(state, push.canonical);
+    return state.record;
   }
 
-  /** The current version with its data, or null when nothing is stored. */
+  /** The current version with its data and the kept versions' records, or null when nothing is stored. */
   async readCurrent(): Promise<(StoredVersion & CurrentState) | null> {
-    const current = await this.readCurrentVersion();
-    if (!current) return null;
-    return { ...current, availableVersions: await this.availableVersions(current.record.version) };
+    const object = await this.r2('get', () => this.bucket.get(this.keys.current));
+    if (!object) return null;
+    const state = await this.stateOf(object);
+    return { ...state, dataText: dataTextOf(await this.r2('read', () => object.text())) };
   }
 
-  /** The current record and available versions, without the data; null when nothing is stored. */
+  /** The current record and the kept versions' records, without the data; null when nothing is stored. */
   async readState(): Promise<CurrentState | null> {
-    const record = await this.headCurrent();
-    if (!record) return null;
-    return { record, availableVersions: await this.availableVersions(record.version) };
+    const head = await this.r2('head', () => this.bucket.head(this.keys.current));
+    return head && this.stateOf(head);
   }
 
   /**
-   * One kept version (one of the newest {@link HISTORY_KEEP} at or below the current one), or
-   * null. The current version is read from current.json, the commit point, so it is served even
-   * before (or without) its history file.
+   * One kept version, or null. The current version is read from current.json, the commit point,
+   * so it is served even before (or without) its history file; an older one from its history
+   * file, only if that file holds exactly the kept record (never data a DELETE removed).
    */
   async readVersion(version: number): Promise<StoredVersion | null> {
-    const current = await this.headCurrent();
-    if (!current || !isKept(version, current.version)) return null;
-    if (version === current.version) {
-      const fromCurrent = await this.readCurrentVersion();
-      if (fromCurrent?.record.version === version) return fromCurrent;
+    const state = await this.readState();
+    const record = state?.versions.find((kept) => kept.version === version);
+    if (!state || !record) return null;
+    if (version === state.record.version) {
+      const fromCurrent = await this.r2('get', () => this.bucket.get(this.keys.current));
+      if (fromCurrent && carries(fromCurrent, record)) return { record, dataText: dataTextOf(await this.r2('read', () => fromCurrent.text())) };
+      await fromCurrent?.body.cancel();
     }
     const file = await this.r2('get', () => this.bucket.get(this.keys.history(version)));
     if (!file) return null;
-    return { record: recordOf(file), dataText: await this.r2('read', () => file.text()) };
+    if (!carries(file, record)) {
+      await file.body.cancel();
+      return null;
+    }
+    return { record, dataText: await this.r2('read', () => file.text()) };
   }
 
   /**
-   * Deletes everything stored for this user and app: history and meta.json first, current.json
-   * last, so a failure midway leaves the current version readable and a retry finishes the job.
+   * Deletes everything stored for this user and app: current.json first, so readers see all of it
+   * or nothing (never a kept version whose history file is already gone), then history and
+   * meta.json. Then lists again and repeats until nothing is left, for what pushes racing it wrote
+   * meanwhile. A failure midway leaves nothing readable and a retry finishes the job.
    *
    * @returns whether anything was stored.
+   * @throws HttpError UNAVAILABLE when R2 fails, or when racing writes outlast {@link DELETE_ROUNDS_MAX} rounds.
    */
   async deleteAll(): Promise<boolean> {
-    const keys = await this.listKeys(this.keys.base);
-    const others = keys.filter((key) => key !== this.keys.current);
-    for (let i = 0; i < others.length; i += DELETE_BATCH_KEYS) {
-      const batch = others.slice(i, i + DELETE_BATCH_KEYS);
-      await this.r2('delete', () => this.bucket.delete(batch));
+    let found = false;
+    for (let round = 0; round < DELETE_ROUNDS_MAX; round++) {
+      const keys = await this.listKeys(this.keys.base);
+      if (keys.length === 0) return found;
+      found = true;
+      if (keys.includes(this.keys.current)) await this.deleteObjects([this.keys.current]);
+      const others = keys.filter((key) => key !== this.keys.current);
+      for (let i = 0; i < others.length; i += DELETE_BATCH_KEYS) await this.deleteObjects(others.slice(i, i + DELETE_BATCH_KEYS));
     }
-    if (keys.includes(this.keys.current)) await this.r2('delete', () => this.bucket.delete(this.keys.current));
-    return keys.length > 0;
+    throw unavailableError('Data is still being written, retry the delete shortly');
   }
 
-  /** The commit point: current.json put conditionally on the etag the push's check saw. */
-  private async commit(push: PushCommand, head: R2Object | null): Promise<VersionRecord> {
+  /**
+   * The commit point: current.json put conditionally on the etag the push's check saw, listing the
+   * kept versions' records. The version it replaces is made sure to be in history first (its own
+   * push may have failed before writing it), since the new record lists it as kept.
+   */
+  private async commit(push: PushCommand, replaced: { head: R2Object; state: CurrentState } | null): Promise<CurrentState> {
+    const repaired = replaced !== null && (await this.ensureInHistory(replaced.state.record, replaced.head));
     const record: VersionRecord = {
       version: push.version + 1,
       checksum: push.checksum,
       deviceId: push.deviceId,
       lastModified: this.now().toISOString(),
       size: utf8ByteLength(push.canonical),
+      // R2 metadata holds well-formed text only: a lone surrogate (a name cut inside an emoji)
+      // would come back as three other characters, and a 64-character name could outgrow the
+      // contract's limit and make every later read fail.
+      ...(push.deviceName === undefined ? {} : { deviceName: push.deviceName.toWellFormed() }),
     };
+    const keptBefore = (replaced?.state.versions ?? []).slice(-KEPT_BEFORE_MAX);
     const committed = await this.r2('put', () =>
       this.bucket.put(this.keys.current, currentJson(record, push.canonical), {
-        onlyIf: head ? { etagMatches: head.etag } : { etagDoesNotMatch: '*' },
-        customMetadata: toCustomMetadata(record),
+        onlyIf: replaced ? { etagMatches: replaced.head.etag } : { etagDoesNotMatch: '*' },
+        customMetadata: commitMetadata(record, keptBefore),
         httpMetadata: JSON_CONTENT,
       }),
     );
-    if (committed) return record;
+    if (committed) return { record, versions: [...keptBefore, record] };
     // Another push (or a DELETE) got there first. The same push sent twice at once is no conflict.
-    const now = await this.headCurrent();
-    if (now && isCommittedRetry(now, push)) return now;
-    throw conflictError(push.version, now);
+    const now = await this.readState();
+    if (now && isCommittedRetry(now.record, push)) return now;
+    // A history file this push wrote for a version nobody keeps any more (a DELETE ran) must go.
+    if (replaced && repaired && !keeps(now, replaced.state.record)) await this.deleteObjects([this.keys.history(replaced.state.record.version)]);
+    throw conflictError(push.version, now?.record ?? null);
+  }
+
+  /**
+   * Makes sure history/{v}.json holds the version `current` (the one a push is about to replace):
+   * when it is missing or holds something else, it is written from current.json, if current.json
+   * is still the object `head` saw (if not, the commit fails anyway). Returns whether it wrote.
+   */
+  private async ensureInHistory(current: VersionRecord, head: R2Object): Promise<boolean> {
+    const file = await this.r2('head', () => this.bucket.head(this.keys.history(current.version)));
+    if (file && carries(file, current)) return false;
+    const object = await this.r2('get', () => this.bucket.get(this.keys.current));
+    if (!object || object.etag !== head.etag) {
+      await object?.body.cancel();
+      return false;
+    }
+    await this.writeHistory(current, dataTextOf(await this.r2('read', () => object.text())));
+    return true;
+  }
+
+  /**
+   * After the commit: history/{v}.json, the version that aged out deleted, meta.json, and last a
+   * check that current.json still keeps this version. If it does not (a DELETE ran meanwhile, or
+   * newer pushes aged it out), what this push wrote is deleted again: whichever way it races a
+   * DELETE, either its check sees current.json gone, or its writes happened before the DELETE's
+   * final listing, which then finds them.
+   */
+  private async finishCommit(state: CurrentState, canonical: string): Promise<void> {
+    const { record } = state;
+    await this.writeHistory(record, canonical);
+    if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP)]);
+    await this.writeMetaFile(state);
+    const now = await this.readState();
+    if (keeps(now, record)) return;
+    const leftovers = [this.keys.history(record.version)];
+    if (!now || now.record.version < record.version) leftovers.push(this.keys.meta);
+    await this.deleteObjects(leftovers);
   }
 
   /** history/{v}.json holds exactly the canonical JSON; R2 verifies it against the checksum. */
@@ -232,38 +288,24 @@ export class SyncStore {
     await this.r2('put', () =>
       this.bucket.put(this.keys.history(record.version), canonical, {
         sha256: record.checksum,
-        customMetadata: toCustomMetadata(record),
+        customMetadata: recordMetadata(record),
         httpMetadata: JSON_CONTENT,
       }),
     );
   }
 
   /**
-   * Deletes history older than the kept window and any above the current version (left by a push
-   * that raced a DELETE). Returns the versions kept.
-   */
-  private async pruneHistory(version: number): Promise<number[]> {
-    const stored = await this.historyVersions();
-    // Files above this version are leftovers only if current.json is below them: when this push
-    // finishes late, they belong to newer commits and must stay.
-    const newest = stored.some((v) => v > version) ? Math.max(version, (await this.headCurrent())?.version ?? 0) : version;
-    const stale = stored.filter((v) => v > newest || v <= version - HISTORY_KEEP);
-    if (stale.length > 0) await this.r2('delete', () => this.bucket.delete(stale.map(this.keys.history)));
-    return [...new Set([...stored.filter((v) => !stale.includes(v)), version])].sort((a, b) => a - b);
-  }
-
-  /**
    * meta.json, for people browsing the bucket: written only over an older version, conditionally,
    * so it never goes backwards. Best effort: a failure is logged and the next push repairs it.
    */
-  private async writeMetaFile(record: VersionRecord, versions: number[]): Promise<void> {
+  private async writeMetaFile({ record, versions }: CurrentState): Promise<void> {
     try {
       const existing = await this.bucket.head(this.keys.meta);
-      const shown = existing && recordOf(existing);
+      const shown = existing && recordFromMetadata(existing.key, existing.customMetadata);
       if (shown && shown.version >= record.version && !(await this.isLeftover(shown))) return;
-      await this.bucket.put(this.keys.meta, JSON.stringify({ ...record, versions }), {
+      await this.bucket.put(this.keys.meta, JSON.stringify({ ...record, versions: versions.map((kept) => kept.version) }), {
         onlyIf: existing ? { etagMatches: existing.etag } : { etagDoesNotMatch: '*' },
-        customMetadata: toCustomMetadata(record),
+        customMetadata: recordMetadata(record),
         httpMetadata: JSON_CONTENT,
       });
     } catch (error) {
@@ -273,52 +315,49 @@ export class SyncStore {
 
   /** True when meta.json shows a version current.json does not hold: left by a push that raced a DELETE. */
   private async isLeftover(shown: VersionRecord): Promise<boolean> {
-    const current = await this.headCurrent();
-    return !current || current.version < shown.version || (current.version === shown.version && !sameRecord(current, shown));
-  }
-
-  private async headCurrent(): Promise<VersionRecord | null> {
-    const head = await this.r2('head', () => this.bucket.head(this.keys.current));
-    return head && recordOf(head);
-  }
-
-  private async readCurrentVersion(): Promise<StoredVersion | null> {
-    const object = await this.r2('get', () => this.bucket.get(this.keys.current));
-    if (!object) return null;
-    const text = await this.r2('read', () => object.text());
-    return { record: recordOf(object), dataText: dataTextOf(text) };
+    const current = await this.readState();
+    return !current || current.record.version < shown.version || (current.record.version === shown.version && !sameRecord(current.record, shown));
   }
 
   /**
-   * The kept versions, ascending: history files among the newest {@link HISTORY_KEEP} at or below
-   * `current`, plus the current one. The same window as {@link readVersion}, so every version
-   * listed can be fetched, even if an older file lingers after a failed prune.
+   * The record of a current.json object and the kept versions' records: from its metadata, or, for
+   * an object written before the metadata listed them, from a listing of history/ (once, until the
+   * next push writes the list).
    */
-  private async availableVersions(current: number): Promise<number[]> {
-    const versions = new Set((await this.historyVersions()).filter((v) => isKept(v, current)));
-    versions.add(current);
-    return [...versions].sort((a, b) => a - b);
+  private async stateOf(object: R2Object): Promise<CurrentState> {
+    const record = recordFromMetadata(object.key, object.customMetadata);
+    const keptBefore = keptBeforeFromMetadata(object.key, object.customMetadata) ?? (await this.keptBeforeFromHistory(record.version));
+    return { record, versions: [...keptBefore, record] };
   }
 
-  private async historyVersions(): Promise<number[]> {
-    const keys = await this.listKeys(this.keys.historyPrefix);
-    const versions: number[] = [];
-    for (const key of keys) {
-      const match = /^(\d+)\.json$/.exec(key.slice(this.keys.historyPrefix.length));
-      if (match) versions.push(Number(match[1]));
+  /** The records of the history files of the {@link KEPT_BEFORE_MAX} versions before `current`, ascending. */
+  private async keptBeforeFromHistory(current: number): Promise<VersionRecord[]> {
+    const kept: VersionRecord[] = [];
+    for (const object of await this.listObjects(this.keys.historyPrefix, ['customMetadata'])) {
+      const record = parseRecordMetadata(object.customMetadata);
+      const isItsFile = record !== null && object.key === this.keys.history(record.version);
+      if (isItsFile && record.version < current && record.version >= current - KEPT_BEFORE_MAX) kept.push(record);
     }
-    return versions;
+    return kept.sort((a, b) => a.version - b.version);
   }
 
   private async listKeys(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listObjects(prefix)).map((object) => object.key);
+  }
+
+  private async listObjects(prefix: string, include?: R2ListOptions['include']): Promise<R2Object[]> {
+    const objects: R2Object[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.r2('list', () => this.bucket.list({ prefix, cursor }));
-      keys.push(...page.objects.map((object) => object.key));
+      const page = await this.r2('list', () => this.bucket.list({ prefix, cursor, ...(include ? { include } : {}) }));
+      objects.push(...page.objects);
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor !== undefined);
-    return keys;
+    return objects;
+  }
+
+  private async deleteObjects(keys: string[]): Promise<void> {
+    await this.r2('delete', () => this.bucket.delete(keys));
   }
 
   /** Runs one R2 call; any failure (an outage, a 429 "reduce your rate") becomes a 503. */

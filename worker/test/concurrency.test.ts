@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type Snapshot } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
-import { barrierBucket, recordingBucket, stallingBucket, type BucketCall } from './bucket-wrappers.js';
+import { barrierBucket, interceptBucket, recordingBucket, stallingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
 import { call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
 
@@ -10,6 +10,11 @@ captureErrorLogs();
 
 const ROUNDS = 20;
 const RACERS = 8;
+/** Tests of many rounds get a generous limit: the machine is shared, and a round is real R2 work. */
+const ROUNDS_TIMEOUT_MS = 120_000;
+/** Devices pushing while a DELETE runs, and how many pushes each tries at most. */
+const DELETE_RACERS = 3;
+const PUSHES_PER_RACER = 6;
 
 type Fetch = (request: Request) => Promise<Response>;
 const blackBox: Fetch = (request) => createWorker().fetch(request, testEnv);
@@ -75,10 +80,26 @@ async function raceOnce(round: number, fetchFor: () => Fetch): Promise<void> {
   }
 }
 
+/**
+ * One device pushing in a chain from `version` through `fetch`: after each 200 it pushes on top of
+ * it, after a 409 it rebases on the version the server reports, and it stops once the server says
+ * nothing is stored (the DELETE won) or after {@link PUSHES_PER_RACER} tries.
+ */
+async function pushInChain(fetch: Fetch, token: string, deviceId: string, version: number): Promise<void> {
+  let base = version;
+  for (let n = 0; n < PUSHES_PER_RACER && base > 0; n++) {
+    const response = await pushWith(fetch, token, snap({ device: deviceId, n: String(n) }), base, deviceId);
+    const body = await json(response);
+    if (response.status === 200) base = body.version as number;
+    else if (response.status === 409) base = body.serverVersion as number;
+    else expect.fail(`push answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+}
+
 describe('concurrent pushes on the same base version', () => {
   it(`commit exactly one of ${RACERS}, ${ROUNDS} rounds, through the Worker as deployed`, async () => {
     for (let round = 0; round < ROUNDS; round++) await raceOnce(round, () => blackBox);
-  });
+  }, ROUNDS_TIMEOUT_MS);
 
   it(`commit exactly one of ${RACERS} when all have read the head before any commits, ${ROUNDS} rounds`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
@@ -89,7 +110,7 @@ describe('concurrent pushes on the same base version', () => {
       // Every racer passed the version check and tried to commit: the conditional put decided.
       expect(recording.calls.filter(commitOfCurrent)).toHaveLength(RACERS);
     }
-  });
+  }, ROUNDS_TIMEOUT_MS);
 });
 
 describe('a push that stalls between its head and its commit', () => {
@@ -130,7 +151,7 @@ describe('a push that stalls between its head and its commit', () => {
     expect(await listUser(user)).toEqual([]);
   });
 
-  it('leaves no readable trace when a DELETE ran between its commit and its history write, and the next push cleans up', async () => {
+  it('leaves nothing behind when a DELETE ran between its commit and its history write', async () => {
     const user = newUser('late');
     const token = await tokenFor(user);
     for (let v = 0; v < 2; v++) expect((await push(token, 'tenure', snap({ v: String(v + 1) }), v)).status).toBe(200);
@@ -138,18 +159,17 @@ describe('a push that stalls between its head and its commit', () => {
     const stalled = await stalledPush(token, commitOfCurrent, snap({ v: '3' }), 2, 'device-a');
     expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
     stalled.release();
+    // Committed before the DELETE finished, so acknowledged, and then deleted with the rest.
     expect((await stalled.response).status).toBe(200);
 
-    // Its history/3.json and meta.json landed after the DELETE: no reader may show them.
-    expect(await storedText(`sync/${user}/tenure/history/3.json`)).not.toBeNull();
+    // Its history/3.json and meta.json landed after the DELETE answered; it deleted them again.
+    expect(await listUser(user)).toEqual([]);
     expect((await push(token, 'tenure', snap({ v: 'again' }), 3)).status).toBe(409);
     const meta = await json(await blackBox(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } })));
-    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [] });
-    expect((await blackBox(new Request('http://x/api/sync/tenure/history/3', { headers: { Authorization: `Bearer ${token}` } }))).status).toBe(404);
+    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [] });
 
     const fresh = snap({ v: 'fresh 1' });
     expect((await push(token, 'tenure', fresh, 0)).status).toBe(200);
-    expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBeNull();
     const metaFile = JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!) as Record<string, unknown>;
     expect(metaFile).toMatchObject({ version: 1, versions: [1] });
     expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)]]))).toBe(1);
@@ -185,4 +205,36 @@ describe('a push that stalls between its head and its commit', () => {
     expect((await json(responses[0]!)).version).toBe(1);
     expect((await json(responses[1]!)).version).toBe(1);
   });
+});
+
+describe('a DELETE racing pushes', () => {
+  it(`answers 200 only when nothing of the app is stored any more, ${ROUNDS} rounds, 0 leftovers`, async () => {
+    const leftovers: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = newUser(`delrace${round}`);
+      const token = await tokenFor(user);
+      for (let v = 0; v < 2; v++) expect((await push(token, 'tenure', snap({ seed: String(v) }), v)).status).toBe(200);
+
+      // The DELETE starts right after the pushers' k-th R2 call, a later one each round, so over
+      // the rounds it lands at every step of a push (before, during and after commits).
+      let deleted: Promise<Response> | undefined;
+      let calls = 0;
+      const startDelete = () =>
+        (deleted ??= blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })));
+      const bucket = interceptBucket(env.BACKUPS, async (_, run) => {
+        const result = await run();
+        if (++calls === round + 1) startDelete();
+        return result;
+      });
+      const worker = createWorker({ bucket: () => bucket });
+      // Every push is based on a version >= 1, so none can commit once the DELETE removed
+      // current.json: whatever is stored after all of them settle is left over.
+      await Promise.all(Array.from({ length: DELETE_RACERS }, (_, i) => pushInChain((r) => worker.fetch(r, testEnv), token, `racer-${i}`, 2)));
+      const answer = await startDelete();
+      expect(answer.status).toBe(200);
+      expect(await json(answer)).toEqual({ success: true, deleted: true });
+      leftovers.push(...(await listUser(user)));
+    }
+    expect(leftovers).toEqual([]);
+  }, ROUNDS_TIMEOUT_MS);
 });

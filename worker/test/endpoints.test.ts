@@ -9,8 +9,8 @@ import { DEV_SECRET, call, canonicalOf, json, listUser, newUser, push, pushBody,
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-async function pushOk(token: string, data: Record<string, string>, version: number, deviceId = 'device-a'): Promise<Record<string, unknown>> {
-  const response = await push(token, 'tenure', snap(data), version, deviceId);
+async function pushOk(token: string, data: Record<string, string>, version: number, deviceId = 'device-a', deviceName?: string): Promise<Record<string, unknown>> {
+  const response = await push(token, 'tenure', snap(data), version, deviceId, deviceName);
   expect(response.status).toBe(200);
   return json(response);
 }
@@ -100,7 +100,7 @@ describe('pull, meta and history', () => {
     expect(await json(pulled)).toMatchObject({ code: 'NOT_FOUND' });
     const meta = await call('/api/sync/tenure/meta', { token });
     expect(meta.status).toBe(200);
-    expect(await json(meta)).toEqual({ success: true, exists: false, meta: null, availableVersions: [] });
+    expect(await json(meta)).toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [] });
     expect((await call('/api/sync/tenure/history/1', { token })).status).toBe(404);
   });
 
@@ -110,14 +110,10 @@ describe('pull, meta and history', () => {
     const pushed = await pushOk(token, data, 0, 'device-a');
     const pulled = await call('/api/sync/tenure/pull', { token });
     expect(pulled.headers.get('Content-Type')).toContain('application/json');
-    expect(await json(pulled)).toEqual({
-      success: true,
-      data: { a: '1', b: 'é' },
-      meta: { version: 1, checksum: await checksum(data), deviceId: 'device-a', lastModified: pushed.timestamp, size: 18 },
-      availableVersions: [1],
-    });
+    const record = { version: 1, checksum: await checksum(data), deviceId: 'device-a', lastModified: pushed.timestamp, size: 18 };
+    expect(await json(pulled)).toEqual({ success: true, data: { a: '1', b: 'é' }, meta: record, availableVersions: [1], versions: [record] });
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
-    expect(meta).toEqual({ success: true, exists: true, meta: expect.objectContaining({ version: 1, size: 18 }), availableVersions: [1] });
+    expect(meta).toEqual({ success: true, exists: true, meta: record, availableVersions: [1], versions: [record] });
   });
 
   it('keeps exactly the last 5 versions, each with its own data', async () => {
@@ -141,15 +137,48 @@ describe('pull, meta and history', () => {
     for (const v of [1, 3, 9]) expect((await call(`/api/sync/tenure/history/${v}`, { token })).status).toBe(404);
   });
 
-  it('neither lists nor serves an old history file left by a failed prune', async () => {
+  it('answers the kept versions\' records in meta and pull, ascending, with the device name a push carried', async () => {
+    const token = await tokenFor(newUser());
+    for (let v = 0; v < 7; v++) await pushOk(token, { n: String(v + 1) }, v, v % 2 ? 'phone' : 'laptop', v % 2 ? 'Chrome on Android' : undefined);
+
+    const meta = await json(await call('/api/sync/tenure/meta', { token }));
+    const pulled = await json(await call('/api/sync/tenure/pull', { token }));
+    const versions = meta.versions as VersionRecord[];
+    expect(versions.map((record) => record.version)).toEqual([3, 4, 5, 6, 7]);
+    expect(meta.availableVersions).toEqual([3, 4, 5, 6, 7]);
+    expect(pulled.versions).toEqual(versions);
+    expect(versions.at(-1)).toEqual(meta.meta);
+    for (const record of versions) {
+      const history = await json(await call(`/api/sync/tenure/history/${record.version}`, { token }));
+      expect(history.meta).toEqual(record);
+      expect(record.checksum).toBe(await checksum(snap({ n: String(record.version) })));
+      expect(record.deviceName).toBe(record.version % 2 === 0 ? 'Chrome on Android' : undefined);
+    }
+  });
+
+  it('neither lists nor serves a history file outside the kept versions (left by a failed prune)', async () => {
     const user = newUser();
     const token = await tokenFor(user);
     for (let v = 0; v < 6; v++) await pushOk(token, { n: String(v + 1) }, v);
-    await env.BACKUPS.put(`sync/${user}/tenure/history/1.json`, canonicalOf(snap({ n: '1' })));
+    await env.BACKUPS.put(`sync/${user}/tenure/history/1.json`, canonicalOf(snap({ n: '1' })), { customMetadata: (await env.BACKUPS.head(`sync/${user}/tenure/history/2.json`))!.customMetadata });
     expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: [2, 3, 4, 5, 6] });
     expect((await call('/api/sync/tenure/history/1', { token })).status).toBe(404);
-    await pushOk(token, { n: '7' }, 6);
-    expect(await storedText(`sync/${user}/tenure/history/1.json`)).toBeNull();
+  });
+
+  it('never serves a history file that holds another record than the kept one (data a DELETE removed)', async () => {
+    const user = newUser();
+    const token = await tokenFor(user);
+    for (let v = 0; v < 3; v++) await pushOk(token, { n: `deleted ${v + 1}` }, v);
+    const deleted = await env.BACKUPS.get(`sync/${user}/tenure/history/2.json`);
+    const deletedText = await deleted!.text();
+    expect((await call('/api/sync/tenure', { method: 'DELETE', token })).status).toBe(200);
+    for (let v = 0; v < 3; v++) await pushOk(token, { n: `kept ${v + 1}` }, v);
+
+    // What a push stalled across the DELETE would write when it resumed.
+    await env.BACKUPS.put(`sync/${user}/tenure/history/2.json`, deletedText, { customMetadata: deleted!.customMetadata });
+    const history = await call('/api/sync/tenure/history/2', { token });
+    expect(history.status).toBe(404);
+    expect(await history.text()).not.toContain('deleted');
   });
 
   it.each(['0', '-1', '1.5', 'abc', '01', '1e3', '99999999999999999999'])('answers 404 for history version %j, before looking at the token', async (v) => {
@@ -190,16 +219,42 @@ describe('R2 layout (DESIGN §5)', () => {
     const currentBody = JSON.parse(await current!.text()) as { meta: VersionRecord; data: unknown };
     expect(currentBody.data).toEqual({ a: '2' });
     expect(currentBody.meta).toMatchObject({ version: 2, deviceId: 'device-a', checksum: await checksum(snap({ a: '2' })) });
+    const history1 = await env.BACKUPS.head(`${prefix}history/1.json`);
+    const record1 = history1!.customMetadata!;
     expect(current!.customMetadata).toEqual({
       version: '2', checksum: currentBody.meta.checksum, deviceId: 'device-a', lastModified: currentBody.meta.lastModified, size: String(currentBody.meta.size),
+      kept: '1', kept1: `1 ${record1.lastModified} ${record1.size} ${record1.checksum} device-a`,
     });
 
     expect(await storedText(`${prefix}history/1.json`)).toBe(canonicalOf(data));
-    const history1 = await env.BACKUPS.head(`${prefix}history/1.json`);
-    expect(history1!.customMetadata).toMatchObject({ version: '1', checksum: await checksum(data) });
+    expect(record1).toEqual({ version: '1', checksum: await checksum(data), deviceId: 'device-a', lastModified: expect.any(String), size: String(canonicalOf(data).length) });
 
     const metaFile = JSON.parse((await storedText(`${prefix}meta.json`))!) as Record<string, unknown>;
     expect(metaFile).toEqual({ ...currentBody.meta, versions: [1, 2] });
+  });
+  it('reads the kept versions of data an older release stored (its current.json lists none) from history/, and the next push lists them', async () => {
+    const user = newUser();
+    const token = await tokenFor(user);
+    const prefix = `sync/${user}/tenure/`;
+    const records: VersionRecord[] = [];
+    // What the release before this one wrote: every object carries only its own record.
+    for (let v = 1; v <= 3; v++) {
+      const canonical = canonicalOf(snap({ n: String(v) }));
+      const record = { version: v, checksum: await sha256Hex(canonical), deviceId: 'old-device', lastModified: `2026-11-0${v}T00:00:00.000Z`, size: canonical.length };
+      const customMetadata = { version: String(v), checksum: record.checksum, deviceId: record.deviceId, lastModified: record.lastModified, size: String(record.size) };
+      await env.BACKUPS.put(`${prefix}history/${v}.json`, canonical, { customMetadata });
+      if (v === 3) await env.BACKUPS.put(`${prefix}current.json`, `{"meta":${JSON.stringify(record)},"data":${canonical}}`, { customMetadata });
+      records.push(record);
+    }
+
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toEqual({ success: true, exists: true, meta: records[2], availableVersions: [1, 2, 3], versions: records });
+    expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({ data: { n: '3' }, availableVersions: [1, 2, 3], versions: records });
+    expect(await json(await call('/api/sync/tenure/history/2', { token }))).toEqual({ success: true, data: { n: '2' }, meta: records[1] });
+
+    const pushed = await pushOk(token, { n: '4' }, 3, 'new-device');
+    expect((await env.BACKUPS.head(`${prefix}current.json`))!.customMetadata).toMatchObject({ version: '4', kept: '3' });
+    const meta = await json(await call('/api/sync/tenure/meta', { token }));
+    expect(meta.versions).toEqual([...records, expect.objectContaining({ version: 4, deviceId: 'new-device', lastModified: pushed.timestamp })]);
   });
 });
 

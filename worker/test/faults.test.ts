@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../sdk/contract/index.js';
+import { canonicalJson, type VersionRecord } from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
 import { failingBucket, recordingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
-import { captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import { call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
 
 const errorLogs = captureErrorLogs();
 
@@ -36,33 +36,47 @@ async function measureCalls() {
   });
   expect((await worker.fetch(pushRequest, testEnv)).status).toBe(200);
   const pushCalls = describeCalls(recording.calls.splice(0));
+  const read = async (path: string) => {
+    expect((await worker.fetch(new Request(`http://x/api/sync/tenure/${path}`, { headers: { Authorization: `Bearer ${token}` } }), testEnv)).status).toBe(200);
+    return describeCalls(recording.calls.splice(0));
+  };
+  const readCalls = { meta: await read('meta'), pull: await read('pull') };
   expect((await worker.fetch(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }), testEnv)).status).toBe(200);
-  return { pushCalls, deleteCalls: describeCalls(recording.calls) };
+  return { pushCalls, readCalls, deleteCalls: describeCalls(recording.calls) };
 }
 
-const { pushCalls, deleteCalls } = await measureCalls();
+const { pushCalls, readCalls, deleteCalls } = await measureCalls();
 
 describe('the R2 calls of a push and a DELETE (what the fault injection walks through)', () => {
-  it('a push: head, commit, history, list, prune, meta', () => {
+  it('a push: head, check the replaced version is in history, commit, history, prune, meta, check it is still kept', () => {
     expect(pushCalls).toEqual([
       'head current.json',
+      'head history/5.json',
       'put current.json',
       'put history/6.json',
-      'list history/',
       'delete history/1.json',
       'head meta.json',
       'put meta.json',
+      'head current.json',
     ]);
   });
 
-  it('a DELETE: list, history and meta, current last', () => {
+  it('the start-up check (meta) is one head and a pull one get: no list', () => {
+    expect(readCalls).toEqual({ meta: ['head current.json'], pull: ['get current.json'] });
+  });
+
+  it('a DELETE: list, current first, then history and meta, then list until nothing is left', () => {
     expect(deleteCalls).toEqual([
       'list ',
-      expect.stringMatching(/^delete history\/2\.json,.*meta\.json/),
       'delete current.json',
+      expect.stringMatching(/^delete history\/2\.json,.*meta\.json/),
+      'list ',
     ]);
   });
 });
+
+/** The 1-based index of a call in a measured sequence. */
+const callNumber = (calls: string[], call: string): number => calls.indexOf(call) + 1;
 
 describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => {
   it.each(pushCalls.map((call, i) => [i + 1, call] as const))('k=%i (%s): readers stay consistent and a retry ends in 200', async (k) => {
@@ -84,7 +98,8 @@ describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => 
     // Whether or not the commit landed, every reader sees only committed data.
     const maybeCommitted = new Map(committed).set(SEEDED_VERSIONS + 1, canonicalJson(data));
     const current = await expectConsistent(user, token, maybeCommitted);
-    const commitLanded = k > 2 || (k === 2 && when === 'after');
+    const commit = callNumber(pushCalls, 'put current.json');
+    const commitLanded = k > commit || (k === commit && when === 'after');
     expect(current).toBe(commitLanded ? SEEDED_VERSIONS + 1 : SEEDED_VERSIONS);
     if (!commitLanded) expect(await storedText(`sync/${user}/tenure/history/${SEEDED_VERSIONS + 1}.json`)).toBeNull();
 
@@ -99,7 +114,7 @@ describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => 
 });
 
 describe.each(WHEN)('a DELETE whose k-th R2 call fails %s reaching R2', (when) => {
-  it.each(deleteCalls.map((call, i) => [i + 1, String(call)] as const))('k=%i (%s): the current version stays readable until the end, and a retry finishes', async (k) => {
+  it.each(deleteCalls.map((call, i) => [i + 1, String(call)] as const))('k=%i (%s): readers see all of it or nothing, and a retry finishes', async (k) => {
     const { user, token, committed } = await seededUser();
     const remove = (bucketFor?: () => ReturnType<typeof failingBucket>['bucket']) =>
       (bucketFor ? createWorker({ bucket: bucketFor }) : createWorker()).fetch(
@@ -111,13 +126,42 @@ describe.each(WHEN)('a DELETE whose k-th R2 call fails %s reaching R2', (when) =
     expect(failed.headers.get('Retry-After')).toBe('1');
 
     const current = await expectConsistent(user, token, committed);
-    const currentDeleted = k === deleteCalls.length && when === 'after';
-    expect(current).toBe(currentDeleted ? 0 : SEEDED_VERSIONS);
+    const landed = (call: string) => k > callNumber(deleteCalls, call) || (k === callNumber(deleteCalls, call) && when === 'after');
+    expect(current).toBe(landed('delete current.json') ? 0 : SEEDED_VERSIONS);
 
     const retry = await remove();
     expect(retry.status).toBe(200);
-    expect(await json(retry)).toEqual({ success: true, deleted: !currentDeleted });
+    const everythingDeleted = landed(deleteCalls[2]!);
+    expect(await json(retry)).toEqual({ success: true, deleted: !everythingDeleted });
     expect(await listUser(user)).toEqual([]);
     expect(await expectConsistent(user, token, committed)).toBe(0);
+  });
+});
+
+describe('a version whose push failed before writing its history file (DESIGN §7.7)', () => {
+  it('stays listed and restorable once another device read it and pushed over it', async () => {
+    const { user, token, committed } = await seededUser();
+    const lost = snap({ v: 'served, then its history write failed' });
+    const faulty = failingBucket(env.BACKUPS, callNumber(pushCalls, `put history/${SEEDED_VERSIONS + 1}.json`), 'before');
+    const failed = await createWorker({ bucket: () => faulty.bucket }).fetch(new Request('http://x/api/sync/tenure/push', {
+      method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(await pushBody(lost, SEEDED_VERSIONS, 'device-a')),
+    }), testEnv);
+    expect(failed.status).toBe(503);
+    expect(await storedText(`sync/${user}/tenure/history/${SEEDED_VERSIONS + 1}.json`)).toBeNull();
+
+    // Device B sees the committed version and pushes over it before device A retries.
+    const served = await json(await call('/api/sync/tenure/pull', { token }));
+    expect(served).toMatchObject({ data: { v: lost.v }, meta: { version: SEEDED_VERSIONS + 1 } });
+    const next = snap({ v: 'from device b' });
+    expect((await push(token, 'tenure', next, SEEDED_VERSIONS + 1, 'device-b')).status).toBe(200);
+
+    const meta = await json(await call('/api/sync/tenure/meta', { token }));
+    expect(meta.availableVersions).toEqual([3, 4, 5, 6, 7]);
+    expect((meta.versions as VersionRecord[])[3]).toEqual(served.meta);
+    const restored = await call(`/api/sync/tenure/history/${SEEDED_VERSIONS + 1}`, { token });
+    expect(restored.status).toBe(200);
+    expect(await json(restored)).toEqual({ success: true, data: { v: lost.v }, meta: served.meta });
+    committed.set(SEEDED_VERSIONS + 1, canonicalJson(lost)).set(SEEDED_VERSIONS + 2, canonicalJson(next));
+    expect(await expectConsistent(user, token, committed)).toBe(SEEDED_VERSIONS + 2);
   });
 });

@@ -43,9 +43,9 @@ export function call(path: string, init: RequestInit & { token?: string; strict?
   return strict ? strictWorker.fetch(request, strictEnv) : exports.default.fetch(request);
 }
 
-/** A well-formed push body for `data` against `version`. */
-export async function pushBody(data: Snapshot, version: number, deviceId = 'device-a') {
-  return { data, version, checksum: await checksum(data), deviceId, timestamp: '2026-11-25T10:00:00.000Z' };
+/** A well-formed push body for `data` against `version` (with the device's human name, if given). */
+export async function pushBody(data: Snapshot, version: number, deviceId = 'device-a', deviceName?: string) {
+  return { data, version, checksum: await checksum(data), deviceId, timestamp: '2026-11-25T10:00:00.000Z', ...(deviceName === undefined ? {} : { deviceName }) };
 }
 
 /** A snapshot with the given entries (prototype-free). */
@@ -54,12 +54,12 @@ export const snap = (entries: Record<string, string>): Snapshot => snapshotFromE
 export const canonicalOf = canonicalJson;
 
 /** POSTs a push through the black box. */
-export async function push(token: string, app: string, data: Snapshot, version: number, deviceId = 'device-a'): Promise<Response> {
+export async function push(token: string, app: string, data: Snapshot, version: number, deviceId = 'device-a', deviceName?: string): Promise<Response> {
   return call(`/api/sync/${app}/push`, {
     method: 'POST',
     token,
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(await pushBody(data, version, deviceId)),
+    body: JSON.stringify(await pushBody(data, version, deviceId, deviceName)),
   });
 }
 
