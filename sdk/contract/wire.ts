@@ -62,14 +62,17 @@ export interface PullResponse {
   meta: VersionRecord;
   /** Kept versions, ascending, at most 5, the current one included. */
   availableVersions: number[];
-  /** The kept versions' records, ascending (the same versions as `availableVersions`). */
-  versions?: VersionRecord[];
+  /** The kept versions' records, ascending (the same versions as `availableVersions`), for a history view. */
+  versions: VersionRecord[];
 }
 
-/** `GET /api/sync/{app}/meta` success body. */
+/**
+ * `GET /api/sync/{app}/meta` success body: the current record without the data, and the kept
+ * versions as in {@link PullResponse} (`availableVersions`, and their records in `versions`).
+ */
 export type MetaResponse =
-  | { success: true; exists: true; meta: VersionRecord; availableVersions: number[]; versions?: VersionRecord[] }
-  | { success: true; exists: false; meta: null; availableVersions: []; versions?: [] };
+  | { success: true; exists: true; meta: VersionRecord; availableVersions: number[]; versions: VersionRecord[] }
+  | { success: true; exists: false; meta: null; availableVersions: []; versions: [] };
 
 /** `GET /api/sync/{app}/history/{version}` success body. */
 export interface HistoryResponse {
