@@ -44,7 +44,8 @@ const unauthorized = (message: string): HttpError => new HttpError('UNAUTHORIZED
 /**
  * Builds the token verifier for a configuration: HS256 with `JWT_SECRET`, or RS256/ES256 against
  * `JWT_JWKS_URL` alone (the key set is fetched and cached by jose). `exp` is required, `nbf`
- * honoured, `iss`/`aud` checked when configured.
+ * honoured, both with the configured clock tolerance; `iss`/`aud` checked when configured (`aud`
+ * always is with a JWKS).
  *
  * @throws HttpError UNAUTHORIZED for any token that does not verify or has a bad `sub`;
  * UNAVAILABLE when the JWKS cannot be fetched; INTERNAL when no key is configured.
@@ -62,7 +63,9 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
   return async (token, now) => {
     let payload: JWTPayload;
     try {
-      const options = { algorithms, requiredClaims: ['exp'], currentDate: now, issuer: config.issuer, audience: config.audience };
+      const options = {
+        algorithms, requiredClaims: ['exp'], currentDate: now, clockTolerance: config.clockToleranceSeconds, issuer: config.issuer, audience: config.audience,
+      };
       ({ payload } = await jwtVerify(token, getKey, options));
     } catch (error) {
       if (keys.kind === 'jwks' && (!(error instanceof errors.JOSEError) || KEY_SOURCE_ERROR_CODES.has(error.code))) {

@@ -4,6 +4,10 @@ import { parseOrigin } from './origins.js';
 
 /** Default body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Default leeway for a token's `exp` and `nbf`, since identity providers' clocks drift: 30 s. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+/** The most leeway `JWT_CLOCK_TOLERANCE_SECONDS` may give: 5 minutes, so no setting keeps expired tokens alive for long. */
+export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
 /**
  * The environment the Worker reads: bindings from wrangler.toml plus secrets. Everything but the
@@ -18,6 +22,7 @@ export interface WorkerEnv {
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
+  JWT_CLOCK_TOLERANCE_SECONDS?: string;
   DEV_MODE?: string;
 }
 
@@ -33,7 +38,10 @@ export interface WorkerConfig {
   maxBodyBytes: number;
   keys: TokenKeys;
   issuer?: string;
+  /** The `aud` tokens must carry (`JWT_AUDIENCE`); always set when tokens are verified against a JWKS. */
   audience?: string;
+  /** Leeway in seconds for `exp` and `nbf` (`JWT_CLOCK_TOLERANCE_SECONDS`, default 30). */
+  clockToleranceSeconds: number;
   /**
    * Dev mode (`DEV_MODE === 'true'`, set only by `--env dev`): the `/__dev/*` routes exist, any
    * valid app name is served and any localhost origin is allowed. Never in production.
@@ -80,6 +88,8 @@ const optional = (value: string | undefined): string | undefined => (value?.trim
  *
  * @throws ConfigError when `SYNC_APPS` names an invalid app, an `ALLOWED_ORIGINS` entry is not an
  * origin, `MAX_BODY_BYTES` is not a positive integer or `JWT_JWKS_URL` is not a URL.
+ * @throws ConfigError when `JWT_JWKS_URL` comes without `JWT_AUDIENCE`, or
+ * `JWT_CLOCK_TOLERANCE_SECONDS` is not a whole number from 0 to 300.
  */
 export function parseConfig(env: WorkerEnv): WorkerConfig {
   const apps = env.SYNC_APPS === undefined ? [...DEFAULT_SYNC_APPS] : list(env.SYNC_APPS);
@@ -104,6 +114,10 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
     : secret
       ? { kind: 'secret', secret }
       : { kind: 'none' };
+  const audience = optional(env.JWT_AUDIENCE);
+  // One identity provider signs tokens for many apps: without an audience, any of them would pass.
+  if (keys.kind === 'jwks' && audience === undefined) throw new ConfigError('JWT_AUDIENCE must be set with JWT_JWKS_URL (the `aud` your identity provider puts in tokens for this Worker)');
+  const clockToleranceSeconds = clockToleranceOf(env.JWT_CLOCK_TOLERANCE_SECONDS);
 
   return {
     apps,
@@ -111,8 +125,18 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
     maxBodyBytes,
     keys,
     issuer: optional(env.JWT_ISSUER),
-    audience: optional(env.JWT_AUDIENCE),
+    audience,
+    clockToleranceSeconds,
   };
+}
+
+function clockToleranceOf(value: string | undefined): number {
+  const text = optional(value);
+  const seconds = text === undefined ? DEFAULT_CLOCK_TOLERANCE_SECONDS : Number(text);
+  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_CLOCK_TOLERANCE_SECONDS) {
+    throw new ConfigError(`JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
 }
 
 function urlOf(name: string, value: string): URL {

@@ -1,9 +1,10 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
 import { call, captureErrorLogs, DEV_SECRET, json, newUser, nowSeconds, push, signClaims, snap, testEnv, tokenFor } from './helpers.js';
 
-captureErrorLogs();
+const errorLogs = captureErrorLogs();
 
 const base64url = (value: unknown): string =>
   btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -110,12 +111,22 @@ describe('auth: JWKS (production)', () => {
       return new Response('not found', { status: 404 });
     });
     const worker = createWorker();
-    const jwksEnv = { ...testEnv, JWT_JWKS_URL: jwksUrl };
-    const status = async (token: string): Promise<number> =>
-      (await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), jwksEnv)).status;
-    const claims = { sub: 'alice', subscriptions: ['taco_club'] };
+    const jwksEnv = { ...testEnv, JWT_JWKS_URL: jwksUrl, JWT_AUDIENCE: 'taco-sync' };
+    const status = async (token: string, env: WorkerEnv = jwksEnv): Promise<number> =>
+      (await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), env)).status;
+    const claims = { sub: 'alice', subscriptions: ['taco_club'], aud: 'taco-sync' };
     return { rsa, ec, fetchSpy, status, claims, jwksEnv };
   }
+
+  it('requires JWT_AUDIENCE: without it a configuration error (500), with it a token minted for another app is refused', async () => {
+    const { rsa, status, claims, jwksEnv } = await jwksSetup();
+    const signed = (aud: string) => new SignJWT({ ...claims, aud }).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey);
+    expect(await status(await signed('another-app'), { ...jwksEnv, JWT_AUDIENCE: undefined })).toBe(500);
+    expect(await status(await signed('taco-sync'), { ...jwksEnv, JWT_AUDIENCE: ' ' })).toBe(500);
+    expect(String(errorLogs.calls().flat())).toContain('JWT_AUDIENCE must be set with JWT_JWKS_URL');
+    expect(await status(await signed('another-app'))).toBe(401);
+    expect(await status(await signed('taco-sync'))).toBe(200);
+  });
 
   it('accepts RS256 and ES256 tokens signed by a key of the set, fetching the set once', async () => {
     const { rsa, ec, status, claims, fetchSpy } = await jwksSetup();
@@ -149,6 +160,38 @@ describe('auth: JWKS (production)', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('Retry-After')).toBe('1');
     expect(await json(response)).toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
+
+describe('auth: clock tolerance for exp and nbf', () => {
+  const at = new Date('2026-11-29T12:00:00.000Z');
+  const seconds = Math.floor(at.getTime() / 1000);
+  const worker = createWorker({ now: () => at });
+  const status = async (claims: Record<string, unknown>, env: Record<string, string | undefined> = {}): Promise<number> => {
+    const token = await signClaims({ sub: 'alice', subscriptions: ['taco_club'], exp: seconds + 3600, ...claims });
+    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), { ...testEnv, ...env });
+    return response.status;
+  };
+
+  // jose's rule: expired from `exp` on (exp <= now - tolerance), not yet valid while nbf > now + tolerance.
+  it('accepts a token expired less than 30 s ago or valid within 30 s by default, not more', async () => {
+    expect(await status({ exp: seconds - 29 })).toBe(200);
+    expect(await status({ exp: seconds - 30 })).toBe(401);
+    expect(await status({ nbf: seconds + 30 })).toBe(200);
+    expect(await status({ nbf: seconds + 31 })).toBe(401);
+  });
+
+  it('takes the tolerance from JWT_CLOCK_TOLERANCE_SECONDS', async () => {
+    expect(await status({ exp: seconds - 1 }, { JWT_CLOCK_TOLERANCE_SECONDS: '0' })).toBe(401);
+    expect(await status({ exp: seconds }, { JWT_CLOCK_TOLERANCE_SECONDS: '0' })).toBe(401);
+    expect(await status({ exp: seconds + 1 }, { JWT_CLOCK_TOLERANCE_SECONDS: '0' })).toBe(200);
+    expect(await status({ exp: seconds - 119, nbf: seconds + 120 }, { JWT_CLOCK_TOLERANCE_SECONDS: '120' })).toBe(200);
+    expect(await status({ exp: seconds - 120 }, { JWT_CLOCK_TOLERANCE_SECONDS: '120' })).toBe(401);
+  });
+
+  it.each(['-1', '1.5', 'a minute', '301'])('answers 500 for JWT_CLOCK_TOLERANCE_SECONDS=%j, a configuration error', async (value) => {
+    expect(await status({}, { JWT_CLOCK_TOLERANCE_SECONDS: value })).toBe(500);
+    expect(String(errorLogs.calls().flat())).toContain('JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to 300');
   });
 });
 
