@@ -28,6 +28,12 @@ function table(head, rows) {
   return [line(head), line(head.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
+/** "2 class A + 1 class B" (the classes with calls) for one counted operation. */
+function classes(ops) {
+  const { classA, classB } = costOf(ops);
+  return [classA && `${classA} class A`, classB && `${classB} class B`].filter(Boolean).join(' + ') || 'no billed call';
+}
+
 /** Class A, class B and free calls of one counted operation, and its price per million. */
 export function costOf(ops) {
   const classes = { classA: 0, classB: 0, free: 0 };
@@ -176,9 +182,9 @@ export function costsByRatio({ client, wire, load }) {
   return [
     { ratio: largestWire.push.up / largestWire.changeBytes, text: `push request bytes against the one-key change ${at} (${bytes(largestWire.push.up)} for ${bytes(largestWire.changeBytes)}; ${bytes(largestWire.push.gzipUp)} if the body were gzipped)` },
     { ratio: largestWire.pull.down / largestWire.changeBytes, text: `pull response bytes (gzip by the runtime) against the one-key change ${at} (${bytes(largestWire.pull.down)} for ${bytes(largestWire.changeBytes)})` },
-    { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get: its \`list\` of history/ is a class A call (${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
-    { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get, for the same class A \`list\` (${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
-    { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${costOf(ops.push).classA} class A + ${costOf(ops.push).classB} class B: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },
+    { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get (${classes(ops.meta)}: ${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
+    { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get (${classes(ops.pull)}: ${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
+    { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${classes(ops.push)}: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },
     { ratio: largest.prep / (largest.stringify + largest.digest), text: `push preparation in the page against JSON.stringify + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.stringify + largest.digest)} ms; of which canonical JSON and its UTF-8 encoding, the checksum minus the digest, about ${ms(largest.checksum - largest.digest)} ms)` },
     { ratio: busiest.push.p50 / busiest.barePut.p50, text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)` },
     { ratio: busiest.pull.p50 / busiest.bareGet.p50, text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)` },

@@ -14,10 +14,13 @@ export async function preparedSnapshot(data) {
   return { canonical, checksum: await sha256Hex(canonical), bytes: Buffer.byteLength(canonical) };
 }
 
+/** The device name every bench push carries, as the SDK's pushes do (DESIGN §7.5). */
+export const DEVICE_NAME = 'Chrome on Linux';
+
 /** The JSON text of a push of `snapshot` against `version`. */
 export function pushBodyText(snapshot, version, deviceId) {
   return `{"data":${snapshot.canonical},"version":${version},"checksum":"${snapshot.checksum}",` +
-    `"deviceId":"${deviceId}","timestamp":"${new Date().toISOString()}"}`;
+    `"deviceId":"${deviceId}","deviceName":"${DEVICE_NAME}","timestamp":"${new Date().toISOString()}"}`;
 }
 
 /** A dev token for `sub` from the dev Worker (`GET /__dev/token`). */

@@ -4,10 +4,12 @@
 import { createServer, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { editOneKey } from './snapshots.mjs';
-import { bareR2, devToken, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
+import { bareR2, DEVICE_NAME, devToken, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
 
 /** Pushes before the measured one, so history is full and the push prunes as in steady use. */
 const WARM_PUSHES = 6;
+/** Versions the Worker keeps (DESIGN §5). */
+const HISTORY_KEEP = 5;
 
 /**
  * A TCP relay to `targetPort` that counts the bytes each way. Requests must run one at a time for
@@ -49,6 +51,15 @@ export function startByteCounter(targetPort) {
 
 function expectStatus(what, { status, text }, expected = 200) {
   if (status !== expected) throw new Error(`${what}: HTTP ${status} (expected ${expected}): ${text.slice(0, 300)}`);
+}
+
+/** meta lists the kept versions' records (DESIGN §7.7): the last 5, ascending, the pulled one last, with the device name. */
+function expectKeptVersions(meta, pulled) {
+  const listed = meta.versions.map((record) => record.version);
+  const current = meta.versions.at(-1);
+  const ok = JSON.stringify(listed) === JSON.stringify(meta.availableVersions) && listed.length === HISTORY_KEEP &&
+    current.version === pulled.version && current.checksum === pulled.checksum && meta.versions.every((record) => record.deviceName === DEVICE_NAME);
+  if (!ok) throw new Error(`meta's versions do not list the kept records: ${JSON.stringify(meta).slice(0, 600)}`);
 }
 
 /**
@@ -96,6 +107,7 @@ export async function measureWire({ url, relay, runId, size, data }) {
   }
   const meta = await relay.measure(() => countOps('meta', () => api.meta()));
   expectStatus('meta', meta.result);
+  expectKeptVersions(JSON.parse(meta.result.text), pulled);
 
   const bare = bareR2(relay.url, `wire-${runId}-${size.bytes}`);
   const barePut = await relay.measure(() => countOps('bare put', () => bare.put(pushBody)));
