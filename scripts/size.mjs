@@ -3,15 +3,17 @@
 // (dependencies included, minified, browser ESM), gzips it and fails above the ceiling. Then prints
 // the figure of each subpath imported whole (peer frameworks excluded), so growth shows in CI.
 //
-// The goal is 6 KB (TARGET_BYTES) and it is not met: the SDK's own code alone is about 6.4 KB, and
-// jose, idb-keyval and nanoid add about 1 KB. The ceiling is the measured figure plus a little room,
-// a ratchet that stops unnoticed growth. Lower it with every cut; raise it only for correctness (it
-// went from 7,500 to 7,700 B for the lost-answer, keepalive-on-hidden and edit-window fixes).
+// The budget is 8,192 B (TARGET_BYTES, issue 11; the old 6 KB goal is retired) and it is not met:
+// accounts, the base snapshot and carried keys, lost answers in history, timeouts and stop, the
+// IndexedDB fallback (issue 11), and onReplace, stale-write-back, device names and both conflict
+// sides (issue 12) took the core from 7,411 B to about 10.7 KB; jose's decodeJwt alone is 590 B.
+// The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
+// Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const TARGET_BYTES = 6 * 1024;
+const TARGET_BYTES = 8 * 1024;
 const CEILING_BYTES = 10_700;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
