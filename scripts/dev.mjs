@@ -42,7 +42,8 @@ console.log(`
     Dev tokens     npm run token -- --sub alice     or  ${url}/__dev/token?sub=alice&subscriptions=taco_club
 
   Dev mode serves any app name and answers pages from any http://localhost:* or
-  http://127.0.0.1:* origin, so your own app on its own dev server needs no configuration.
+  http://127.0.0.1:* origin, so your own app on its own dev server needs no configuration
+  (the SYNC_APPS and ALLOWED_ORIGINS that wrangler lists above apply to production only).
   Stop with Ctrl-C.
 `);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { server.stop(); process.exit(0); });
