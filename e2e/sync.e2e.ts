@@ -1,31 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium.js';
-import { Device } from './support/device.js';
+import { expect, it } from 'vitest';
+import { eachEngine, type Device, type Devices } from './support/device.js';
 import { ServerClient, uniqueUser } from './support/server.js';
 
 const PROFILE = 'tenure_prospect_profile';
 const GOALS = 'tenure_prosper_goals';
 
-let browser: Browser;
-const open: Device[] = [];
-const device = async (user: string, name: string, clock = false): Promise<Device> => {
-  const d = await Device.open(browser, { user, name, clock });
-  open.push(d);
-  return d;
-};
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 20_000): Promise<T> => {
+const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 30_000): Promise<T> => {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await read();
@@ -35,21 +15,21 @@ const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
 };
 
 /** Device A pushes `value` as version 1; device B then starts and pulls it. */
-const twoSyncedDevices = async (user: string, server: ServerClient, value: string): Promise<{ a: Device; b: Device }> => {
-  const a = await device(user, 'A');
+const twoSyncedDevices = async (devices: Devices, user: string, server: ServerClient, value: string): Promise<{ a: Device; b: Device }> => {
+  const a = await devices.open({ user, name: 'A' });
   await a.edit(PROFILE, value);
   await a.syncNow();
   await until(() => server.meta(), (m) => m.exists);
-  const b = await device(user, 'B');
+  const b = await devices.open({ user, name: 'B' });
   await b.waitForStatus('synced');
   return { a, b };
 };
 
-describe('two devices against wrangler dev', () => {
+eachEngine('two devices against wrangler dev', (devices) => {
   it('pushes at once when the tab is hidden, and the other device pulls it with storage events', async () => {
     const user = uniqueUser('hidden');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
+    const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'Staff engineer, Lisbon');
     await a.hide();
     const meta = await until(() => server.meta(), (m) => m.exists);
@@ -57,7 +37,7 @@ describe('two devices against wrangler dev', () => {
     expect((await server.pull()).data[PROFILE]).toBe('Staff engineer, Lisbon');
     expect(a.pushes).toHaveLength(1);
 
-    const b = await device(user, 'B');
+    const b = await devices.open({ user, name: 'B' });
     await b.waitForStatus('synced');
     expect(await b.value(PROFILE)).toBe('Staff engineer, Lisbon');
     expect(await b.storageEvents()).toContainEqual({ key: PROFILE, newValue: 'Staff engineer, Lisbon' });
@@ -67,15 +47,15 @@ describe('two devices against wrangler dev', () => {
   it('pushes exactly once, 30 s after the last of several edits', async () => {
     const user = uniqueUser('debounce');
     const server = new ServerClient(user);
-    const a = await device(user, 'A', true);
+    const a = await devices.open({ user, name: 'A', clock: true });
     await a.edit(PROFILE, 'one');
-    await a.page.clock.fastForward(20_000);
+    await a.clock.fastForward(20_000);
     await a.edit(PROFILE, 'two');
-    await a.page.clock.fastForward(20_000);
+    await a.clock.fastForward(20_000);
     await a.edit(PROFILE, 'three');
-    await a.page.clock.fastForward(29_000);
+    await a.clock.fastForward(29_000);
     expect(a.pushes).toHaveLength(0);
-    await a.page.clock.fastForward(2_000);
+    await a.clock.fastForward(2_000);
     await until(() => server.meta(), (m) => m.exists);
     await a.waitForStatus('synced');
     expect(a.pushes).toHaveLength(1);
@@ -87,7 +67,7 @@ describe('two devices against wrangler dev', () => {
   it('raises a conflict for the second device; "Keep my changes" wins and the other device pulls it', async () => {
     const user = uniqueUser('keep');
     const server = new ServerClient(user);
-    const { a, b } = await twoSyncedDevices(user, server, 'base');
+    const { a, b } = await twoSyncedDevices(devices, user, server, 'base');
 
     await a.edit(PROFILE, 'from A');
     await b.edit(PROFILE, 'from B');
@@ -96,11 +76,10 @@ describe('two devices against wrangler dev', () => {
     await b.syncNow();
     const conflict = await b.waitForStatus('conflict');
     expect(conflict.conflict?.diff.changed).toEqual([PROFILE]);
-    const dialog = b.page.getByRole('dialog');
-    await expect.poll(() => dialog.isVisible()).toBe(true);
-    await dialog.getByRole('button', { name: 'Keep my changes' }).click();
+    await expect.poll(() => b.isShown('dialog')).toBe(true);
+    await b.click('Keep my changes', { within: 'dialog' });
     await b.waitForStatus('synced');
-    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => b.isShown('dialog')).toBe(false);
 
     const pulled = await server.pull();
     expect(pulled.meta.version).toBe(3);
@@ -115,7 +94,7 @@ describe('two devices against wrangler dev', () => {
   it('"Use server data" replaces local data, keeps a backup, and the backup restores', async () => {
     const user = uniqueUser('use-server');
     const server = new ServerClient(user);
-    const { a, b } = await twoSyncedDevices(user, server, 'base');
+    const { a, b } = await twoSyncedDevices(devices, user, server, 'base');
 
     await a.edit(PROFILE, 'server copy');
     await a.syncNow();
@@ -123,15 +102,15 @@ describe('two devices against wrangler dev', () => {
     await b.edit(PROFILE, 'my local copy');
     await b.syncNow();
     await b.waitForStatus('conflict');
-    await b.page.getByRole('dialog').getByRole('button', { name: 'Use server data' }).click();
+    await b.click('Use server data', { within: 'dialog' });
     await b.waitForStatus('synced');
     expect(await b.value(PROFILE)).toBe('server copy');
     expect((await server.pull()).meta.version).toBe(2);
 
-    const backups = await b.page.evaluate(() => (window as any).demo.sync.listBackups());
+    const backups = await b.evaluate(() => (window as any).demo.sync.listBackups());
     expect(backups).toHaveLength(1);
     expect(backups[0].data[PROFILE]).toBe('my local copy');
-    await b.page.evaluate((id) => (window as any).demo.sync.restoreBackup(id), backups[0].id);
+    await b.evaluate((id) => (window as any).demo.sync.restoreBackup(id), backups[0].id);
     await until(() => b.value(PROFILE), (v) => v === 'my local copy');
     expect(await b.value(PROFILE)).toBe('my local copy');
   });
@@ -139,20 +118,20 @@ describe('two devices against wrangler dev', () => {
   it('queues edits while offline without a request, then pushes exactly once with the latest data', async () => {
     const user = uniqueUser('offline');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
-    await a.context.setOffline(true);
+    const a = await devices.open({ user, name: 'A' });
+    await a.setOffline(true);
     await a.waitForStatus('offline');
-    await expect.poll(() => a.page.locator('#online').textContent()).toBe('Offline');
-    const before = a.apiRequests.length;
+    await expect.poll(() => a.text('#online')).toBe('Offline');
+    const before = a.requests.length;
     await a.edit(PROFILE, 'offline 1');
     await a.edit(PROFILE, 'offline 2');
     await a.hide();
     await a.show();
     await new Promise((r) => setTimeout(r, 500));
-    expect(a.apiRequests.length).toBe(before);
+    expect(a.requests.length).toBe(before);
     expect((await a.state()).status).toBe('offline');
 
-    await a.context.setOffline(false);
+    await a.setOffline(false);
     await a.waitForStatus('synced');
     expect(a.pushes).toHaveLength(1);
     const pulled = await server.pull();
@@ -163,11 +142,11 @@ describe('two devices against wrangler dev', () => {
   it('pushes on the next start a change made just before a reload, mid-debounce', async () => {
     const user = uniqueUser('reload');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
+    const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'typed then reloaded');
     expect(a.pushes).toHaveLength(0);
     // A reload fires pagehide, which sends a keepalive push; either way nothing may be lost.
-    await a.page.reload();
+    await a.reload();
     await a.waitForStatus('synced');
     const pulled = await until(() => server.pull().catch(() => null), (p) => p !== null);
     expect(pulled?.data[PROFILE]).toBe('typed then reloaded');
@@ -177,8 +156,8 @@ describe('two devices against wrangler dev', () => {
   it('two tabs of one device edit without a conflict between them; the server ends with the last edit', async () => {
     const user = uniqueUser('tabs');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
-    const second = await a.newTab(user);
+    const a = await devices.open({ user, name: 'A' });
+    const second = await a.newTab({ user });
     await a.edit(PROFILE, 'tab one');
     await a.syncNow();
     await a.edit(GOALS, 'goal from tab two', second);
@@ -186,8 +165,8 @@ describe('two devices against wrangler dev', () => {
     await a.edit(PROFILE, 'tab one, again');
     await Promise.all([a.syncNow(), a.syncNow(second)]);
     await until(() => server.pull().catch(() => null), (p) => p?.data[PROFILE] === 'tab one, again');
-    for (const page of [a.page, second]) {
-      const state = await a.state(page);
+    for (const tab of [a.tab, second]) {
+      const state = await a.state(tab);
       expect(state.status).not.toBe('conflict');
     }
     await a.waitForStatus('synced');
@@ -199,7 +178,7 @@ describe('two devices against wrangler dev', () => {
   it('retries with backoff after a 500 and the data arrives once', async () => {
     const user = uniqueUser('retry');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
+    const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'survives a 500');
     await server.failNext(500, 1);
     await a.syncNow();
@@ -208,30 +187,28 @@ describe('two devices against wrangler dev', () => {
     expect(pulled.meta.version).toBe(1);
     expect(pulled.data[PROFILE]).toBe('survives a 500');
     // The injected 500 hits the first API request of the attempt (meta or push); the SDK retries it.
-    const statuses = await Promise.all(a.apiRequests.map(async (r) => (await r.response())?.status()));
-    expect(statuses.filter((s) => s === 500)).toHaveLength(1);
-    const pushStatuses = await Promise.all(a.pushes.map(async (r) => (await r.response())?.status()));
-    expect(pushStatuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(a.requests.filter((r) => r.status === 500)).toHaveLength(1);
+    expect(a.pushes.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
   it('restoring an older version makes it the newest on every device', async () => {
     const user = uniqueUser('restore');
     const server = new ServerClient(user);
-    const a = await device(user, 'A');
+    const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'version one');
     await a.syncNow();
     await until(() => server.meta(), (m) => m.meta?.version === 1);
     await a.edit(PROFILE, 'version two');
     await a.syncNow();
     await until(() => server.meta(), (m) => m.meta?.version === 2);
-    const b = await device(user, 'B');
+    const b = await devices.open({ user, name: 'B' });
     await b.waitForStatus('synced');
     expect(await b.value(PROFILE)).toBe('version two');
 
     // <taco-sync-history> lists the versions by itself; a restore waits for its confirmation.
-    await a.page.getByRole('button', { name: 'Restore version 1' }).click();
+    await a.click('Restore version 1');
     expect((await server.meta()).meta?.version).toBe(2);
-    await a.page.getByRole('group', { name: 'Restore version 1' }).getByRole('button', { name: 'Restore version 1' }).click();
+    await a.click('Restore version 1', { within: 'group' });
     await until(() => server.meta(), (m) => m.meta?.version === 3);
     const pulled = await server.pull();
     expect(pulled.data[PROFILE]).toBe('version one');

@@ -63,14 +63,23 @@ export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wr
   child.stdout?.on('data', (d) => { output += d; });
   child.stderr?.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
-  const secondOrigin = await startSecondOrigin(port, port + 1);
+  const stopWrangler = () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  };
+  const secondOrigin = await startSecondOrigin(port, port + 1).catch((error) => {
+    stopWrangler();
+    throw error;
+  });
   const stop = () => {
     secondOrigin.close();
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    stopWrangler();
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      stop();
+      throw new Error(`wrangler dev exited early:\n${output}`);
+    }
     if (await answers(port)) return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
     await new Promise((r) => setTimeout(r, 250));
   }
