@@ -16,4 +16,10 @@ export declare function startDevServer(options?: {
   stdio?: 'inherit' | 'pipe';
   vars?: Record<string, string>;
 }): Promise<DevServer>;
+export declare function startDevServerOnFreePorts(options?: {
+  persistTo?: string;
+  stdio?: 'inherit' | 'pipe';
+  vars?: (port: number) => Record<string, string>;
+  tries?: number;
+}): Promise<DevServer>;
 export declare function freePortPair(): Promise<number>;

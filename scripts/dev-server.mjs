@@ -88,6 +88,23 @@ export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wr
 }
 
 /**
+ * {@link startDevServer} on a free pair of ports (the Worker's and the second origin's). On a shared
+ * machine another process may take a port between the check and wrangler binding it: then it
+ * tries a new pair, up to `tries` times.
+ * @param {{ persistTo?: string, stdio?: 'inherit' | 'pipe', vars?: (port: number) => Record<string, string>, tries?: number }} options
+ */
+export async function startDevServerOnFreePorts({ vars = () => ({}), tries = 3, ...options } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePortPair();
+    try {
+      return await startDevServer({ ...options, port, vars: vars(port) });
+    } catch (error) {
+      if (!/EADDRINUSE|Address already in use/.test(String(error)) || attempt >= tries) throw error;
+    }
+  }
+}
+
+/**
  * A second origin for the same dev Worker (a plain HTTP relay on `port`), so the two-devices page
  * can show two devices with separate storage. Ports make different origins but the same site, so
  * Chromium does not treat the second device's iframe as third-party and block its storage (as it

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildExamples, freePortPair, startDevServer } from '../../scripts/dev-server.mjs';
+import { buildExamples, startDevServerOnFreePorts } from '../../scripts/dev-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,7 +14,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => void> {
   await buildExamples();
   const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-e2e-'));
-  const server = await startOnFreePorts(persistTo);
+  const server = await startDevServerOnFreePorts({
+    persistTo,
+    vars: (port) => ({ ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`, SYNC_APPS: 'tenure,tempo,todos' }),
+  });
   project.provide('baseUrl', server.url);
   return () => {
     server.stop();
@@ -22,18 +25,3 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
 }
 
-/**
- * Starts `wrangler dev` on a free pair of ports. Between finding the ports free and wrangler
- * binding them, another process on a shared machine may take one: then it tries new ports.
- */
-async function startOnFreePorts(persistTo: string, tries = 3): ReturnType<typeof startDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePortPair();
-    try {
-      return await startDevServer({ port, persistTo, vars: { ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`, SYNC_APPS: 'tenure,tempo,todos' } });
-    } catch (error) {
-      const taken = /EADDRINUSE|Address already in use/.test(String(error));
-      if (!taken || attempt >= tries) throw error;
-    }
-  }
-}

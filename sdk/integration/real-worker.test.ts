@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePortPair, startDevServer, type DevServer } from '../../scripts/dev-server.mjs';
+import { startDevServerOnFreePorts, type DevServer } from '../../scripts/dev-server.mjs';
 import { keyPrefixAdapter } from '../adapters/key-prefix.js';
 import { AWKWARD_SNAPSHOT } from '../contract/awkward.fixture.js';
 import { createSync } from '../create-sync.js';
@@ -18,7 +18,7 @@ let persistTo: string;
 
 beforeAll(async () => {
   persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-integration-'));
-  server = await startDevServer({ port: await freePortPair(), persistTo, vars: { ALLOWED_ORIGINS: location.origin } });
+  server = await startDevServerOnFreePorts({ persistTo, vars: () => ({ ALLOWED_ORIGINS: location.origin }) });
 }, 90_000);
 afterAll(() => {
   server?.stop();

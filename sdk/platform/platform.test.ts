@@ -57,13 +57,22 @@ describe('broadcastTabChannel', () => {
     const tabA = broadcastTabChannel('taco-sync:test');
     const tabB = broadcastTabChannel('taco-sync:test');
     const heard: string[] = [];
-    tabA.listen(() => heard.push('a'));
-    tabB.listen(() => heard.push('b'));
+    // Each wait ends on the message itself, not after a fixed sleep that a busy machine can outlast.
+    const bHeard = new Promise<void>((resolve) => tabB.listen(() => resolve(void heard.push('b'))));
+    let aHeard: () => void = () => {};
+    tabA.listen(() => {
+      heard.push('a');
+      aHeard();
+    });
     tabA.post();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await bHeard;
+    // A round trip back to A: its own message, had it come back, was queued before this one.
+    const answered = new Promise<void>((resolve) => (aHeard = resolve));
+    tabB.post();
+    await answered;
     tabA.close();
     tabB.close();
-    expect(heard).toEqual(['b']);
+    expect(heard).toEqual(['b', 'a']);
   });
 });
 
