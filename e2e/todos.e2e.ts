@@ -1,107 +1,91 @@
 // A real app that keeps its list in memory (examples/todos.html, TodoMVC's way) on two devices, in
-// Chromium against `wrangler dev` (DESIGN §7.4): wired the documented way the other device's todos
+// each engine against `wrangler dev` (DESIGN §7.4): wired the documented way the other device's todos
 // show without a reload; wired the five-minute way (no onReplace) a save from the old in-memory
 // list never drops the other device's todos from the server without a person's choice.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SyncState } from '../sdk/core/sync-state.js';
-import { launchChromium } from './support/chromium.js';
+import { eachEngine, WAIT_MS, type Device, type Devices } from './support/device.js';
 import { ServerClient, uniqueUser } from './support/server.js';
-
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 interface Todo {
   title: string;
   done: boolean;
 }
 
+type TodosWindow = { todosApp?: { sync: { getState(): SyncState; syncNow(): Promise<void> } } };
+
 /** One device running the todo app; `loads` counts page loads, so a reload shows. */
 class TodoDevice {
-  loads = 0;
-  private constructor(readonly page: Page) {}
+  private constructor(readonly device: Device) {}
 
-  static async open(user: string, query = ''): Promise<TodoDevice> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    const device = new TodoDevice(page);
-    page.on('load', () => device.loads++);
-    page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-    await page.goto(`${inject('baseUrl')}/todos.html?user=${encodeURIComponent(user)}${query}`);
-    await device.settled();
-    return device;
+  /** Opens the app and waits until it has loaded `loads` times (an unwired app reloads after its first pull) and started. */
+  static async open(devices: Devices, user: string, query = '', { loads = 1 } = {}): Promise<TodoDevice> {
+    const todo = new TodoDevice(await devices.blank());
+    await todo.device.goto(`/todos.html?user=${encodeURIComponent(user)}${query}`);
+    await todo.settled(loads);
+    return todo;
   }
 
-  /** Waits until the app has started and the page stopped reloading (an unwired app reloads after its first pull). */
-  async settled(): Promise<void> {
-    for (let seen = -1; seen !== this.loads; ) {
-      seen = this.loads;
-      await this.ready();
-      await new Promise((r) => setTimeout(r, 750));
-    }
+  get loads(): number {
+    return this.device.pageLoads;
   }
 
-  /** Waits until the app has started (its manager settled) after a load. */
-  async ready(): Promise<void> {
-    await this.page.waitForFunction(() => {
-      const app = (window as any).todosApp;
-      return app !== undefined && !['idle', 'syncing'].includes(app.sync.getState().status);
-    }, undefined, { timeout: 20_000 });
+  /**
+   * Waits until the page has loaded `loads` times and the app has started (its manager settled) in
+   * the page of the last load: each settled page gets a mark, so a page about to be replaced by a
+   * reload is not mistaken for the new one.
+   */
+  async settled(loads: number): Promise<void> {
+    await until(async () => this.loads, (n) => n >= loads);
+    await this.device.waitFor(() => {
+      const page = window as unknown as TodosWindow & { __tacoSettled?: boolean };
+      const app = page.todosApp;
+      return !page.__tacoSettled && app !== undefined && !['idle', 'syncing'].includes(app.sync.getState().status);
+    });
+    await this.device.evaluate(() => void ((window as unknown as { __tacoSettled: boolean }).__tacoSettled = true));
   }
 
   async add(title: string): Promise<void> {
-    await this.page.getByLabel('New todo').fill(title);
-    await this.page.getByRole('button', { name: 'Add' }).click();
+    await this.device.fill('#new-todo', title);
+    await this.device.click('Add');
   }
 
   complete(title: string): Promise<void> {
-    return this.page.getByLabel(`Done: ${title}`).check();
+    return this.device.click(`Done: ${title}`, { role: 'checkbox' });
   }
 
   /** The list as the page shows it. */
   shown(): Promise<string[]> {
-    return this.page.locator('#todos li').evaluateAll((items) => items.map((li) => `${li.classList.contains('done') ? '✓ ' : ''}${li.textContent}`));
+    return this.device.evaluate(() => [...document.querySelectorAll('#todos li')].map((li) => `${li.classList.contains('done') ? '✓ ' : ''}${li.textContent}`));
   }
 
   state(): Promise<SyncState> {
-    return this.page.evaluate(() => (window as any).todosApp.sync.getState());
+    return this.device.evaluate(() => (window as unknown as Required<TodosWindow>).todosApp.sync.getState());
   }
 
   syncNow(): Promise<void> {
-    return this.page.evaluate(() => (window as any).todosApp.sync.syncNow());
+    return this.device.evaluate(() => (window as unknown as Required<TodosWindow>).todosApp.sync.syncNow());
   }
 }
 
 const serverTodos = async (server: ServerClient): Promise<string[]> =>
   (JSON.parse((await server.pull()).data.todos_list ?? '[]') as Todo[]).map((t) => `${t.done ? '✓ ' : ''}${t.title}`);
 
-const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = 20_000): Promise<T> => {
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await read();
     if (ok(value) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
-};
+}
 
-describe('a todo app that keeps its list in memory, on two devices', () => {
+eachEngine('a todo app that keeps its list in memory, on two devices', (devices) => {
   it('wired the documented way: B shows A\'s todos without a reload, and both devices end with both edits', async () => {
     const user = uniqueUser('todos');
     const server = new ServerClient(user, 'todos');
-    const a = await TodoDevice.open(user);
-    const b = await TodoDevice.open(user);
+    const a = await TodoDevice.open(devices, user);
+    const b = await TodoDevice.open(devices, user);
     await a.add('milk');
     await a.add('bread');
     await a.complete('milk');
@@ -122,15 +106,14 @@ describe('a todo app that keeps its list in memory, on two devices', () => {
   it('without onReplace wiring, B reloads after the pull, so its next save keeps A\'s todos', async () => {
     const user = uniqueUser('todos-unwired');
     const server = new ServerClient(user, 'todos');
-    const b = await TodoDevice.open(user, '&wiring=none');
-    const a = await TodoDevice.open(user, '&wiring=none');
+    const b = await TodoDevice.open(devices, user, '&wiring=none');
+    const a = await TodoDevice.open(devices, user, '&wiring=none');
     await a.add('milk');
     await a.add('bread');
     await a.syncNow();
 
     await b.syncNow().catch(() => {}); // the page reloads under this call
-    await until(async () => b.loads, (n) => n === 2);
-    await b.settled();
+    await b.settled(2);
     expect(await b.shown()).toEqual(['milk', 'bread']);
     await b.add('eggs');
     await b.syncNow();
@@ -140,8 +123,8 @@ describe('a todo app that keeps its list in memory, on two devices', () => {
   it("without wiring and with replace=defer, B's save from its old list is a conflict, and the server keeps A's todos", async () => {
     const user = uniqueUser('todos-defer');
     const server = new ServerClient(user, 'todos');
-    const b = await TodoDevice.open(user, '&wiring=none&replace=defer');
-    const a = await TodoDevice.open(user, '&wiring=none&replace=defer');
+    const b = await TodoDevice.open(devices, user, '&wiring=none&replace=defer');
+    const a = await TodoDevice.open(devices, user, '&wiring=none&replace=defer');
     await a.add('milk');
     await a.syncNow();
 
@@ -151,18 +134,18 @@ describe('a todo app that keeps its list in memory, on two devices', () => {
     await b.syncNow();
     expect((await b.state()).status).toBe('conflict');
     expect(await serverTodos(server)).toEqual(['milk']);
-    expect(await b.page.getByRole('dialog').isVisible()).toBe(true);
+    expect(await b.device.isShown('dialog')).toBe(true);
   });
 
   it('an app that renders before start() has pulled never pushes its empty list over the data', async () => {
     const user = uniqueUser('todos-early');
     const server = new ServerClient(user, 'todos');
-    const a = await TodoDevice.open(user);
+    const a = await TodoDevice.open(devices, user);
     await a.add('milk');
     await a.add('bread');
     await a.syncNow();
 
-    const fresh = await TodoDevice.open(user, '&wiring=none&render=early');
+    const fresh = await TodoDevice.open(devices, user, '&wiring=none&render=early', { loads: 2 });
     expect(fresh.loads).toBe(2);
     expect(await fresh.shown()).toEqual(['milk', 'bread']);
     await fresh.add('eggs');
@@ -173,19 +156,18 @@ describe('a todo app that keeps its list in memory, on two devices', () => {
   it('"Use server data" without wiring reloads the page, and the next save keeps the server\'s todos', async () => {
     const user = uniqueUser('todos-use-server');
     const server = new ServerClient(user, 'todos');
-    const a = await TodoDevice.open(user, '&wiring=none');
+    const a = await TodoDevice.open(devices, user, '&wiring=none');
     await a.add('milk');
     await a.syncNow();
-    const b = await TodoDevice.open(user, '&wiring=none');
+    const b = await TodoDevice.open(devices, user, '&wiring=none');
     await a.add('bread');
     await a.syncNow();
     await b.add('mine');
     await b.syncNow();
     expect((await b.state()).conflict).toMatchObject({ reason: 'server-newer' });
     const loads = b.loads;
-    await b.page.getByRole('dialog').getByRole('button', { name: 'Use server data' }).click();
-    await until(async () => b.loads, (n) => n === loads + 1);
-    await b.settled();
+    await b.device.click('Use server data', { within: 'dialog' });
+    await b.settled(loads + 1);
     expect(await b.shown()).toEqual(['milk', 'bread']);
     await b.add('eggs');
     await b.syncNow();

@@ -107,14 +107,19 @@ export class Device {
     }
   }
 
-  /** Every API request this device sent, in order, with the Worker's status (see {@link ApiRequest}). */
+  /** Every API request (`/api/sync/...`) this device sent, in order, with the Worker's status (see {@link ApiRequest}). */
   get requests(): readonly ApiRequest[] {
-    return this.relay.requests;
+    return this.relay.requests.filter((r) => r.path.startsWith('/api/sync/'));
   }
 
   /** The push requests among {@link requests}. */
   get pushes(): readonly ApiRequest[] {
-    return this.relay.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/push'));
+    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/push'));
+  }
+
+  /** How many pages of this device's origin were loaded, reloads included, in any tab (redirects do not count). */
+  get pageLoads(): number {
+    return this.relay.requests.filter((r) => r.page && (r.status === 200 || r.status === 304)).length;
   }
 
   /**
@@ -195,7 +200,12 @@ export class Device {
 
   /** Types `value` into the app's field for `key` (the page writes it to localStorage and calls `notifyChanged()`). */
   edit(key: string, value: string, tab = this.tab): Promise<void> {
-    return tab.fill(`[name="${key}"]`, value);
+    return this.fill(`[name="${key}"]`, value, tab);
+  }
+
+  /** Replaces the value of the form field `selector` as typing would (`input` events fire). */
+  fill(selector: string, value: string, tab = this.tab): Promise<void> {
+    return tab.fill(selector, value);
   }
 
   /** The value the app's field for `key` shows. */

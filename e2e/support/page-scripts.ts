@@ -5,7 +5,7 @@
 
 /** An element by its ARIA role and accessible name, optionally inside the first element of role `within`. */
 export interface RoleQuery {
-  role: 'button' | 'link' | 'dialog' | 'status' | 'group';
+  role: 'button' | 'link' | 'dialog' | 'status' | 'group' | 'checkbox';
   name?: string;
   within?: RoleQuery['role'];
 }
@@ -20,7 +20,7 @@ export interface RoleQuery {
 export function findByRole(query: RoleQuery): Element | null;
 export function findByRole(query: RoleQuery & { exists: true }): boolean;
 export function findByRole(query: RoleQuery & { exists?: boolean }): Element | boolean | null {
-  const implicit: Record<string, string> = { button: 'button', link: 'a[href]', dialog: 'dialog', status: 'output', group: 'fieldset' };
+  const implicit: Record<string, string> = { button: 'button', link: 'a[href]', dialog: 'dialog', status: 'output', group: 'fieldset', checkbox: 'input[type=checkbox]' };
   const everything = (root: Document | ShadowRoot | Element): Element[] =>
     [...root.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element, ...everything(element.shadowRoot)] : [element]));
   const hasRole = (element: Element, role: string): boolean =>

@@ -1,22 +1,25 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** One API request that left a device, as its relay saw it. */
+/** One request that left a device (an API call, a page, a script), as its relay saw it. */
 export interface ApiRequest {
   method: string;
   /** Path and query, e.g. `/api/sync/tenure/push`. */
   path: string;
   /** The Worker's status, `null` while it has not answered, `'refused'` when the relay was down. */
   status: number | 'refused' | null;
+  /** Whether a tab asked for it as its page (`Sec-Fetch-Dest: document`), a load or reload. */
+  page: boolean;
 }
 
 /**
  * A device's own way to the Worker: a plain HTTP relay on a port of its own, so the device has its
- * own origin, every API request it sends is recorded here whatever the engine (WebDriver classic
+ * own origin, every request it sends is recorded here whatever the engine (WebDriver classic
  * shows no network traffic), and the network can go down for it: while `down`, every request is
  * refused (the connection is reset) and open connections are cut.
  */
 export class DeviceRelay {
+  /** Every request, in order. */
   readonly requests: ApiRequest[] = [];
   private down = false;
   private readonly sockets = new Set<Socket>();
@@ -40,17 +43,17 @@ export class DeviceRelay {
     });
     server.on('request', (req, res) => {
       const path = req.url ?? '/';
-      const record: ApiRequest | null = path.startsWith('/api/sync/') ? { method: req.method ?? 'GET', path, status: null } : null;
-      if (record) relay.requests.push(record);
+      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document' };
+      relay.requests.push(record);
       if (relay.down) {
-        if (record) record.status = 'refused';
+        record.status = 'refused';
         req.socket.destroy();
         return;
       }
       const upstreamRequest = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path, headers: req.headers },
         (answer) => {
-          if (record) record.status = answer.statusCode ?? null;
+          record.status = answer.statusCode ?? null;
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
