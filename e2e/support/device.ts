@@ -159,10 +159,15 @@ export class Device {
     return tab.goto(this.url(pathOrUrl));
   }
 
-  /** Opens the example app in `tab`, signed in as `user`, and waits until its first sync is done. */
+  /**
+   * Opens the example app in `tab`, signed in as `user`, and waits until its first sync is done and
+   * the page's own requests (its history list) are answered, so none is still under way when a
+   * scenario takes the network down or counts requests.
+   */
   async openApp({ user, app = 'tenure', name = 'A' }: DeviceOptions, tab = this.tab): Promise<void> {
     await this.goto(`/${app}.html?device=${name}&user=${encodeURIComponent(user)}&autologin=1`, tab);
     await this.waitForReady(tab);
+    await this.settled();
   }
 
   /** Opens the app again in a new tab of this device (shared storage), ready. */
