@@ -191,6 +191,20 @@ eachEngine('two devices against wrangler dev', (devices) => {
     expect(a.pushes.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
+  it('syncs while the browser refuses to keep its storage (storage.persist() answers false)', async () => {
+    const user = uniqueUser('persist');
+    const server = new ServerClient(user);
+    const a = await devices.open({ user, name: 'A', query: { persist: '1' } });
+    // Each engine here refuses: headless Chromium by its heuristics, Firefox as a person dismissing
+    // its prompt (see firefox.ts), WebKitGTK's MiniBrowser always.
+    await until(() => a.state(), (s) => s.storagePersisted !== null);
+    expect((await a.state()).storagePersisted).toBe(false);
+    await a.edit(PROFILE, 'kept on the server anyway');
+    await a.syncNow();
+    await a.waitForStatus('synced');
+    expect((await server.pull()).data[PROFILE]).toBe('kept on the server anyway');
+  });
+
   it('restoring an older version makes it the newest on every device', async () => {
     const user = uniqueUser('restore');
     const server = new ServerClient(user);

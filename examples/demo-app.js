@@ -67,6 +67,8 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
     adapter,
     getToken: () => localStorage.getItem(TOKEN_KEY),
     debounceMs: Number(params.get('debounce') ?? 30_000),
+    // `?persist=1` asks the browser to keep this origin's storage, as docs/troubleshooting.md advises.
+    persistStorage: params.get('persist') === '1',
   });
   const storageEvents = [];
   window.demo = { sync, storageEvents };

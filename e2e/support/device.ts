@@ -60,6 +60,8 @@ export interface DeviceOptions {
   name?: string;
   /** Fake time in the first tab from the moment it is ready; move it with `device.clock.fastForward`. */
   clock?: boolean;
+  /** More query parameters for the example page, e.g. `{ persist: '1' }` (see examples/demo-app.js). */
+  query?: Record<string, string>;
   viewport?: Viewport;
 }
 
@@ -164,8 +166,9 @@ export class Device {
    * the page's own requests (its history list) are answered, so none is still under way when a
    * scenario takes the network down or counts requests.
    */
-  async openApp({ user, app = 'tenure', name = 'A' }: DeviceOptions, tab = this.tab): Promise<void> {
-    await this.goto(`/${app}.html?device=${name}&user=${encodeURIComponent(user)}&autologin=1`, tab);
+  async openApp({ user, app = 'tenure', name = 'A', query = {} }: DeviceOptions, tab = this.tab): Promise<void> {
+    const search = new URLSearchParams({ device: name, user, autologin: '1', ...query });
+    await this.goto(`/${app}.html?${search}`, tab);
     await this.waitForReady(tab);
     await this.settled();
   }
