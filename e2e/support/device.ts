@@ -27,7 +27,7 @@
  * | `hide()` / `show()` | emulated: its contexts report every page visible, so `visibilityState` is overridden and `visibilitychange` fired | real: another tab comes to the front, and back | emulated, as Chromium: window switches do not change visibility |
  * | `setOffline()` | real offline mode, and the relay goes down | real offline mode, and the relay goes down | no offline switch: the relay goes down (requests fail for real) and `navigator.onLine` plus `offline`/`online` are emulated in the open tabs |
  * | `screenshot()` | whole page | whole page | the window (WebDriver classic has no full-page capture) |
- * | page errors | logged | logged | not visible to the driver |
+ * | page errors, `consoleErrors` | seen | seen | not visible to WebDriver classic (the list stays empty) |
  * | `clock` | @sinonjs/fake-timers injected into the page, the same in every engine | same | same |
  *
  * Anything else a scenario needs goes here as a method that works in all three, never as an
@@ -69,6 +69,8 @@ type Demo = { demo?: { sync: { getState(): SyncState }; storageEvents: { key: st
 
 /** One device: a browser profile of the engine under test, its tabs, and its own way to the Worker. */
 export class Device {
+  /** Errors the console of any tab of this device showed (the browser's own included; not seen in WebKit). */
+  readonly consoleErrors: string[] = [];
   private clockOfFirstTab: PageClock | undefined;
 
   private constructor(
@@ -216,6 +218,16 @@ export class Device {
     return tab.fill(selector, value);
   }
 
+  /** Clicks the field `selector` and types `text` key by key, as a person does (focus moves, other frames blur). */
+  type(selector: string, text: string, tab = this.tab): Promise<void> {
+    return tab.type(selector, text);
+  }
+
+  /** Clicks the first element matching `selector` as a pointer would (see {@link click} for buttons by name). */
+  clickOn(selector: string, tab = this.tab): Promise<void> {
+    return tab.click((s) => document.querySelector(s), selector);
+  }
+
   /** The value the app's field for `key` shows. */
   value(key: string, tab = this.tab): Promise<string> {
     return tab.evaluate((k) => (document.querySelector(`[name="${k}"]`) as HTMLInputElement | null)?.value ?? '', key);
@@ -317,6 +329,7 @@ export class Device {
 
   private watch(tab: Tab): void {
     tab.onPageError((message) => console.error(`[${this.engine} page error] ${message}`));
+    tab.onConsoleError((message) => this.consoleErrors.push(message));
   }
 }
 

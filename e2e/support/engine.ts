@@ -66,6 +66,8 @@ export interface EngineTab {
   click<A>(find: ElementFinder<A>, arg: A): Promise<void>;
   /** Replaces the value of the form field `selector` as typing would (`input` events fire). */
   fill(selector: string, value: string): Promise<void>;
+  /** Clicks the field `selector` and types `text` into it key by key (focus moves there, as by hand). */
+  type(selector: string, text: string): Promise<void>;
   /**
    * Makes the tab hidden (`hidden` true) or visible again, with the engine's own tab switch where
    * it has one; false where it has none (the caller emulates it).
@@ -77,6 +79,8 @@ export interface EngineTab {
   frame(selector: string): Promise<EngineTab>;
   /** Calls `listener` with the message of every uncaught error in the page. */
   onPageError(listener: (message: string) => void): void;
+  /** Calls `listener` with every error the page's console shows (the browser's own, such as CORS refusals, included). */
+  onConsoleError(listener: (message: string) => void): void;
   close(): Promise<void>;
 }
 

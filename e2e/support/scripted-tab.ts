@@ -10,11 +10,12 @@ export interface ScriptTarget {
   evaluate(fn: any, arg?: any): Promise<any>;
   evaluateHandle(fn: any, arg?: any): Promise<{ asElement(): { click(): Promise<void> } | null }>;
   locator(selector: string): { fill(value: string): Promise<void> };
+  $(selector: string): Promise<{ click(): Promise<void>; type(text: string): Promise<void> } | null>;
   waitForSelector(selector: string): Promise<{ contentFrame(): Promise<ScriptTarget | null> } | null>;
 }
 
 /** The scripting half of an {@link EngineTab} over a Playwright or puppeteer page or frame. */
-export function scriptedTab(target: ScriptTarget): Omit<EngineTab, 'reload' | 'setHidden' | 'screenshot' | 'onPageError' | 'close'> {
+export function scriptedTab(target: ScriptTarget): Omit<EngineTab, 'reload' | 'setHidden' | 'screenshot' | 'onPageError' | 'onConsoleError' | 'close'> {
   return {
     async goto(url) {
       await target.goto(url);
@@ -28,6 +29,12 @@ export function scriptedTab(target: ScriptTarget): Omit<EngineTab, 'reload' | 's
     async fill(selector, value) {
       await target.locator(selector).fill(value);
     },
+    async type(selector, text) {
+      const element = await target.$(selector);
+      if (!element) throw new Error(`Nothing matches ${selector}`);
+      await element.click();
+      await element.type(text);
+    },
     async frame(selector) {
       const frame = await (await target.waitForSelector(selector))?.contentFrame();
       if (!frame) throw new Error(`${selector} is not a frame`);
@@ -38,6 +45,7 @@ export function scriptedTab(target: ScriptTarget): Omit<EngineTab, 'reload' | 's
         setHidden: async () => false,
         screenshot: unsupported('screenshot'),
         onPageError: () => {},
+        onConsoleError: () => {},
         close: unsupported('close'),
       };
     },

@@ -98,9 +98,17 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
           await session.elementClear(element[ELEMENT_KEY]);
           await session.elementSendKeys(element[ELEMENT_KEY], value);
         }),
+      type: (selector: string, text: string) =>
+        inTab(async () => {
+          const element = (await session.findElement('css selector', selector)) as ElementReference;
+          await session.elementClick(element[ELEMENT_KEY]);
+          await session.elementSendKeys(element[ELEMENT_KEY], text);
+        }),
       frame: async (selector: string) => tab(handle, [...frames, selector]),
       setHidden: async () => false,
+      // WebDriver classic reports neither uncaught errors nor the console.
       onPageError: () => {},
+      onConsoleError: () => {},
     };
     if (frames.length > 0) {
       return { ...scripted, reload: mainOnly('reload'), screenshot: mainOnly('screenshot'), close: mainOnly('close') };
