@@ -4,7 +4,7 @@
 // list never drops the other device's todos from the server without a person's choice.
 import { expect, it } from 'vitest';
 import type { SyncState } from '../sdk/core/sync-state.js';
-import { eachEngine, WAIT_MS, type Device, type Devices } from './support/device.js';
+import { eachEngine, type Device, type Devices } from './support/device.js';
 import { ServerClient, uniqueUser } from './support/server.js';
 
 interface Todo {
@@ -30,19 +30,13 @@ class TodoDevice {
     return this.device.pageLoads;
   }
 
-  /**
-   * Waits until the page has loaded `loads` times and the app has started (its manager settled) in
-   * the page of the last load: each settled page gets a mark, so a page about to be replaced by a
-   * reload is not mistaken for the new one.
-   */
+  /** Waits until the page has loaded `loads` times and the app has started (its manager settled) in the last one. */
   async settled(loads: number): Promise<void> {
-    await until(async () => this.loads, (n) => n >= loads);
+    await this.device.waitForLoad(loads);
     await this.device.waitFor(() => {
-      const page = window as unknown as TodosWindow & { __tacoSettled?: boolean };
-      const app = page.todosApp;
-      return !page.__tacoSettled && app !== undefined && !['idle', 'syncing'].includes(app.sync.getState().status);
+      const app = (window as unknown as TodosWindow).todosApp;
+      return app !== undefined && !['idle', 'syncing'].includes(app.sync.getState().status);
     });
-    await this.device.evaluate(() => void ((window as unknown as { __tacoSettled: boolean }).__tacoSettled = true));
   }
 
   async add(title: string): Promise<void> {
@@ -70,15 +64,6 @@ class TodoDevice {
 
 const serverTodos = async (server: ServerClient): Promise<string[]> =>
   (JSON.parse((await server.pull()).data.todos_list ?? '[]') as Todo[]).map((t) => `${t.done ? '✓ ' : ''}${t.title}`);
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeout = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 eachEngine('a todo app that keeps its list in memory, on two devices', (devices) => {
   it('wired the documented way: B shows A\'s todos without a reload, and both devices end with both edits', async () => {

@@ -123,7 +123,26 @@ export class Device {
 
   /** How many pages of this device's origin were loaded, reloads included, in any tab (redirects do not count). */
   get pageLoads(): number {
-    return this.relay.requests.filter((r) => r.page && (r.status === 200 || r.status === 304)).length;
+    return this.loadedPages().length;
+  }
+
+  /**
+   * Waits until `tab` shows the `count`-th page this device loaded (see {@link pageLoads}), for a
+   * page that reloads itself: a browser keeps the old page scriptable while the new one loads, so
+   * the page answering must also have started after the previous page was asked for.
+   */
+  async waitForLoad(count: number, tab = this.tab, timeout = WAIT_MS): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (this.pageLoads < count) {
+      if (Date.now() > deadline) throw new Error(`Only ${this.pageLoads} of ${count} page loads after ${timeout} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const previous = this.loadedPages()[count - 2]?.at ?? 0;
+    await this.waitFor((after) => performance.timeOrigin > after, previous, { tab, timeout: Math.max(0, deadline - Date.now()) });
+  }
+
+  private loadedPages(): ApiRequest[] {
+    return this.relay.requests.filter((r) => r.page && (r.status === 200 || r.status === 304));
   }
 
   /**

@@ -10,6 +10,8 @@ export interface ApiRequest {
   status: number | 'refused' | null;
   /** Whether a tab asked for it as its page (`Sec-Fetch-Dest: document`), a load or reload. */
   page: boolean;
+  /** When it reached the relay (`Date.now()`). */
+  at: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export class DeviceRelay {
     });
     server.on('request', (req, res) => {
       const path = req.url ?? '/';
-      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document' };
+      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document', at: Date.now() };
       relay.requests.push(record);
       if (relay.down) {
         record.status = 'refused';
