@@ -539,8 +539,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (lastUser === null) return;
     const at = run;
     const record = await records.getRecord(app, lastUser);
-    const sum = await checksum(withCarried(await adapter.collect(), record.base, adapter.owns));
-    dispatch({ type: 'tab-synced', record, inSync: sum === record.lastSyncedChecksum }, { run: at });
+    const local = await adapter.collect();
+    const sum = await checksum(withCarried(local, record.base, adapter.owns));
+    const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
+    dispatch({ type: 'tab-synced', record, inSync }, { run: at });
     if (record.replaced && !told.has(record.replaced.id) && record.replaced.page !== page) await replacedElsewhere(record.replaced, at);
   };
 
