@@ -71,21 +71,22 @@ export function memoryApp(context: AppContext): SimApp {
   const { storage, ledger, device, keys } = context;
   const memory = new Map<string, string>();
   /**
-   * Writes the copy back. Over a value the SDK put there, the app's belief is what counts: a
-   * stale write-back the SDK must catch (DESIGN §7.4). Over another tab's edit it is this app's
-   * own overwrite, which no SDK can see: it counts as an edit of what the store held.
+   * Writes the copy back. A key the person changed is an edit of what they saw (`intents`: key ->
+   * the value they saw). A key written over another tab's value is also this app's own overwrite
+   * of what the store held, which no SDK can see. A key written over a value the SDK put there is
+   * no edit of it: that is the stale write-back the SDK must catch (DESIGN §7.4).
    */
-  const save = (edited: Map<string, string | null>): void => {
+  const save = (intents: Map<string, string | null>): void => {
     for (const key of keys) {
       const target = memory.get(key) ?? null;
       const actual = storage.getItem(key);
       if (actual === target) continue;
-      const stale = context.fromSdk(key);
+      const overSdkValue = context.fromSdk(key);
       if (target === null) storage.removeItem(key);
       else storage.setItem(key, target);
       context.wrote(key);
-      if (!stale) ledger.edit(device, key, actual, target);
-      else if (edited.has(key)) ledger.edit(device, key, edited.get(key)!, target);
+      if (intents.has(key)) ledger.edit(device, key, intents.get(key)!, target);
+      if (!overSdkValue) ledger.edit(device, key, actual, target);
     }
     context.notify();
   };

@@ -1,4 +1,4 @@
-import type { Scheduler } from 'fast-check';
+import type { Dice } from './faults.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** Lets every microtask (and `process.nextTick`) queued so far run, and those they queue. */
@@ -6,10 +6,14 @@ export const settle = (): Promise<void> => new Promise((resolve) => setImmediate
 
 /**
  * The simulation's event loop. Everything that can happen "now" (a request reaching the Worker, an
- * R2 call completing, an answer reaching a tab, a timer that came due, a person's action) is a task
- * of fast-check's scheduler, which picks the order from the run's seed; only when no task is left
+ * R2 call completing, an answer reaching a tab, a timer that came due, a person's action) is a
+ * ready task, and the run's seeded {@link Dice} picks which runs next; only when no task is ready
  * does simulated time move, to the next timer. Between two tasks every microtask runs, so each task
  * sees the world exactly as the previous ones left it.
+ *
+ * (fast-check's `fc.scheduler()` did this job first, but in fast-check 4.10.2 the clones it hands
+ * to successive runs share one random source, so a run's interleaving depended on how many runs
+ * came before it in the process, and a shrunk failure did not replay from its path.)
  */
 export class EventLoop {
   /** Tasks run so far. */
@@ -17,15 +21,17 @@ export class EventLoop {
   /** The label of the task that ran last. */
   current = '';
 
+  private readonly ready: { label: string; run: () => void }[] = [];
+
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly dice: Dice,
     readonly clock: VirtualClock,
     private readonly afterStep: (label: string) => Promise<void>,
   ) {}
 
-  /** Resolves when the scheduler picks this task; `label` names it in traces. */
+  /** Resolves when the loop picks this task; `label` names it in traces. */
   turn(label: string): Promise<void> {
-    return this.scheduler.schedule(Promise.resolve(label), label).then(() => {
+    return new Promise<void>((run) => this.ready.push({ label, run })).then(() => {
       this.current = label;
     });
   }
@@ -39,8 +45,8 @@ export class EventLoop {
   async runUntil(untilMs: number): Promise<void> {
     for (;;) {
       await settle();
-      if (this.scheduler.count() > 0) {
-        await this.scheduler.waitNext(1);
+      if (this.ready.length > 0) {
+        this.ready.splice(this.dice.int(this.ready.length - 1), 1)[0]!.run();
         this.steps++;
         await settle();
         await this.afterStep(this.current);

@@ -1,4 +1,3 @@
-import type { Scheduler } from 'fast-check';
 import { SIM_JWT_SECRET_BYTES } from './accounts.js';
 import { installBrowserGlobals } from './browser-globals.js';
 import { installDeterministicCrypto } from './deterministic-crypto.js';
@@ -16,7 +15,7 @@ const CALM_ROUND_MS = 20_000;
 /** What a run found. */
 export interface RunResult {
   violations: Violation[];
-  /** Scheduler tasks run. */
+  /** Event-loop tasks run. */
   steps: number;
   ops: number;
   faults: Record<string, number>;
@@ -46,7 +45,7 @@ const describe = (op: Op): string => Object.entries(op).map(([k, v]) => (k === '
  * stops the faults and lets people resolve conflicts until every page has settled or the calm
  * phase runs out.
  */
-export async function runScenario(scenario: Scenario, scheduler: Scheduler, diceSeed: number, options: RunOptions): Promise<RunResult> {
+export async function runScenario(scenario: Scenario, diceSeed: number, options: RunOptions): Promise<RunResult> {
   await prepareProcess();
   const dice = new Dice(diceSeed);
   const { random, error } = { random: Math.random, error: console.error };
@@ -60,7 +59,7 @@ export async function runScenario(scenario: Scenario, scheduler: Scheduler, dice
     }
   };
   try {
-    world = new World(scenario, scheduler, dice, afterStep);
+    world = new World(scenario, dice, afterStep);
     const w = world;
     Math.random = w.random;
     console.error = (...args: unknown[]) => w.trace.add(`worker logs: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ').slice(0, 160)}`);

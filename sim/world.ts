@@ -1,4 +1,3 @@
-import type { Scheduler } from 'fast-check';
 import { SignJWT } from 'jose';
 import type { WorkerEnv } from '../worker/src/config.js';
 import { createWorker } from '../worker/src/index.js';
@@ -53,14 +52,13 @@ export class World {
 
   constructor(
     readonly scenario: Scenario,
-    scheduler: Scheduler,
     dice: Dice,
     afterStep: (label: string) => Promise<void>,
   ) {
     this.dice = dice;
     this.random = () => dice.int(9_999) / 10_000;
     this.faults = new Faults(scenario.faults, dice);
-    this.loop = new EventLoop(scheduler, this.clock, afterStep);
+    this.loop = new EventLoop(dice, this.clock, afterStep);
     this.bucket = new MemoryBucket(() => this.clock.now(), () => (this.faults.active ? 1 + dice.int(3) : 1000));
     this.bucket.onWrite = ({ key, before, after }) => this.ledger.bucketWrite(key, before, after);
     const live = workerOver(faultyBucket(this.bucket, this.loop, this.faults, this.trace), this.clock);
