@@ -20,6 +20,8 @@ export interface SyncFacts {
   emptied?: boolean;
   /** The app saved an old copy over replaced keys (DESIGN §7.4). */
   staleWriteBack?: boolean;
+  /** This release owns keys the store only carries (an older release pulled them but could not write them): a pull writes them. */
+  carriesOwnKeys?: boolean;
 }
 
 /** What to do about {@link SyncFacts}. */
@@ -56,7 +58,7 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
   const conflict = (reason: ConflictReason): SyncDecision => ({ action: 'conflict', reason });
-  if (server?.checksum === localChecksum) return { action: 'adopt', version: server.version, checksum: localChecksum };
+  if (server?.checksum === localChecksum) return facts.carriesOwnKeys ? { action: 'pull' } : { action: 'adopt', version: server.version, checksum: localChecksum };
   if (facts.otherAccount && !facts.localEmpty) return conflict('other-account');
   if (facts.staleWriteBack) return conflict('stale-write-back');
   if (!server) return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };

@@ -171,7 +171,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
   const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }): Promise<void> => {
-    const record = await save(view, { pendingSince: null, ...synced, lastSyncedAt: nowIso() });
+    // What the store does not hold of the new base is carried, whichever release reads it next.
+    const held = await adapter.collect();
+    const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
+    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), lastSyncedAt: nowIso() });
     if (view.owner !== view.user) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
   };
@@ -337,7 +340,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!found) return;
     const base = found.sent.checksum === view.sum ? view.data : (await verified(await request(view, (t, o) => transport.history(found.kept.version, t, o)))).data;
     await save(view, { ...view.record, baseVersion: found.kept.version, lastSyncedChecksum: found.sent.checksum, base, unconfirmed: [] });
-    view.data = withCarried(view.local, base, adapter.owns);
+    view.data = withCarried(view.local, base, adapter.owns, view.record.carried);
     view.sum = await checksum(view.data);
   };
 
@@ -363,7 +366,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       throw error;
     }
     await remembered;
-    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns))) !== sum;
+    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
@@ -540,7 +543,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const at = run;
     const record = await records.getRecord(app, lastUser);
     const local = await adapter.collect();
-    const sum = await checksum(withCarried(local, record.base, adapter.owns));
+    const sum = await checksum(withCarried(local, record.base, adapter.owns, record.carried));
     const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
     dispatch({ type: 'tab-synced', record, inSync }, { run: at });
     if (record.replaced && !told.has(record.replaced.id) && record.replaced.page !== page) await replacedElsewhere(record.replaced, at);
