@@ -478,11 +478,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
   const userAction = async (task: (view: LocalView) => Promise<void>, localOnly = false): Promise<void> => {
-    const previous = state;
+    let previous = state;
     const at = run;
     try {
       await exclusive(async () => {
+        // On failure the state goes back to what this action found, not to what it was when the
+        // action was called: an operation that ran before it may have been "syncing" then.
+        previous = state;
         const view = await begin(at, localOnly);
+        previous = state;
         if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
         await task(view);
       });
