@@ -85,6 +85,24 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     expect(phone.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back', values: [{ key: 't_todos', local: '["eggs"]', server: '["milk","bread"]' }] });
   });
 
+  it('without a listener, every open page of the app reloads when another page replaced local data, and none of them acknowledges it (seed 1211 of npm run sim)', async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false });
+    await other.sync.start();
+    expect(other.platform.reloads).toBe(1);
+    await vi.waitFor(() => expect(open.platform.reloads).toBe(1));
+
+    await open.sync.syncNow();
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
   it('after the reload, the next page acknowledges the intact keys and later edits sync as usual', async () => {
     await laptopAddedTodos();
     const device = testDevice();

@@ -102,6 +102,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let replacements = 0;
   /** Replacements this page has told its app about (its own, and other tabs'). */
   const told = new Set<string>();
+  /**
+   * Replacements this page's app has read: the one in the record when the page first read it (the
+   * app renders after that), and those its listeners re-read. Only these may it acknowledge.
+   */
+  const reread = new Set<string>();
+  let firstRead = true;
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -244,8 +250,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const facts = localFacts(view, adapter.owns);
     const pendingSince = hasLocalChanges(facts) ? (view.record.pendingSince ?? nowIso()) : null;
     const { replaced } = view.record;
-    // A replacement made by an earlier page whose keys are intact: the page reload was the app's re-read.
-    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
+    if (firstRead && replaced) {
+      reread.add(replaced.id);
+      told.add(replaced.id);
+    }
+    firstRead = false;
+    // A replacement made by an earlier page whose keys are intact: the page reload was the app's
+    // re-read. Only a page that read its data after the replacement can say so: one that was
+    // already open holds an old copy itself.
+    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && reread.has(replaced.id) && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
     if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
     dispatch({ type: 'record', record: view.record }, view);
   };
@@ -457,7 +470,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const replacedElsewhere = async (replaced: Replacement, at: number): Promise<void> => {
     told.add(replaced.id);
     if (!replaced.keys.length) return;
-    if (replaceListeners.size) return void (await tellListeners(replaced));
+    if (replaceListeners.size) return void ((await tellListeners(replaced)) && reread.add(replaced.id));
     if (deps.withoutReplaceListener === 'reload') return platform.reload();
     dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
     await exclusive(async () => {
