@@ -103,6 +103,23 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
   });
 
+  it("with 'defer', a page open before another page's pull at start asks for a reload, and its old copy's save conflicts (seed 1211 of npm run sim)", async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.start();
+    expect(device.storage.getItem('t_todos')).toBe('["milk","bread"]');
+    await vi.waitFor(() => expect(open.sync.getState().reloadReason).toBe('replaced'));
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
   it('after the reload, the next page acknowledges the intact keys and later edits sync as usual', async () => {
     await laptopAddedTodos();
     const device = testDevice();

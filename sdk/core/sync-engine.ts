@@ -471,13 +471,22 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     told.add(replaced.id);
     if (!replaced.keys.length) return;
     if (replaceListeners.size) return void ((await tellListeners(replaced)) && reread.add(replaced.id));
+    await withdraw(replaced.id, at);
+    if (at !== run) return;
     if (deps.withoutReplaceListener === 'reload') return platform.reload();
     dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
-    await exclusive(async () => {
-      const record = await records.getRecord(app, lastUser!);
-      if (record.replaced?.id === replaced.id && at === run) await records.setRecord(app, lastUser!, { ...record, replaced: { ...replaced, acknowledged: false } });
-    });
   };
+
+  /**
+   * Until this page's app re-reads, a save from its old copy must read as a stale write-back,
+   * whoever acknowledged the replacement: with `defer` the page that replaced the data counts its
+   * start as read, and with `reload` that page's reload comes before this one's.
+   */
+  const withdraw = (id: string, at: number): Promise<void> =>
+    exclusive(async () => {
+      const record = await records.getRecord(app, lastUser!);
+      if (at === run && record.replaced?.id === id && record.replaced.acknowledged) await records.setRecord(app, lastUser!, { ...record, replaced: { ...record.replaced, acknowledged: false } });
+    });
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
     if (!started || at !== run || error instanceof StoppedError) return;
@@ -563,7 +572,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sum = await checksum(withCarried(local, record.base, adapter.owns, record.carried));
     const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
     dispatch({ type: 'tab-synced', record, inSync }, { run: at });
-    if (record.replaced && !told.has(record.replaced.id) && record.replaced.page !== page) await replacedElsewhere(record.replaced, at);
+    const { replaced } = record;
+    if (!replaced || replaced.page === page) return;
+    if (!told.has(replaced.id)) await replacedElsewhere(replaced, at);
+    // The page that replaced the data may acknowledge it after this page withdrew that.
+    else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
   };
 
   /** The signed-in account, or null when signed out (read from the token). */
