@@ -18,6 +18,9 @@ export default defineConfig({
         },
       },
       {
+        test: { name: 'sim', include: ['sim/**/*.test.ts'], environment: 'node' },
+      },
+      {
         // Dev mode (`[env.dev]`): the dev secret signs the tests' tokens, /__dev/* routes exist.
         plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml', environment: 'dev' } })],
         test: { name: 'worker', include: ['worker/**/*.test.ts'], exclude: [PRODUCTION_CONFIG_TESTS] },
