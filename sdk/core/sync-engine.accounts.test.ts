@@ -37,6 +37,23 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(server.log().filter((r) => r.startsWith('POST'))).toEqual(['POST /push']);
   });
 
+  it('never uploads edits made while another account was signed in but never synced (offline) into the next account (seed 1593 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    tab.platform.emit('offline');
+    await tab.sync.start();
+    tab.write({ t_diary: "alice's diary, written offline" });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    token.current = BOB;
+    tab.platform.emit('online');
+    await tab.sync.idle();
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
   it("never replaces the previous account's local data with the new account's data silently", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

@@ -260,6 +260,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // already open holds an old copy itself.
     const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && reread.has(replaced.id) && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
     if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
+    // Changes first seen while this account is signed in are its data, synced or not: another
+    // account signing in later meets them as `other-account` (DESIGN §7.1).
+    if (pendingSince !== null && view.owner === null) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'record', record: view.record }, view);
   };
 
