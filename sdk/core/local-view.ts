@@ -60,6 +60,7 @@ export function localFacts(view: LocalView, owns: (key: string) => boolean): Omi
     otherAccount: view.owner !== null && view.owner !== view.user,
     emptied: localEmpty && Object.keys(record.base ?? {}).some((key) => owns(key) && !record.carried?.includes(key)),
     carriesOwnKeys: (record.carried ?? []).some((key) => owns(key) && !Object.hasOwn(local, key)),
+    carriedDiffers: (record.carried ?? []).some((key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key]),
     staleWriteBack: isStaleWriteBack(record, local),
   };
 }

@@ -331,7 +331,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
-    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack;
+    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
     return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode) : check(view, mode);
   };
 
