@@ -26,12 +26,16 @@ export class SimDevice {
   /** The account signed in last: whose data a signed-out app is showing. */
   lastUser: string | null;
 
+  /** Every account signed in on this device during the run. */
+  readonly accountsSeen = new Set<string>();
+
   constructor(
     readonly name: string,
     readonly tabs: readonly TabSpec[],
     readonly session: Session,
   ) {
     this.lastUser = session.user;
+    if (session.user) this.accountsSeen.add(session.user);
   }
 
   /** The open pages. */

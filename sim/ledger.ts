@@ -1,10 +1,13 @@
 import type { Snapshot } from '../sdk/contract/index.js';
+import { VERSION_REUSE_AFTER_DELETE } from './known-issues.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
   invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'progress' | 'stopped-writes' | 'crash';
   message: string;
   at: number;
+  /** The known, reported issue this violation is an instance of (see `known-issues.ts`), if any. */
+  known?: string;
 }
 
 /** An app's change of one key on a device: what the app believed the key held, and what it wrote (null: removed). */
@@ -72,8 +75,8 @@ export class Ledger {
 
   constructor(private readonly now: () => number) {}
 
-  violate(invariant: Violation['invariant'], message: string): void {
-    this.violations.push({ invariant, message, at: this.now() });
+  violate(invariant: Violation['invariant'], message: string, known?: string): void {
+    this.violations.push({ invariant, message, at: this.now(), ...(known && { known }) });
   }
 
   // ---- tokens and edits ----
@@ -202,6 +205,7 @@ export class Ledger {
       this.violate(
         'no-silent-overwrite',
         `${user} v${commit.version} from ${deviceId} turned ${key} from ${from ?? '(absent)'} into ${to ?? '(absent)'} over v${previous.version}: no edit on ${deviceId} saw ${from ?? '(absent)'}, and no person chose it`,
+        (this.committed.get(user)?.get(previous.version)?.size ?? 0) > 1 ? VERSION_REUSE_AFTER_DELETE : undefined,
       );
     }
   }

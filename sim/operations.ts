@@ -62,6 +62,7 @@ export function applyOp(world: World, op: Op): void {
       trace.add(`${user} signs in on ${device.name}${op.reload ? ' (pages reload)' : ''}`);
       device.session.signIn(user);
       device.lastUser = user;
+      device.accountsSeen.add(user);
       for (let slot = 0; slot < device.tabs.length; slot++) {
         if (op.reload) world.openPage(device, slot);
         else device.pages[slot]?.emit('focus');

@@ -3,6 +3,7 @@ import { installBrowserGlobals } from './browser-globals.js';
 import { installDeterministicCrypto } from './deterministic-crypto.js';
 import { Dice } from './faults.js';
 import { checkNothingHangs, checkServer, unsettled } from './invariants.js';
+import { classifyKnown } from './known-issues.js';
 import type { Violation } from './ledger.js';
 import { applyOp } from './operations.js';
 import type { Op, Scenario } from './scenario.js';
@@ -83,6 +84,7 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
 }
 
 function result(world: World): RunResult {
+  classifyKnown(world, world.ledger.violations);
   return {
     violations: world.ledger.violations,
     steps: world.loop.steps,
