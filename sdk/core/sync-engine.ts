@@ -383,7 +383,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     await remembered;
     const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
+    // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
+    const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
