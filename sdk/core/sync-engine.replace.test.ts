@@ -139,6 +139,24 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
   });
 
+  it("with 'defer', an open page's old copy still conflicts after the page that pulled restored the same data (seed 22827 of npm run sim)", async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.start();
+    await vi.waitFor(() => expect(open.sync.getState().reloadReason).toBe('replaced'));
+    await other.sync.restore(2);
+    expect(server.current('tenure')?.record.version).toBe(3);
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
   it('after the reload, the next page acknowledges the intact keys and later edits sync as usual', async () => {
     await laptopAddedTodos();
     const device = testDevice();

@@ -74,6 +74,21 @@ function changedKeys(before: Snapshot, after: Snapshot): string[] {
   return [...keys].filter((key) => before[key] !== after[key] || Object.hasOwn(before, key) !== Object.hasOwn(after, key)).sort();
 }
 
+/**
+ * A replacement recorded over one that some page has not re-read yet: both stay guarded. A key
+ * in both keeps the value the older replacement removed (what such a page still holds).
+ */
+function stacked(previous: Replacement | undefined, next: Replacement): Replacement {
+  if (!previous || previous.acknowledged) return next;
+  const older = previous.keys.filter((key) => !next.keys.includes(key));
+  return {
+    ...next,
+    keys: [...older, ...next.keys].sort(),
+    removed: snapshotFromEntries([...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)), ...Object.entries(pick(previous.removed, previous.keys))]),
+    applied: snapshotFromEntries([...Object.entries(pick(previous.applied, older)), ...Object.entries(next.applied)]),
+  };
+}
+
 const pick = (data: Snapshot, keys: readonly string[]): Snapshot => snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
 
 /**
@@ -436,7 +451,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       guard(view);
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
-      return { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false };
+      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false });
     }
   };
 
