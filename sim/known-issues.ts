@@ -20,12 +20,19 @@ export const KNOWN_ISSUES: Record<string, string> = {
 
 export const VERSION_REUSE_AFTER_DELETE = 'version-reuse-after-delete';
 
-/** Tags each violation of `world` that is an instance of a known issue. */
+const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
+
+/** Tags each violation of `world` that is an instance of a known issue (and what followed from it: the same value, elsewhere). */
 export function classifyKnown(world: World, violations: Violation[]): void {
+  const leaked = new Set<string>();
   for (const violation of violations) {
     if (violation.known || violation.invariant !== 'no-cross-account') continue;
     const device = world.devices.find((d) => new RegExp(`\\b${d.name}\\b`).test(violation.message));
     const mixedReleases = device !== undefined && new Set(device.tabs.map((tab) => tab.release)).size > 1;
-    if (mixedReleases && device.accountsSeen.size > 1) violation.known = 'mixed-release-account-switch';
+    const token = tokenOf(violation.message);
+    if ((mixedReleases && device.accountsSeen.size > 1) || (token !== undefined && leaked.has(token))) {
+      violation.known = 'mixed-release-account-switch';
+      if (token) leaked.add(token);
+    }
   }
 }

@@ -198,6 +198,10 @@ export class Ledger {
   private checkTransition(previous: Commit, commit: Commit): void {
     const { user, deviceId } = commit;
     if (this.allowances.delete(`${user}|${deviceId}|v${previous.version}`) || this.allowances.delete(`${user}|${deviceId}|${commit.checksum}`)) return;
+    // "Keep my changes" decided against an older version still covers this push when the versions
+    // since came from this same device (another of its tabs pushed first).
+    const earlier = previous.deviceId === deviceId ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`)) : undefined;
+    if (earlier && this.allowances.delete(earlier)) return;
     for (const key of new Set([...Object.keys(previous.data), ...Object.keys(commit.data)])) {
       const from = previous.data[key] ?? null;
       const to = commit.data[key] ?? null;
