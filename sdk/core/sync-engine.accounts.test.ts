@@ -54,6 +54,35 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
   });
 
+  it('keeps an edit made just before another account signs in with the account that made it (seed 1795972571 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    server.failNext({ status: 503, code: 'UNAVAILABLE' });
+    await tab.sync.start();
+    tab.write({ t_diary: "alice's last words before bob takes the laptop" });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(0);
+    token.current = BOB;
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
+  it("keeps the local data of an account that forgot this device with that account, even if it never synced", async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    tab.device.storage.setItem('t_diary', "alice's, never synced");
+    await tab.sync.forget();
+    token.current = BOB;
+    const bob = openTab({ server, device: tab.device, token });
+    await bob.sync.start();
+
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(bob.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
   it("never replaces the previous account's local data with the new account's data silently", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

@@ -599,6 +599,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
   };
 
+  /** Records `user` as the owner of local data that has none yet (and is not empty). */
+  const claimUnowned = async (user: string): Promise<void> => {
+    if ((await records.getOwner(app)) === null && Object.keys(await adapter.collect()).length) await records.setOwner(app, user);
+  };
+
   /** The signed-in account, or null when signed out (read from the token). */
   const currentUser = async (): Promise<string | null> => {
     const token = await deps.getToken();
@@ -637,6 +642,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyChanged() {
       if (!started) return;
       dispatch({ type: 'changed', at: nowIso() });
+      // An edit belongs to the account signed in when it was made, even if another one signs in
+      // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
+      const user = lastUser;
+      if (user !== null) void claimUnowned(user).catch(noop);
       if (state.status === 'disabled') void sync('check');
       else setTimer('debounce', deps.debounceMs, 'push');
     },
@@ -666,7 +675,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       manager.stop();
       // The account this manager synced, even when the app already dropped its token.
       const user = lastUser ?? (await currentUser());
-      if (user !== null) await records.setRecord(app, user, null);
+      if (user !== null) {
+        await records.setRecord(app, user, null);
+        // The local data stays, and stays this account's: the next account meets it as other-account.
+        await claimUnowned(user);
+      }
       channel.post();
     },
     async listBackups(): Promise<LocalBackup[]> {
