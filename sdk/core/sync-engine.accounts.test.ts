@@ -83,6 +83,19 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(bob.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
   });
 
+  it("never writes an account's pulled data once another account signed in while the server answered (seed 1795972617 of npm run sim)", async () => {
+    await server.seed('tenure', data({ t_diary: "alice's diary" }), 'laptop', 'alice');
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    server.onRequest = (request) => {
+      if (request.path.endsWith('/pull')) token.current = BOB;
+    };
+    await tab.sync.start();
+    await tab.sync.idle();
+
+    expect(tab.device.storage.getItem('t_diary')).toBeNull();
+  });
+
   it("never replaces the previous account's local data with the new account's data silently", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

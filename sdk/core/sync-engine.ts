@@ -438,6 +438,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * history). Returns what was replaced, or null for a pull that met an edit.
    */
   const replaceLocal = async (view: LocalView, reason: ReplaceReason, data: Snapshot): Promise<Replacement | null> => {
+    // Another account may have signed in while the server answered: this account's data never
+    // reaches its view (the retry then syncs as the account signed in now).
+    if ((await currentUser()) !== view.user) throw new TokenError('AUTH', 'Another account signed in meanwhile');
     const owned = snapshotFromEntries(Object.entries(data).filter(([key]) => adapter.owns(key)));
     for (;;) {
       const before = await adapter.collect();
