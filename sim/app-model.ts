@@ -35,6 +35,8 @@ export interface SimApp {
   edit(key: string, remove: boolean): void;
   /** The person empties the app (a reset button, a sign-out that clears data). */
   clear(): void;
+  /** The values the app holds in memory (and may write back). */
+  held(): string[];
 }
 
 /** An app that reads localStorage whenever it shows or changes something: it never holds a stale copy. */
@@ -51,6 +53,7 @@ export function liveApp(context: AppContext): SimApp {
   return {
     kind: 'live',
     render() {},
+    held: () => [],
     edit(key, remove) {
       write(key, remove ? null : ledger.newToken(context.accounts()));
       context.notify();
@@ -92,6 +95,7 @@ export function memoryApp(context: AppContext): SimApp {
   };
   return {
     kind: 'memory',
+    held: () => [...memory.values()],
     render() {
       memory.clear();
       for (const key of keys) {

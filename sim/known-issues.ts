@@ -1,3 +1,5 @@
+import { KEYS_BY_RELEASE } from './app-model.js';
+import type { SimDevice } from './device.js';
 import type { Violation } from './ledger.js';
 import type { World } from './world.js';
 
@@ -12,26 +14,36 @@ export const KNOWN_ISSUES: Record<string, string> = {
     'After a DELETE, version numbers start again at 1. A device that synced v1 before the DELETE pushes against v1 after ' +
     "another device pushed a new v1, and the compare-and-swap (on the version number alone) accepts it over data it never saw. " +
     'Needs the push to carry its base checksum (the patch format of DESIGN §8 has it) or numbering that survives a DELETE. Seed 1572.',
-  'mixed-release-account-switch':
-    'An older release cannot see the keys it does not own: on a device where a newer release holds unsynced values of such keys ' +
-    "and another account signs in without a sign-out, the older release finds the store empty, syncs it as the new account's, " +
-    "and the newer release then pushes the first account's values into it. Seed 1250.",
+  'older-release-unowned-keys':
+    'An older release neither sees nor writes the keys it does not own, but its syncs stand for the whole device. On a device ' +
+    'running both releases, a replacement by the older one (use-server, pull) leaves the newer release\'s values of such keys ' +
+    'in localStorage, and the newer release then pushes them as edits (seed 1795971893); across an account switch the older ' +
+    "release finds the store empty, syncs it as the new account's, and the newer release pushes the first account's values " +
+    'into it (seed 1250). Needs the record to say which keys the syncing release could see.',
 };
 
 export const VERSION_REUSE_AFTER_DELETE = 'version-reuse-after-delete';
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
+const OLDER_RELEASE_ISSUE = 'older-release-unowned-keys';
+const runsBothReleases = (device: SimDevice | undefined): device is SimDevice => device !== undefined && new Set(device.tabs.map((tab) => tab.release)).size > 1;
 
 /** Tags each violation of `world` that is an instance of a known issue (and what followed from it: the same value, elsewhere). */
 export function classifyKnown(world: World, violations: Violation[]): void {
   const leaked = new Set<string>();
+  const deviceIn = (message: string): SimDevice | undefined => world.devices.find((d) => new RegExp(`\\b${d.name}\\b`).test(message));
   for (const violation of violations) {
-    if (violation.known || violation.invariant !== 'no-cross-account') continue;
-    const device = world.devices.find((d) => new RegExp(`\\b${d.name}\\b`).test(violation.message));
-    const mixedReleases = device !== undefined && new Set(device.tabs.map((tab) => tab.release)).size > 1;
+    if (violation.known) continue;
+    if (violation.invariant === 'no-silent-overwrite') {
+      const overwrite = /from (d\d+) turned (\S+) from/.exec(violation.message);
+      const device = world.devices.find((d) => d.name === overwrite?.[1]);
+      if (runsBothReleases(device) && !(KEYS_BY_RELEASE.old as readonly string[]).includes(overwrite![2]!)) violation.known = OLDER_RELEASE_ISSUE;
+    }
+    if (violation.invariant !== 'no-cross-account') continue;
+    const device = deviceIn(violation.message);
     const token = tokenOf(violation.message);
-    if ((mixedReleases && device.accountsSeen.size > 1) || (token !== undefined && leaked.has(token))) {
-      violation.known = 'mixed-release-account-switch';
+    if ((runsBothReleases(device) && device.accountsSeen.size > 1) || (token !== undefined && leaked.has(token))) {
+      violation.known = OLDER_RELEASE_ISSUE;
       if (token) leaked.add(token);
     }
   }

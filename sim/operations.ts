@@ -7,8 +7,8 @@ import { SIM_APP, type World } from './world.js';
 
 const at = <T>(items: readonly T[], index: number): T | undefined => (items.length ? items[index % items.length] : undefined);
 
-/** The tokens in a device's local data (every value an app writes is one). */
-const localTokens = (device: SimDevice): string[] => device.storage.dump().map(([, value]) => value);
+/** The tokens in a device's local data (every value an app writes is one) and in its open apps' memory, which they may write back. */
+const localTokens = (device: SimDevice): string[] => [...device.storage.dump().map(([, value]) => value), ...device.openPages().flatMap((page) => page.app.held())];
 
 /** A person's action: its failure is part of the story, not of the simulation. */
 async function act(world: World, page: SimPage, what: string, action: () => Promise<unknown>): Promise<void> {
