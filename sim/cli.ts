@@ -11,7 +11,8 @@ import { scenarioArbitrary } from './scenario.js';
  * generated scenario, and prints seeds run, steps, faults injected and violations. A failing seed
  * is shrunk (within `--shrink-s` seconds) and printed with a one-line replay command and the trace
  * of the shrunk run. `--seed S --path P` replays one (shrunk) case with its whole trace. `--jobs J`
- * splits the seeds over J processes.
+ * splits the seeds over J processes; `--first` stops at the first failing seed (one job);
+ * `--strict` fails on known issues too.
  */
 const { values } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '40' },
     jobs: { type: 'string', default: '1' },
     strict: { type: 'boolean', default: false },
+    first: { type: 'boolean', default: false },
     'shrink-s': { type: 'string', default: '60' },
     'trace-lines': { type: 'string', default: '120' },
     'no-check-every-step': { type: 'boolean', default: false },
@@ -115,7 +117,10 @@ async function replay(seed: number, path: string | undefined): Promise<number> {
 
 async function runRange(from: number, count: number): Promise<Totals> {
   const totals = emptyTotals();
-  for (let seed = from; seed < from + count; seed++) await runSeed(seed, totals);
+  for (let seed = from; seed < from + count; seed++) {
+    await runSeed(seed, totals);
+    if (values.first && totals.failures.length) break;
+  }
   return totals;
 }
 
