@@ -18,6 +18,8 @@ export default defineConfig({
         },
       },
       {
+        // The simulation runs the Worker in Node: its start-up environment comes from the sim.
+        resolve: { alias: { 'cloudflare:workers': new URL('./sim/cloudflare-workers.ts', import.meta.url).pathname } },
         test: { name: 'sim', include: ['sim/**/*.test.ts'], environment: 'node' },
       },
       {

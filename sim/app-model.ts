@@ -1,5 +1,8 @@
 import type { Ledger } from './ledger.js';
 
+/** The app the simulation syncs. */
+export const SIM_APP = 'tenure';
+
 /** The keys each app release syncs: the older release does not know `t_c` (DESIGN §7.3). */
 export const KEYS_BY_RELEASE = { new: ['t_a', 't_b', 't_c'], old: ['t_a', 't_b'] } as const;
 export type Release = keyof typeof KEYS_BY_RELEASE;

@@ -1,9 +1,9 @@
 import { fetchTransport } from '../sdk/platform/fetch-transport.js';
-import { KEYS_BY_RELEASE } from './app-model.js';
+import { KEYS_BY_RELEASE, SIM_APP } from './app-model.js';
 import type { SimDevice } from './device.js';
 import type { SimPage } from './page.js';
 import type { Op } from './scenario.js';
-import { SIM_APP, type World } from './world.js';
+import type { World } from './world.js';
 
 const at = <T>(items: readonly T[], index: number): T | undefined => (items.length ? items[index % items.length] : undefined);
 
@@ -171,9 +171,13 @@ function signOut(world: World, device: SimDevice, clear: boolean): void {
   if (!page || device.session.user === null) return;
   const user = device.session.user;
   void act(world, page, `signs ${user} out${clear ? ' and clears local data' : ''}`, async () => {
-    await page.engine.forget();
-    if (clear && page.alive) page.app.clear();
-    device.session.signIn(null);
-    for (let slot = 0; slot < device.tabs.length; slot++) world.openPage(device, slot);
+    // The app signs out whatever forget() answers (it rejects when getToken fails and no sync ran).
+    try {
+      await page.engine.forget();
+    } finally {
+      if (clear && page.alive) page.app.clear();
+      device.session.signIn(null);
+      for (let slot = 0; slot < device.tabs.length; slot++) world.openPage(device, slot);
+    }
   });
 }

@@ -3,6 +3,7 @@ import type { WorkerEnv } from '../worker/src/config.js';
 import { createWorker } from '../worker/src/index.js';
 import type { SyncBucket } from '../worker/src/store.js';
 import { IdentityProvider, Session, SIM_JWT_SECRET, SIM_JWT_SECRET_BYTES } from './accounts.js';
+import { SIM_APP } from './app-model.js';
 import { SimDevice } from './device.js';
 import { EventLoop } from './event-loop.js';
 import { Dice, Faults } from './faults.js';
@@ -14,9 +15,6 @@ import { SimPage } from './page.js';
 import type { Scenario } from './scenario.js';
 import { Trace } from './trace.js';
 import { VirtualClock } from './virtual-clock.js';
-
-/** The app the simulation syncs. */
-export const SIM_APP = 'tenure';
 
 /** A Worker over `bucket`, as `createWorker` builds it for production, with simulated time. */
 function workerOver(bucket: SyncBucket, clock: VirtualClock): Endpoint {
