@@ -29,6 +29,19 @@ describe('the ledger', () => {
     expect(ledger.violations).toHaveLength(2);
   });
 
+  it('reports a version that empties the server without a person choosing it, even after edits that removed every key', () => {
+    const ledger = new Ledger(() => 0);
+    const a = ledger.newToken(['user1']);
+    ledger.edit('d1', 't_a', a, null);
+    ledger.bucketWrite(KEY, null, current(1, 'd1', { t_a: a }));
+    ledger.bucketWrite(KEY, current(1, 'd1', { t_a: a }), current(2, 'd1', {}));
+    expect(ledger.violations.map((v) => v.invariant)).toEqual(['no-silent-overwrite']);
+    ledger.allowKeepLocal('user1', 'd1', 2);
+    ledger.bucketWrite(KEY, current(2, 'd1', {}), current(3, 'd1', { t_a: a }));
+    ledger.bucketWrite(KEY, current(3, 'd1', { t_a: a }), current(4, 'd1', {}));
+    expect(ledger.violations).toHaveLength(2);
+  });
+
   it("reports another account's value in a commit, a backup or a local view", () => {
     const ledger = new Ledger(() => 0);
     const mine = ledger.newToken(['user2']);

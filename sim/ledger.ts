@@ -202,6 +202,10 @@ export class Ledger {
     // since came from this same device (another of its tabs pushed first).
     const earlier = previous.deviceId === deviceId ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`)) : undefined;
     if (earlier && this.allowances.delete(earlier)) return;
+    // An emptied store is not an edit (DESIGN §7.2): however the keys went, only a person empties the server.
+    if (!Object.keys(commit.data).length && Object.keys(previous.data).length) {
+      return this.violate('no-silent-overwrite', `${user} v${commit.version} from ${deviceId} emptied the server's data (v${previous.version} held ${Object.keys(previous.data).join(', ')}) without a person's choice`);
+    }
     for (const key of new Set([...Object.keys(previous.data), ...Object.keys(commit.data)])) {
       const from = previous.data[key] ?? null;
       const to = commit.data[key] ?? null;
