@@ -3,7 +3,7 @@ import { VERSION_REUSE_AFTER_DELETE } from './known-issues.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
-  invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'progress' | 'stopped-writes' | 'crash';
+  invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash';
   message: string;
   at: number;
   /** The known, reported issue this violation is an instance of (see `known-issues.ts`), if any. */
@@ -72,6 +72,10 @@ export class Ledger {
   private readonly deletes = new Map<string, { start: number; end?: number }[]>();
   /** Users whose server data changed since the readers were last checked. */
   readonly dirtyUsers = new Set<string>();
+  /** `${user}|${device}` -> the last version that device committed for that user, and when. */
+  private readonly lastOwnCommit = new Map<string, { version: number; data: Snapshot; at: number }>();
+  /** device -> when (in bucket writes) a person last restored a local backup there. */
+  private readonly backupRestored = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
@@ -187,6 +191,7 @@ export class Ledger {
     this.committed.set(commit.user, versions);
     versions.set(commit.version, (versions.get(commit.version) ?? new Set()).add(commit.canonical));
     this.commitWrite.set(`${commit.user}|${commit.version}|${commit.checksum}`, this.writes);
+    this.lastOwnCommit.set(`${commit.user}|${commit.deviceId}`, { version: commit.version, data: commit.data, at: this.writes });
     for (const [key, value] of Object.entries(commit.data)) {
       this.reachedServer.add(value);
       if (!this.allowed(value, commit.user)) this.violate('no-cross-account', `v${commit.version} of ${commit.user} (from ${commit.deviceId}) holds ${key}=${value}, which is not ${commit.user}'s`);
@@ -242,6 +247,26 @@ export class Ledger {
   protectedAcks(user: string): { version: number; checksum: string }[] {
     const deletes = this.deletes.get(user) ?? [];
     return this.acked.filter((ack) => ack.user === user && deletes.every((d) => d.end !== undefined && d.end < ack.committedAt));
+  }
+
+  /** A person restored a local backup on `device`: its data may equal an old push again, by choice. */
+  backupRestore(device: string): void {
+    this.backupRestored.set(device, this.writes);
+  }
+
+  /**
+   * A page of `device` raised a conflict that says both sides changed while its data (`local`,
+   * the keys its release owns) is exactly what the device itself last committed, with no DELETE
+   * and no backup restore since: nothing of this device's is at stake, it should have pulled
+   * (a lost answer another device built on, DESIGN §7 / issue 11).
+   */
+  conflictRaised(user: string, device: string, page: string, reason: string, local: Snapshot, keys: readonly string[]): void {
+    const own = this.lastOwnCommit.get(`${user}|${device}`);
+    if (!own || (reason !== 'server-newer' && reason !== 'push-rejected')) return;
+    const deletes = this.deletes.get(user) ?? [];
+    if (deletes.some((d) => d.end === undefined || d.end >= own.at) || (this.backupRestored.get(device) ?? -1) >= own.at) return;
+    const same = keys.every((key) => local[key] === own.data[key]);
+    if (same) this.violate('needless-conflict', `${page} raised ${reason} for ${user} though it holds exactly v${own.version}, which this device committed itself`);
   }
 
   /** Whether `canonical` was ever committed as `version` of `user`. */

@@ -152,6 +152,7 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
         const backups = await page.engine.listBackups();
         const backup = at(backups, op.pick);
         if (!backup) return;
+        ledger.backupRestore(device.name);
         const before = new Map(device.storage.dump());
         trace.add(`${page.name} person: restore backup ${backup.id} ${JSON.stringify(backup.data)}`);
         await page.engine.restoreBackup(backup.id);

@@ -135,6 +135,11 @@ export class SimPage implements Sender {
     this.state = state;
     if (!this.alive) return;
     if (state.status === 'syncing' && previous.status !== 'syncing') this.busySince = this.world.clock.now();
+    if (state.conflict && state.conflict !== previous.conflict && this.device.session.user) {
+      const keys = KEYS_BY_RELEASE[this.spec.release];
+      const local = Object.fromEntries(keys.flatMap((key) => (this.device.storage.getItem(key) === null ? [] : [[key, this.device.storage.getItem(key)!]])));
+      this.world.ledger.conflictRaised(this.device.session.user, this.device.name, this.name, state.conflict.reason, local, keys);
+    }
     if (state.status !== 'syncing') this.busySince = null;
     if (state.status !== previous.status || state.version !== previous.version) {
       const detail = state.conflict ? ` (${state.conflict.reason}, server v${state.conflict.serverVersion})` : state.error ? ` (${state.error.code})` : state.disabledReason ? ` (${state.disabledReason})` : '';
