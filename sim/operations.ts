@@ -60,11 +60,15 @@ export function applyOp(world: World, op: Op): void {
     case 'sign-in': {
       const user = at(world.users, op.user)!;
       trace.add(`${user} signs in on ${device.name}${op.reload ? ' (pages reload)' : ''}`);
+      const previous = device.lastUser;
       device.session.signIn(user);
       device.lastUser = user;
       device.accountsSeen.add(user);
       for (let slot = 0; slot < device.tabs.length; slot++) {
-        if (op.reload) world.openPage(device, slot);
+        // An app that keeps data in memory and let another account in without reloading would show
+        // (and save) the previous account's copy by itself: it reloads, as such apps must.
+        const keepsCopy = device.pages[slot]?.app.kind === 'memory' && previous !== user;
+        if (op.reload || keepsCopy) world.openPage(device, slot);
         else device.pages[slot]?.emit('focus');
       }
       return;

@@ -170,22 +170,35 @@ export class SimPage implements Sender {
     const checked = (what: string): void => {
       if (!this.alive) ledger.violate('stopped-writes', `${this.name} wrote its sync record (${what}) after its manager stopped`);
     };
+    // IndexedDB answers later, not in the same turn: with `idbTurns` each call is a task of the
+    // loop, so other tabs, answers and closes interleave with the record's reads and writes.
+    const later = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+      if (this.world.scenario.idbTurns) await this.world.loop.turn(`${this.name} idb ${what}`);
+      return call();
+    };
     return {
       ...records,
-      getRecord: (app, user) => records.getRecord(app, user),
-      getOwner: (app) => records.getOwner(app),
+      getRecord: (app, user) => later('get record', () => records.getRecord(app, user)),
+      getOwner: (app) => later('get owner', () => records.getOwner(app)),
       deviceId: (create) => records.deviceId(create),
-      listBackups: (app, owner) => records.listBackups(app, owner),
-      setRecord: (app, user, record) => (checked(`record of ${user}`), records.setRecord(app, user, record)),
+      listBackups: (app, owner) => later('list backups', () => records.listBackups(app, owner)),
+      setRecord: (app, user, record) => {
+        checked(`record of ${user}`);
+        return later('set record', () => records.setRecord(app, user, record));
+      },
       setOwner: (app, user) => {
         checked(`owner ${user}`);
-        this.device.dataOwner = user;
-        return records.setOwner(app, user);
+        return later('set owner', () => {
+          this.device.dataOwner = user;
+          return records.setOwner(app, user);
+        });
       },
       addBackup: (backup) => {
         checked(`backup for ${backup.owner}`);
-        ledger.backupAdded(this.device.name, backup.owner, backup.data);
-        return records.addBackup(backup);
+        return later('add backup', () => {
+          ledger.backupAdded(this.device.name, backup.owner, backup.data);
+          return records.addBackup(backup);
+        });
       },
     };
   }

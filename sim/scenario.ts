@@ -40,6 +40,8 @@ export interface Scenario {
   users: number;
   devices: DeviceSpec[];
   faults: FaultRates;
+  /** The sync record store (IndexedDB in a browser) answers in a later task, not the same turn. */
+  idbTurns?: boolean;
   steps: Step[];
 }
 
@@ -91,6 +93,7 @@ export function scenarioArbitrary(maxSteps = 40): fc.Arbitrary<Scenario> {
         { minLength: 1, maxLength: 3 },
       ),
       faults: fc.record({ request: rate, bucket: rate }),
+      idbTurns: fc.boolean(),
       steps: fc.array(fc.record({ afterMs: gap, op }), { minLength: 1, maxLength: maxSteps, size: 'max' }),
     }),
   );

@@ -96,6 +96,26 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(tab.device.storage.getItem('t_diary')).toBeNull();
   });
 
+  it('leaves data edited by an account that signed in while another one synced with the account that edited it (seed 5069 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    let switched = false;
+    server.onRequest = (request) => {
+      if (switched || !request.path.endsWith('/meta')) return;
+      switched = true;
+      token.current = BOB;
+      tab.write({ t_diary: "bob's, written while alice's sync was answered" });
+      tab.sync.notifyChanged();
+    };
+    await tab.sync.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    expect(server.current('tenure', 'alice')).toBeUndefined();
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_diary: "bob's, written while alice's sync was answered" });
+    expect(await tab.sync.listBackups()).toEqual([]);
+  });
+
   it("never replaces the previous account's local data with the new account's data silently", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

@@ -196,7 +196,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const held = await adapter.collect();
     const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
     const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), lastSyncedAt: nowIso() });
-    if (view.owner !== view.user) await records.setOwner(app, (view.owner = view.user));
+    // Unless another account claimed the data meanwhile (it edited after this sync read the store).
+    if (view.owner !== view.user && (await records.getOwner(app)) === view.owner) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
   };
 
@@ -647,8 +648,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       dispatch({ type: 'changed', at: nowIso() });
       // An edit belongs to the account signed in when it was made, even if another one signs in
       // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
-      const user = lastUser;
-      if (user !== null) void claimUnowned(user).catch(noop);
+      void currentUser().then((user) => (user === null ? undefined : claimUnowned(user))).catch(noop);
       if (state.status === 'disabled') void sync('check');
       else setTimer('debounce', deps.debounceMs, 'push');
     },
