@@ -19,7 +19,9 @@ export const KNOWN_ISSUES: Record<string, string> = {
     'running both releases, a replacement by the older one (use-server, pull) leaves the newer release\'s values of such keys ' +
     'in localStorage, and the newer release then pushes them as edits (seed 1795971893); across an account switch the older ' +
     "release finds the store empty, syncs it as the new account's, and the newer release pushes the first account's values " +
-    'into it (seed 1250). Needs the record to say which keys the syncing release could see.',
+    'into it (seed 1250); a value the older release left behind after a pull, synced before, is asked about as a conflict ' +
+    'by the newer release, which cannot tell it from an unsynced one (seed 535 before idbTurns). Needs the record to say ' +
+    'which keys the syncing release could see, and what the store held of the others.',
   'stale-copy-backed-up-for-new-owner':
     "An app that keeps a copy in memory (no onReplace, 'defer') still shows the previous account's data after the signed-in " +
     "account chose 'use server data' on an other-account conflict; saving it writes those values back, the SDK rightly raises " +
@@ -43,6 +45,11 @@ export function classifyKnown(world: World, violations: Violation[]): void {
       const overwrite = /from (d\d+) turned (\S+) from/.exec(violation.message);
       const device = world.devices.find((d) => d.name === overwrite?.[1]);
       if (runsBothReleases(device) && !(KEYS_BY_RELEASE.old as readonly string[]).includes(overwrite![2]!)) violation.known = OLDER_RELEASE_ISSUE;
+    }
+    if (violation.invariant === 'needless-conflict') {
+      // The newer release cannot tell a value the older one left behind (synced before) from an unsynced one, so it asks.
+      const page = /^(d\d+)\//.exec(violation.message);
+      if (runsBothReleases(world.devices.find((d) => d.name === page?.[1]))) violation.known = OLDER_RELEASE_ISSUE;
     }
     if (violation.invariant !== 'no-cross-account') continue;
     const backupOf = /^(d\d+) kept a backup for/.exec(violation.message);
