@@ -1,5 +1,6 @@
 import { canonicalJson, checksum, type Snapshot, type VersionRecord } from '../sdk/contract/index.js';
 import { KEYS_BY_RELEASE } from './app-model.js';
+import { DELETE_UNDERCUTS_RACING_PUSH } from './known-issues.js';
 import { SIM_REQUEST_TIMEOUT_MS } from './page.js';
 import type { World } from './world.js';
 
@@ -17,7 +18,8 @@ const VERSIONS_KEPT = 5;
  */
 export async function checkServer(world: World, user: string): Promise<void> {
   const { ledger } = world;
-  const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`);
+  const deleting = ledger.deleteRunning(user);
+  const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`, deleting && / is listed as available but /.test(message) ? DELETE_UNDERCUTS_RACING_PUSH : undefined);
   const meta = await world.read(user, '/meta');
   const pull = await world.read(user, '/pull');
   let current = 0;

@@ -27,8 +27,13 @@ export const KNOWN_ISSUES: Record<string, string> = {
     "account chose 'use server data' on an other-account conflict; saving it writes those values back, the SDK rightly raises " +
     "stale-write-back, and 'use server data' then keeps them as the signed-in account's backup. The backup of a stale write-back " +
     'should go to the owner of what it writes back. Seed 5069.',
+  'delete-undercuts-racing-push':
+    'A DELETE deletes current.json, then the other keys it listed; a push that lands in between commits a new v1, v2 and ' +
+    'their history files, and the DELETE\'s batch then deletes those files too: until its next round removes current.json ' +
+    'again, meta lists versions that answer 404 (for good, if the DELETE stops there). Worker, DELETE write order (issue 17). Seed 1250.',
 };
 
+export const DELETE_UNDERCUTS_RACING_PUSH = 'delete-undercuts-racing-push';
 export const VERSION_REUSE_AFTER_DELETE = 'version-reuse-after-delete';
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];

@@ -243,6 +243,11 @@ export class Ledger {
     if (running) running.end = this.writes;
   }
 
+  /** Whether a DELETE of `user` is running at the Worker now. */
+  deleteRunning(user: string): boolean {
+    return (this.deletes.get(user) ?? []).some((d) => d.end === undefined);
+  }
+
   /** The acknowledged versions no DELETE may have removed: committed after every DELETE of their user ended. */
   protectedAcks(user: string): { version: number; checksum: string }[] {
     const deletes = this.deletes.get(user) ?? [];
