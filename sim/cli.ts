@@ -174,8 +174,8 @@ async function main(): Promise<number> {
   for (const [issue, seeds] of Object.entries(totals.known)) {
     console.log(`sim: known issue ${issue} in ${seeds.length} seed(s) (${seeds.slice(0, 5).join(', ')}${seeds.length > 5 ? ', ...' : ''}): ${KNOWN_ISSUES[issue]}`);
   }
-  console.log(`sim: ${totals.seeds - totals.failures.length} passed, ${totals.failures.length} failed`);
   console.log(`sim: violations ${totals.failures.length ? `in ${totals.failures.length} seed(s): ${totals.failures.map((f) => f.seed).join(', ')}` : '0'}; ${seconds.toFixed(1)} s`);
+  console.log(`sim: ${totals.seeds - totals.failures.length} passed, ${totals.failures.length} failed`);
   return totals.failures.length ? 1 : 0;
 }
 
