@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
-import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, untilMacrotask, type TestTab } from '../test-support/sync-harness.js';
 import type { ReplaceEvent } from './sync-manager.js';
-
-/** Waits (on real macrotasks, which fake timers leave alone) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
@@ -235,7 +230,7 @@ describe('another tab of the device replaced the data', () => {
     const app = inMemoryApp(other);
     await server.seed('tenure', data({ t_todos: '["milk"]' }), 'laptop');
     await first.sync.syncNow();
-    await until(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
+    await untilMacrotask(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
     return { first, other, events, app };
   }
 

@@ -142,6 +142,11 @@ export async function syncedTab(server: FakeSyncServer, entries: Record<string, 
   return tab;
 }
 
+/** Waits on real macrotasks (which fake timers leave alone) until `condition` holds, for at most 1,000 turns. */
+export async function untilMacrotask(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Fake setTimeout/clearTimeout/Date only: IndexedDB and WebCrypto keep their real scheduling. */
 export function useFakeTime(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-01T12:00:00Z') });
