@@ -23,6 +23,11 @@ export default defineConfig({
         },
       },
       {
+        // The simulation runs the Worker in Node: its start-up environment comes from the sim.
+        resolve: { alias: { 'cloudflare:workers': new URL('./sim/cloudflare-workers.ts', import.meta.url).pathname } },
+        test: { name: 'sim', include: ['sim/**/*.test.ts'], environment: 'node' },
+      },
+      {
         // Dev mode (`[env.dev]`): the dev secret signs the tests' tokens, /__dev/* routes exist.
         plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml', environment: 'dev' } })],
         test: { name: 'worker', include: ['worker/**/*.test.ts'], exclude: [PRODUCTION_CONFIG_TESTS], ...WORKERD_LIMITS },

@@ -7,6 +7,9 @@
 // accounts, the base snapshot and carried keys, lost answers in history, timeouts and stop, the
 // IndexedDB fallback (issue 11), and onReplace, stale-write-back, device names and both conflict
 // sides (issue 12) took the core from 7,411 B to about 10.7 KB; jose's decodeJwt alone is 590 B.
+// The fixes the seeded simulation found (issue 15) added 449 B: carried keys of an older release
+// (+118), replacements guarded until every tab re-read (+51, +47, +22, +88), account ownership of
+// unsynced edits and answers after a switch (+14, +30, +12), and four smaller ones (+80).
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -14,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 10_700;
+const CEILING_BYTES = 11_150;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

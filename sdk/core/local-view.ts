@@ -24,10 +24,15 @@ export interface LocalView {
   sum: string;
 }
 
-/** `local` plus the entries of `base` whose keys `owns` rejects: keys another release synced are carried, not deleted. */
-export function withCarried(local: Snapshot, base: Snapshot | undefined, owns: (key: string) => boolean): Snapshot {
+/**
+ * `local` plus the entries of `base` this store does not hold: keys `owns` rejects (another release
+ * synced them), and the `carried` keys, which no write ever put here (an older release on this
+ * device pulled them but could not write them). Carried, not deleted (DESIGN §7.3).
+ */
+export function withCarried(local: Snapshot, base: Snapshot | undefined, owns: (key: string) => boolean, carried: readonly string[] = []): Snapshot {
   if (!base) return local;
-  return snapshotFromEntries([...Object.entries(base).filter(([key]) => !owns(key)), ...Object.entries(local)]);
+  const notHeld = new Set(carried);
+  return snapshotFromEntries([...Object.entries(base).filter(([key]) => !owns(key) || notHeld.has(key)), ...Object.entries(local)]);
 }
 
 /** Reads the local side of a sync: the account's record, the data's owner, and the snapshot with carried keys. */
@@ -39,7 +44,7 @@ export async function readLocalView(
   const owner = await deps.records.getOwner(app);
   const record = await deps.records.getRecord(app, auth.user);
   const local = await deps.adapter.collect();
-  const data = withCarried(local, record.base, deps.adapter.owns);
+  const data = withCarried(local, record.base, deps.adapter.owns, record.carried);
   return { ...auth, refreshed: false, owner, record, local, data, sum: await checksum(data) };
 }
 
@@ -53,7 +58,9 @@ export function localFacts(view: LocalView, owns: (key: string) => boolean): Omi
     localChecksum: view.sum,
     localEmpty,
     otherAccount: view.owner !== null && view.owner !== view.user,
-    emptied: localEmpty && Object.keys(record.base ?? {}).some(owns),
+    emptied: localEmpty && Object.keys(record.base ?? {}).some((key) => owns(key) && !record.carried?.includes(key)),
+    carriesOwnKeys: (record.carried ?? []).some((key) => owns(key) && !Object.hasOwn(local, key)),
+    carriedDiffers: (record.carried ?? []).some((key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key]),
     staleWriteBack: isStaleWriteBack(record, local),
   };
 }

@@ -20,6 +20,13 @@ export interface SyncFacts {
   emptied?: boolean;
   /** The app saved an old copy over replaced keys (DESIGN §7.4). */
   staleWriteBack?: boolean;
+  /** This release owns keys the store only carries (an older release pulled them but could not write them): a pull writes them. */
+  carriesOwnKeys?: boolean;
+  /**
+   * The store holds a value of such a key that differs from the base: written before the older
+   * release synced without seeing it, or since; either way no sync saw it, so a person decides.
+   */
+  carriedDiffers?: boolean;
 }
 
 /** What to do about {@link SyncFacts}. */
@@ -56,10 +63,11 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
   const conflict = (reason: ConflictReason): SyncDecision => ({ action: 'conflict', reason });
-  if (server?.checksum === localChecksum) return { action: 'adopt', version: server.version, checksum: localChecksum };
+  if (server?.checksum === localChecksum) return facts.carriesOwnKeys ? { action: 'pull' } : { action: 'adopt', version: server.version, checksum: localChecksum };
   if (facts.otherAccount && !facts.localEmpty) return conflict('other-account');
   if (facts.staleWriteBack) return conflict('stale-write-back');
   if (!server) return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };
+  if (facts.carriedDiffers) return conflict('server-newer');
   if (facts.emptied && server.size !== EMPTY_DATA_BYTES) return conflict('local-emptied');
   if (facts.lastSyncedChecksum === null) return facts.localEmpty ? { action: 'pull' } : conflict('first-sync');
   if (server.version < baseVersion) return conflict('server-behind');

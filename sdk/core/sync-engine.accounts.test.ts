@@ -37,6 +37,85 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(server.log().filter((r) => r.startsWith('POST'))).toEqual(['POST /push']);
   });
 
+  it('never uploads edits made while another account was signed in but never synced (offline) into the next account (seed 1593 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    tab.platform.emit('offline');
+    await tab.sync.start();
+    tab.write({ t_diary: "alice's diary, written offline" });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    token.current = BOB;
+    tab.platform.emit('online');
+    await tab.sync.idle();
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
+  it('keeps an edit made just before another account signs in with the account that made it (seed 1795972571 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    server.failNext({ status: 503, code: 'UNAVAILABLE' });
+    await tab.sync.start();
+    tab.write({ t_diary: "alice's last words before bob takes the laptop" });
+    tab.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(0);
+    token.current = BOB;
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
+  it("keeps the local data of an account that forgot this device with that account, even if it never synced", async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    tab.device.storage.setItem('t_diary', "alice's, never synced");
+    await tab.sync.forget();
+    token.current = BOB;
+    const bob = openTab({ server, device: tab.device, token });
+    await bob.sync.start();
+
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect(bob.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+  });
+
+  it("never writes an account's pulled data once another account signed in while the server answered (seed 1795972617 of npm run sim)", async () => {
+    await server.seed('tenure', data({ t_diary: "alice's diary" }), 'laptop', 'alice');
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    server.onRequest = (request) => {
+      if (request.path.endsWith('/pull')) token.current = BOB;
+    };
+    await tab.sync.start();
+    await tab.sync.idle();
+
+    expect(tab.device.storage.getItem('t_diary')).toBeNull();
+  });
+
+  it('leaves data edited by an account that signed in while another one synced with the account that edited it (seed 5069 of npm run sim)', async () => {
+    const token = { current: ALICE as string | null };
+    const tab = openTab({ server, token });
+    let switched = false;
+    server.onRequest = (request) => {
+      if (switched || !request.path.endsWith('/meta')) return;
+      switched = true;
+      token.current = BOB;
+      tab.write({ t_diary: "bob's, written while alice's sync was answered" });
+      tab.sync.notifyChanged();
+    };
+    await tab.sync.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    await tab.sync.idle();
+
+    expect(server.current('tenure', 'alice')).toBeUndefined();
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_diary: "bob's, written while alice's sync was answered" });
+    expect(await tab.sync.listBackups()).toEqual([]);
+  });
+
   it("never replaces the previous account's local data with the new account's data silently", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

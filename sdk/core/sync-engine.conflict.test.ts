@@ -144,4 +144,23 @@ describe('restore(version)', () => {
     expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 1, error: { code: 'NOT_FOUND' } });
     expect(tab.device.storage.getItem('t_a')).toBe('v1');
   });
+
+  it('goes back to the state it found when it fails, not to a sync that was running when it was called (seed 1142 of npm run sim)', async () => {
+    const server = new FakeSyncServer();
+    const tab = openTab({ server });
+    tab.write({ t_a: 'v1' });
+    await tab.sync.start();
+    let restoring: Promise<unknown> | undefined;
+    server.onRequest = (request) => {
+      if (!request.path.endsWith('/push') || restoring) return;
+      expect(tab.sync.getState().status).toBe('syncing');
+      restoring = tab.sync.restore(9).catch((error: unknown) => error);
+    };
+    tab.write({ t_a: 'v2' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+
+    expect(await restoring).toMatchObject({ code: 'NOT_FOUND' });
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, error: { code: 'NOT_FOUND' } });
+  });
 });

@@ -76,6 +76,42 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
     expect(old.sync.getState()).toMatchObject({ status: 'synced', pendingSince: null });
   });
 
+  it('a newer release on the same device never deletes the keys an older release pulled but could not write (seed 1211 of npm run sim)', async () => {
+    await server.seed('tenure', data({ k1: 'a', k3: 'only the new release knows' }));
+    const device = testDevice();
+    const old = openTab({ server, device, adapter: olderRelease });
+    await old.sync.start();
+    old.sync.stop();
+    const newer = openTab({ server, device, adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }) });
+    await newer.sync.start();
+    newer.platform.emit('blur');
+    await newer.sync.idle();
+
+    expect(server.current('tenure')).toMatchObject({ record: { version: 1 }, data: { k1: 'a', k3: 'only the new release knows' } });
+    await newer.sync.syncNow();
+    expect(device.storage.getItem('k3')).toBe('only the new release knows');
+    newer.write({ k1: 'edited on the new release' });
+    newer.platform.emit('blur');
+    await newer.sync.idle();
+    expect(server.current('tenure')?.data).toEqual({ k1: 'edited on the new release', k3: 'only the new release knows' });
+  });
+
+  it('a newer release meets its own unsynced value of a key an older release could not see as a conflict, never a push (seed 1816 of npm run sim)', async () => {
+    await server.seed('tenure', data({ k3: "the other device's" }));
+    const device = testDevice();
+    device.storage.setItem('k3', 'written here by the newer release, never synced');
+    const old = openTab({ server, device, adapter: olderRelease });
+    await old.sync.start();
+    old.sync.stop();
+    const newer = openTab({ server, device, adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }) });
+    await newer.sync.start();
+    newer.platform.emit('blur');
+    await newer.sync.idle();
+
+    expect(server.current('tenure')).toMatchObject({ record: { version: 1 }, data: { k3: "the other device's" } });
+    expect(newer.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer' } });
+  });
+
   it('after a reload the older release still carries the keys it does not own', async () => {
     await server.seed('tenure', data({ k1: 'a', k3: 'new' }));
     const device = testDevice();

@@ -34,6 +34,20 @@ describe('two tabs of one device', () => {
     expect(server.current('tenure')?.data).toEqual({ t_a: '5', t_b: '5' });
   });
 
+  it('stay synced on an empty device that never synced when the other tab settles (seed 109 of npm run sim)', async () => {
+    const device = testDevice();
+    const tabA = openTab({ server, device });
+    const tabB = openTab({ server, device });
+    await tabA.sync.start();
+    const heardByA: string[] = [];
+    tabA.sync.subscribe((state) => heardByA.push(state.status));
+    await tabB.sync.start();
+    await vi.waitFor(() => expect(heardByA).not.toEqual([]));
+
+    expect(heardByA).toEqual(['synced']);
+    expect([tabA.sync.getState().status, tabB.sync.getState().status]).toEqual(['synced', 'synced']);
+  });
+
   it('never conflict with a push another tab sent as it closed, whose answer it never saw', async () => {
     const device = testDevice();
     const tabA = openTab({ server, device });

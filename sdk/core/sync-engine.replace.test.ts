@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
-import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, untilMacrotask, type TestTab } from '../test-support/sync-harness.js';
 import type { ReplaceEvent } from './sync-manager.js';
-
-/** Waits (on real macrotasks, which fake timers leave alone) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
@@ -83,6 +78,78 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     await phone.sync.syncNow();
     expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
     expect(phone.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back', values: [{ key: 't_todos', local: '["eggs"]', server: '["milk","bread"]' }] });
+  });
+
+  it('without a listener, every open page of the app reloads when another page replaced local data, and none of them acknowledges it (seed 1211 of npm run sim)', async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false });
+    await other.sync.start();
+    expect(other.platform.reloads).toBe(1);
+    await vi.waitFor(() => expect(open.platform.reloads).toBe(1));
+
+    await open.sync.syncNow();
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
+  it("with 'defer', a page open before another page's pull at start asks for a reload, and its old copy's save conflicts (seed 1211 of npm run sim)", async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.start();
+    expect(device.storage.getItem('t_todos')).toBe('["milk","bread"]');
+    await vi.waitFor(() => expect(open.sync.getState().reloadReason).toBe('replaced'));
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
+  it("with 'defer', an open page's old copy still conflicts after the page that pulled pushed an edit of its own (seed 23068 of npm run sim)", async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.start();
+    await vi.waitFor(() => expect(open.sync.getState().reloadReason).toBe('replaced'));
+    other.write({ t_note: 'an edit on the page that pulled' });
+    await other.sync.syncNow();
+    expect(server.current('tenure')?.record.version).toBe(3);
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
+  it("with 'defer', an open page's old copy still conflicts after the page that pulled restored the same data (seed 22827 of npm run sim)", async () => {
+    const device = testDevice();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await laptopAddedTodos();
+    const other = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await other.sync.start();
+    await vi.waitFor(() => expect(open.sync.getState().reloadReason).toBe('replaced'));
+    await other.sync.restore(2);
+    expect(server.current('tenure')?.record.version).toBe(3);
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
   });
 
   it('after the reload, the next page acknowledges the intact keys and later edits sync as usual', async () => {
@@ -163,7 +230,7 @@ describe('another tab of the device replaced the data', () => {
     const app = inMemoryApp(other);
     await server.seed('tenure', data({ t_todos: '["milk"]' }), 'laptop');
     await first.sync.syncNow();
-    await until(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
+    await untilMacrotask(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
     return { first, other, events, app };
   }
 

@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
 import { createSync } from '../create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime } from '../test-support/sync-harness.js';
+import { deviceOptions, FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, untilMacrotask } from '../test-support/sync-harness.js';
 import { REQUEST_TIMEOUT_MS } from '../create-sync.js';
 import type { SyncEngine } from './sync-engine.js';
-
-/** Waits (on real macrotasks, which fake timers leave alone) until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
@@ -53,7 +48,7 @@ describe('lost answers, stalls and stops (DESIGN §7.6)', () => {
     const starting = tab.sync.start();
     const otherTab = openTab({ server, device: tab.device, ...timeout });
     const otherStarting = otherTab.sync.start();
-    await until(() => server.requests.length === 1);
+    await untilMacrotask(() => server.requests.length === 1);
     await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
     expect(tab.sync.getState().status).toBe('syncing');
     await vi.advanceTimersByTimeAsync(1);

@@ -74,6 +74,21 @@ function changedKeys(before: Snapshot, after: Snapshot): string[] {
   return [...keys].filter((key) => before[key] !== after[key] || Object.hasOwn(before, key) !== Object.hasOwn(after, key)).sort();
 }
 
+/**
+ * A replacement recorded over one that some page has not re-read yet: both stay guarded. A key
+ * in both keeps the value the older replacement removed (what such a page still holds).
+ */
+function stacked(previous: Replacement | undefined, next: Replacement): Replacement {
+  if (!previous || previous.acknowledged) return next;
+  const older = previous.keys.filter((key) => !next.keys.includes(key));
+  return {
+    ...next,
+    keys: [...older, ...next.keys].sort(),
+    removed: snapshotFromEntries([...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)), ...Object.entries(pick(previous.removed, previous.keys))]),
+    applied: snapshotFromEntries([...Object.entries(pick(previous.applied, older)), ...Object.entries(next.applied)]),
+  };
+}
+
 const pick = (data: Snapshot, keys: readonly string[]): Snapshot => snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
 
 /**
@@ -102,6 +117,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let replacements = 0;
   /** Replacements this page has told its app about (its own, and other tabs'). */
   const told = new Set<string>();
+  /**
+   * Replacements this page's app has read: the one in the record when the page first read it (the
+   * app renders after that), and those its listeners re-read. Only these may it acknowledge.
+   */
+  const reread = new Set<string>();
+  let firstRead = true;
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -171,8 +192,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
   const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }): Promise<void> => {
-    const record = await save(view, { pendingSince: null, ...synced, lastSyncedAt: nowIso() });
-    if (view.owner !== view.user) await records.setOwner(app, (view.owner = view.user));
+    // What the store does not hold of the new base is carried, whichever release reads it next.
+    const held = await adapter.collect();
+    const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
+    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), lastSyncedAt: nowIso() });
+    // Unless another account claimed the data meanwhile (it edited after this sync read the store).
+    if (view.owner !== view.user && (await records.getOwner(app)) === view.owner) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
   };
 
@@ -241,9 +266,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const facts = localFacts(view, adapter.owns);
     const pendingSince = hasLocalChanges(facts) ? (view.record.pendingSince ?? nowIso()) : null;
     const { replaced } = view.record;
-    // A replacement made by an earlier page whose keys are intact: the page reload was the app's re-read.
-    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
+    if (firstRead && replaced) {
+      reread.add(replaced.id);
+      told.add(replaced.id);
+    }
+    firstRead = false;
+    // A replacement made by an earlier page whose keys are intact: the page reload was the app's
+    // re-read. Only a page that read its data after the replacement can say so: one that was
+    // already open holds an old copy itself.
+    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && reread.has(replaced.id) && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
     if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
+    // Changes first seen while this account is signed in are its data, synced or not: another
+    // account signing in later meets them as `other-account` (DESIGN §7.1).
+    if (pendingSince !== null && view.owner === null) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'record', record: view.record }, view);
   };
 
@@ -312,7 +347,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
-    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack;
+    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
     return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode) : check(view, mode);
   };
 
@@ -337,7 +372,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!found) return;
     const base = found.sent.checksum === view.sum ? view.data : (await verified(await request(view, (t, o) => transport.history(found.kept.version, t, o)))).data;
     await save(view, { ...view.record, baseVersion: found.kept.version, lastSyncedChecksum: found.sent.checksum, base, unconfirmed: [] });
-    view.data = withCarried(view.local, base, adapter.owns);
+    view.data = withCarried(view.local, base, adapter.owns, view.record.carried);
     view.sum = await checksum(view.data);
   };
 
@@ -363,8 +398,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       throw error;
     }
     await remembered;
-    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns))) !== sum;
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
+    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
+    // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
+    const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
@@ -402,6 +439,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * history). Returns what was replaced, or null for a pull that met an edit.
    */
   const replaceLocal = async (view: LocalView, reason: ReplaceReason, data: Snapshot): Promise<Replacement | null> => {
+    // Another account may have signed in while the server answered: this account's data never
+    // reaches its view (the retry then syncs as the account signed in now).
+    if ((await currentUser()) !== view.user) throw new TokenError('AUTH', 'Another account signed in meanwhile');
     const owned = snapshotFromEntries(Object.entries(data).filter(([key]) => adapter.owns(key)));
     for (;;) {
       const before = await adapter.collect();
@@ -415,7 +455,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       guard(view);
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
-      return { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false };
+      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false });
     }
   };
 
@@ -454,14 +494,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const replacedElsewhere = async (replaced: Replacement, at: number): Promise<void> => {
     told.add(replaced.id);
     if (!replaced.keys.length) return;
-    if (replaceListeners.size) return void (await tellListeners(replaced));
+    if (replaceListeners.size) return void ((await tellListeners(replaced)) && reread.add(replaced.id));
+    await withdraw(replaced.id, at);
+    if (at !== run) return;
     if (deps.withoutReplaceListener === 'reload') return platform.reload();
     dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
-    await exclusive(async () => {
-      const record = await records.getRecord(app, lastUser!);
-      if (record.replaced?.id === replaced.id && at === run) await records.setRecord(app, lastUser!, { ...record, replaced: { ...replaced, acknowledged: false } });
-    });
   };
+
+  /**
+   * Until this page's app re-reads, a save from its old copy must read as a stale write-back,
+   * whoever acknowledged the replacement: with `defer` the page that replaced the data counts its
+   * start as read, and with `reload` that page's reload comes before this one's.
+   */
+  const withdraw = (id: string, at: number): Promise<void> =>
+    exclusive(async () => {
+      const record = await records.getRecord(app, lastUser!);
+      if (at === run && record.replaced?.id === id && record.replaced.acknowledged) await records.setRecord(app, lastUser!, { ...record, replaced: { ...record.replaced, acknowledged: false } });
+    });
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
     if (!started || at !== run || error instanceof StoppedError) return;
@@ -475,11 +524,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
   const userAction = async (task: (view: LocalView) => Promise<void>, localOnly = false): Promise<void> => {
-    const previous = state;
+    let previous = state;
     const at = run;
     try {
       await exclusive(async () => {
+        // On failure the state goes back to what this action found, not to what it was when the
+        // action was called: an operation that ran before it may have been "syncing" then.
+        previous = state;
         const view = await begin(at, localOnly);
+        previous = state;
         if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
         await task(view);
       });
@@ -539,9 +592,20 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (lastUser === null) return;
     const at = run;
     const record = await records.getRecord(app, lastUser);
-    const sum = await checksum(withCarried(await adapter.collect(), record.base, adapter.owns));
-    dispatch({ type: 'tab-synced', record, inSync: sum === record.lastSyncedChecksum }, { run: at });
-    if (record.replaced && !told.has(record.replaced.id) && record.replaced.page !== page) await replacedElsewhere(record.replaced, at);
+    const local = await adapter.collect();
+    const sum = await checksum(withCarried(local, record.base, adapter.owns, record.carried));
+    const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
+    dispatch({ type: 'tab-synced', record, inSync }, { run: at });
+    const { replaced } = record;
+    if (!replaced || replaced.page === page) return;
+    if (!told.has(replaced.id)) await replacedElsewhere(replaced, at);
+    // The page that replaced the data may acknowledge it after this page withdrew that.
+    else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
+  };
+
+  /** Records `user` as the owner of local data that has none yet (and is not empty). */
+  const claimUnowned = async (user: string): Promise<void> => {
+    if ((await records.getOwner(app)) === null && Object.keys(await adapter.collect()).length) await records.setOwner(app, user);
   };
 
   /** The signed-in account, or null when signed out (read from the token). */
@@ -582,6 +646,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyChanged() {
       if (!started) return;
       dispatch({ type: 'changed', at: nowIso() });
+      // An edit belongs to the account signed in when it was made, even if another one signs in
+      // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
+      void currentUser().then((user) => (user === null ? undefined : claimUnowned(user))).catch(noop);
       if (state.status === 'disabled') void sync('check');
       else setTimer('debounce', deps.debounceMs, 'push');
     },
@@ -611,7 +678,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       manager.stop();
       // The account this manager synced, even when the app already dropped its token.
       const user = lastUser ?? (await currentUser());
-      if (user !== null) await records.setRecord(app, user, null);
+      if (user !== null) {
+        await records.setRecord(app, user, null);
+        // The local data stays, and stays this account's: the next account meets it as other-account.
+        await claimUnowned(user);
+      }
       channel.post();
     },
     async listBackups(): Promise<LocalBackup[]> {

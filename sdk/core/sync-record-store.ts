@@ -24,6 +24,11 @@ export interface SyncRecord {
    */
   base?: Snapshot;
   /**
+   * Keys of `base` the local store did not hold when it was recorded (an older release pulled them
+   * but could not write them): carried into pushes by every release, never read as deletions.
+   */
+  carried?: readonly string[];
+  /**
    * A snapshot the server refused with a non-retryable 4xx (its checksum) and why: not sent again
    * until the data changes or `syncNow()`; the state shows the error meanwhile.
    */
@@ -109,6 +114,7 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     isNullableString(value.pendingSince) &&
     (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush))) &&
     (value.base === undefined || isSnapshot(value.base)) &&
+    (value.carried === undefined || (Array.isArray(value.carried) && value.carried.every((key) => typeof key === 'string'))) &&
     (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
     (value.replaced === undefined || isReplacement(value.replaced))
   );

@@ -9,6 +9,7 @@ import type { SyncEngine } from '../core/sync-engine.js';
 import { memorySyncRecordStore, type SyncRecordStore } from '../core/sync-record-store.js';
 import { FakeSyncServer } from './fake-server.js';
 import { MemoryStorage } from './memory-storage.js';
+import { memoryTabChannels } from './memory-tab-channels.js';
 import { fakeToken } from './tokens.js';
 
 /** A {@link Platform} the test drives: `emit('blur')`, `online = false`. */
@@ -31,25 +32,6 @@ export class FakePlatform implements Platform {
     if (event === 'online' || event === 'offline') this.online = event === 'online';
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/** Tab channels of one device: a post reaches every other open channel, never the sender. */
-export function memoryTabChannels(): () => TabChannel {
-  const open = new Set<Set<() => void>>();
-  return () => {
-    const mine = new Set<() => void>();
-    open.add(mine);
-    return {
-      post: () => {
-        for (const listeners of open) if (listeners !== mine) for (const listener of listeners) queueMicrotask(listener);
-      },
-      listen: (listener) => {
-        mine.add(listener);
-        return () => void mine.delete(listener);
-      },
-      close: () => void open.delete(mine),
-    };
-  };
 }
 
 /** What two tabs of one device share: localStorage, IndexedDB, the lock and the channel. */
@@ -160,9 +142,14 @@ export async function syncedTab(server: FakeSyncServer, entries: Record<string, 
   return tab;
 }
 
+/** Waits on real macrotasks (which fake timers leave alone) until `condition` holds, for at most 1,000 turns. */
+export async function untilMacrotask(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Fake setTimeout/clearTimeout/Date only: IndexedDB and WebCrypto keep their real scheduling. */
 export function useFakeTime(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-01T12:00:00Z') });
 }
 
-export { FakeSyncServer };
+export { FakeSyncServer, memoryTabChannels };
