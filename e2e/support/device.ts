@@ -26,6 +26,7 @@
  * |---|---|---|---|
  * | `hide()` / `show()` | emulated: its contexts report every page visible, so `visibilityState` is overridden and `visibilitychange` fired | real: another tab comes to the front, and back | emulated, as Chromium: window switches do not change visibility |
  * | `setOffline()` | real offline mode, and the relay goes down | real offline mode, and the relay goes down | no offline switch: the relay goes down (requests fail for real) and `navigator.onLine` plus `offline`/`online` are emulated in the open tabs |
+ * | `interfere()` (a request that hangs, an answer lost) | the relay does it, the same in every engine | same | same |
  * | `screenshot()` | whole page | whole page | the window (WebDriver classic has no full-page capture) |
  * | page errors, `consoleErrors` | seen | seen | not visible to WebDriver classic (the list stays empty) |
  * | `clock` | @sinonjs/fake-timers injected into the page, the same in every engine | same | same |
@@ -39,11 +40,11 @@ import type { SyncState } from '../../sdk/core/sync-state.js';
 import { launchEngine, selectedEngines, type EngineBrowser, type EngineName, type EngineProfile, type EngineTab, type Viewport } from './engine.js';
 import { PageClock } from './page-clock.js';
 import { emulateConnectivity, emulateVisibility, findByRole, type RoleQuery } from './page-scripts.js';
-import { DeviceRelay, type ApiRequest } from './relay.js';
+import { DeviceRelay, type ApiRequest, type Interference } from './relay.js';
 
 /** A tab of a device, or a frame in one: pass it to a device's methods to act there instead of the first tab. */
 export type Tab = EngineTab;
-export type { ApiRequest, EngineName };
+export type { ApiRequest, EngineName, Interference };
 
 /** How long waits for the page last by default: generous, for a busy 2-core machine. */
 export const WAIT_MS = 30_000;
@@ -309,6 +310,23 @@ export class Device {
       for (const tab of tabs) await tab.evaluate(emulateConnectivity, !offline);
     }
     if (!offline) this.relay.setDown(false);
+  }
+
+  /**
+   * Makes this device's network `stall` the next `times` requests to paths ending with `path`, or
+   * relay them and then drop the answer (`drop-answer`), in every engine (see {@link Interference}).
+   * Returns a function that stops it.
+   */
+  interfere(path: string, what: Interference, times?: number): () => void {
+    return this.relay.interfere(path, what, times);
+  }
+
+  /** Opens `pathOrUrl` (a path is on this device's origin) in a new tab of this device, and waits for its load. */
+  async openTab(pathOrUrl: string): Promise<Tab> {
+    const tab = await this.profile.newTab();
+    this.watch(tab);
+    await this.goto(pathOrUrl, tab);
+    return tab;
   }
 
   /** Reloads the tab (the page sees `pagehide` and `visibilitychange` in its engine's order) and waits for its load. */

@@ -6,8 +6,11 @@ export interface ApiRequest {
   method: string;
   /** Path and query, e.g. `/api/sync/tenure/push`. */
   path: string;
-  /** The Worker's status, `null` while it has not answered, `'refused'` when the relay was down. */
-  status: number | 'refused' | null;
+  /**
+   * The Worker's status (also when the relay then dropped the answer), `null` while it has not
+   * answered, `'refused'` when the relay was down, `'stalled'` when the relay held it unanswered.
+   */
+  status: number | 'refused' | 'stalled' | null;
   /** Whether a tab asked for it as its page (`Sec-Fetch-Dest: document`), a load or reload. */
   page: boolean;
   /** When it reached the relay (`Date.now()`). */
@@ -15,15 +18,24 @@ export interface ApiRequest {
 }
 
 /**
+ * What the relay can do to a request instead of relaying it: `stall` holds it and never answers (a
+ * request that hangs); `drop-answer` relays it, lets the Worker answer, and then resets the
+ * connection, so the page never learns the answer (a push that committed while the tab lost the network).
+ */
+export type Interference = 'stall' | 'drop-answer';
+
+/**
  * A device's own way to the Worker: a plain HTTP relay on a port of its own, so the device has its
  * own origin, every request it sends is recorded here whatever the engine (WebDriver classic
  * shows no network traffic), and the network can go down for it: while `down`, every request is
- * refused (the connection is reset) and open connections are cut.
+ * refused (the connection is reset) and open connections are cut; single requests can be stalled
+ * or lose their answer ({@link Interference}), the same way in every engine.
  */
 export class DeviceRelay {
   /** Every request, in order. */
   readonly requests: ApiRequest[] = [];
   private down = false;
+  private readonly interferences: { path: string; what: Interference; left: number }[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(private readonly server: Server, readonly url: string) {}
@@ -52,10 +64,19 @@ export class DeviceRelay {
         req.socket.destroy();
         return;
       }
+      const what = relay.interferenceFor(path);
+      if (what === 'stall') {
+        record.status = 'stalled';
+        return;
+      }
       const upstreamRequest = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path, headers: req.headers },
         (answer) => {
           record.status = answer.statusCode ?? null;
+          if (what === 'drop-answer') {
+            answer.resume().once('end', () => req.socket.destroy());
+            return;
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },
@@ -64,6 +85,26 @@ export class DeviceRelay {
       req.pipe(upstreamRequest);
     });
     return relay;
+  }
+
+  /**
+   * Does `what` to the next `times` requests whose path (without query) ends with `path`, e.g.
+   * `/api/sync/tenure/push`. Returns a function that stops it.
+   */
+  interfere(path: string, what: Interference, times = Number.POSITIVE_INFINITY): () => void {
+    const rule = { path, what, left: times };
+    this.interferences.push(rule);
+    return () => {
+      const at = this.interferences.indexOf(rule);
+      if (at >= 0) this.interferences.splice(at, 1);
+    };
+  }
+
+  private interferenceFor(path: string): Interference | null {
+    const rule = this.interferences.find((r) => r.left > 0 && (path.split('?')[0] ?? '').endsWith(r.path));
+    if (!rule) return null;
+    rule.left--;
+    return rule.what;
   }
 
   /** Takes the network down (`true`) or brings it back. */

@@ -38,6 +38,8 @@ export async function webkitEngine(): Promise<EngineBrowser> {
           port: driver.port,
           logLevel: 'warn',
           connectionRetryTimeout: START_TIMEOUT_MS,
+          // A failed command is an answer, not a dropped connection: running a script twice would run the scenario's step twice.
+          connectionRetryCount: 0,
           capabilities: {
             browserName: 'MiniBrowser',
             'wdio:enforceWebDriverClassic': true,
@@ -85,7 +87,7 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
     const mainOnly = (what: string) => () => Promise.reject(new Error(`${what} is not supported inside a frame`));
     const scripted = {
       goto: (url: string) => inTab(() => session.navigateTo(url)),
-      evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => inTab(() => session.execute(fn as never, arg as never)) as never,
+      evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg?: A) => inTab(() => evaluateBoxed(session, fn, arg)),
       click: <A>(find: (arg: A) => Element | null, arg: A) =>
         inTab(async () => {
           const found = (await session.execute(find as never, arg as never)) as ElementReference | null;
@@ -153,6 +155,20 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
       }
     },
   };
+}
+
+/**
+ * Runs `fn(arg)` in the page and returns its result, boxed on the way: webdriverio reads any answer
+ * whose value has an `error` field as a failed command, so a page result such as a sync state with
+ * its `error` ({ code: 'NETWORK', ... }) would throw `WebDriverError: [object Object]`. Boxing the
+ * result as `{ result }` keeps it a value.
+ */
+async function evaluateBoxed<R, A>(session: Session, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<Awaited<R>> {
+  // A string script, so the box is added in the page; `__name` is what the test transform's
+  // keepNames calls, which webdriverio otherwise defines with its own wrapper.
+  const script = `const __name = (target) => target; return Promise.resolve((${fn.toString()}).apply(null, arguments)).then((result) => ({ result }));`;
+  const boxed = (await session.execute(script, arg)) as { result?: Awaited<R> };
+  return boxed.result as Awaited<R>;
 }
 
 /** An Xvfb display of our own (`-displayfd` tells the number once it accepts clients). */
