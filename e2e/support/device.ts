@@ -24,7 +24,7 @@
  * ## Where the engines differ, and what the device does about it
  * | action | Chromium (Playwright) | Firefox (puppeteer, WebDriver BiDi) | WebKit (webdriverio, WebDriver classic) |
  * |---|---|---|---|
- * | `hide()` / `show()` | emulated: its contexts report every page visible, so `visibilityState` is overridden and `visibilitychange` fired | real: another tab comes to the front, and back | emulated, as Chromium: window switches do not change visibility |
+ * | `hide()` / `show()` | emulated: its contexts report every page visible, so `visibilityState` is overridden and `visibilitychange` fired | real: its window is minimised, and restored (`visibilitychange` fires, as on a tab switch) | emulated, as Chromium: window switches do not change visibility |
  * | `setOffline()` | real offline mode, and the relay goes down | real offline mode, and the relay goes down | no offline switch: the relay goes down (requests fail for real) and `navigator.onLine` plus `offline`/`online` are emulated in the open tabs |
  * | `interfere()` (a request that hangs, an answer lost) | the relay does it, the same in every engine | same | same |
  * | `screenshot()` | whole page | whole page | the window (WebDriver classic has no full-page capture) |
