@@ -24,11 +24,6 @@ export const KNOWN_ISSUES: Record<string, string> = {
     'into it (seed 1250); a value the older release left behind after a pull, synced before, is asked about as a conflict ' +
     'by the newer release, which cannot tell it from an unsynced one (seed 535 before idbTurns). Needs the record to say ' +
     'which keys the syncing release could see, and what the store held of the others.',
-  'stale-copy-backed-up-for-new-owner':
-    "An app that keeps a copy in memory (no onReplace, 'defer') still shows the previous account's data after the signed-in " +
-    "account chose 'use server data' on an other-account conflict; saving it writes those values back, the SDK rightly raises " +
-    "stale-write-back, and 'use server data' then keeps them as the signed-in account's backup. The backup of a stale write-back " +
-    'should go to the owner of what it writes back. Seed 5069.',
   'delete-undercuts-racing-push':
     'A DELETE deletes current.json, then the other keys it listed; a push that lands in between commits a new v1, v2 and ' +
     'their history files, and the DELETE\'s batch then deletes those files too: until its next round removes current.json ' +
@@ -59,12 +54,6 @@ export function classifyKnown(world: World, violations: Violation[]): void {
       if (runsBothReleases(world.devices.find((d) => d.name === page?.[1]))) violation.known = OLDER_RELEASE_ISSUE;
     }
     if (violation.invariant !== 'no-cross-account') continue;
-    const backupOf = /^(d\d+) kept a backup for/.exec(violation.message);
-    const keepsCopies = world.devices.find((d) => d.name === backupOf?.[1])?.tabs.some((tab) => tab.app === 'memory' && tab.withoutReplaceListener === 'defer');
-    if (backupOf && keepsCopies) {
-      violation.known = 'stale-copy-backed-up-for-new-owner';
-      continue;
-    }
     const device = deviceIn(violation.message);
     const token = tokenOf(violation.message);
     if ((runsBothReleases(device) && device.accountsSeen.size > 1) || (token !== undefined && leaked.has(token))) {

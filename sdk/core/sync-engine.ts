@@ -83,6 +83,7 @@ function stacked(previous: Replacement | undefined, next: Replacement): Replacem
   const older = previous.keys.filter((key) => !next.keys.includes(key));
   return {
     ...next,
+    removedOwner: previous.removedOwner ?? next.removedOwner,
     keys: [...older, ...next.keys].sort(),
     removed: snapshotFromEntries([...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)), ...Object.entries(pick(previous.removed, previous.keys))]),
     applied: snapshotFromEntries([...Object.entries(pick(previous.applied, older)), ...Object.entries(next.applied)]),
@@ -201,12 +202,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     dispatch({ type: 'settled', record }, view);
   };
 
-  const backup = (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
-    guard(view);
-    const createdAt = nowIso();
-    return checksum(data).then((sum) =>
-      records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner: view.owner ?? view.user, baseVersion: view.record.baseVersion, checksum: sum, data }),
-    );
+  /**
+   * Backs `data` up for its owners: values an app wrote back from a stale copy of another account's
+   * data (exactly what a replacement removed from that account) go to that account's backups.
+   */
+  const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
+    const { removedOwner, removed = {} } = view.record.replaced ?? {};
+    const parts = new Map<string, [string, string][]>();
+    for (const [key, value] of Object.entries(data)) {
+      const owner = removedOwner && removed[key] === value ? removedOwner : (view.owner ?? view.user);
+      parts.set(owner, [...(parts.get(owner) ?? []), [key, value]]);
+    }
+    for (const [owner, entries] of parts) {
+      guard(view);
+      const part = snapshotFromEntries(entries);
+      const createdAt = nowIso();
+      const sum = await checksum(part);
+      await records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner, baseVersion: view.record.baseVersion, checksum: sum, data: part });
+    }
   };
 
   // ---- requests ----
@@ -455,7 +468,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       guard(view);
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
-      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false });
+      const removedOwner = view.owner !== null && view.owner !== view.user ? view.owner : undefined;
+      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), removedOwner, applied: pick(owned, keys), page, acknowledged: false });
     }
   };
 

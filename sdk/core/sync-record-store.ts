@@ -55,6 +55,8 @@ export interface Replacement {
   keys: string[];
   /** Their values before the replacement (absent keys were absent). */
   removed: Snapshot;
+  /** The account whose data `removed` was, when not the signed-in one (use-server on an `other-account` conflict). */
+  removedOwner?: string;
   /** Their values the SDK wrote (absent keys were removed). */
   applied: Snapshot;
   /** The page (manager instance) that replaced them. */
@@ -102,7 +104,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
 const isReplacement = (v: unknown): v is Replacement =>
-  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
+  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isNullableString(v.removedOwner ?? null) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
 export function isSyncRecord(value: unknown): value is SyncRecord {
