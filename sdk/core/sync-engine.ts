@@ -196,10 +196,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // What the store does not hold of the new base is carried, whichever release reads it next.
     const held = await adapter.collect();
     const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
-    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), lastSyncedAt: nowIso() });
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
-    if (view.owner !== view.user && (await records.getOwner(app)) === view.owner) await records.setOwner(app, (view.owner = view.user));
+    const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
+    const foreign = await foreignAfter(view, claims && view.owner !== null);
+    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), ...(foreign && { foreign }), lastSyncedAt: nowIso() });
+    if (claims) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
+  };
+
+  /**
+   * The previous owner's values this release cannot see (keys it does not own) that the store may
+   * still hold once this account takes the data over; entries of keys this release owns are
+   * settled by its sync (it saw them).
+   */
+  const foreignAfter = async (view: LocalView, takesOver: boolean): Promise<SyncRecord['foreign']> => {
+    const before = takesOver ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} } : view.record.foreign;
+    const data = snapshotFromEntries(Object.entries(before?.data ?? {}).filter(([key]) => !adapter.owns(key)));
+    return Object.keys(data).length ? { owner: before!.owner, data } : undefined;
   };
 
   /**
@@ -208,9 +221,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
     const { removedOwner, removed = {} } = view.record.replaced ?? {};
+    const { owner: foreignOwner, data: foreign = {} } = view.record.foreign ?? {};
     const parts = new Map<string, [string, string][]>();
     for (const [key, value] of Object.entries(data)) {
-      const owner = removedOwner && removed[key] === value ? removedOwner : (view.owner ?? view.user);
+      const owner = removedOwner && removed[key] === value ? removedOwner : foreignOwner && foreign[key] === value ? foreignOwner : (view.owner ?? view.user);
       parts.set(owner, [...(parts.get(owner) ?? []), [key, value]]);
     }
     for (const [owner, entries] of parts) {

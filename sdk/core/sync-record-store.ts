@@ -35,6 +35,12 @@ export interface SyncRecord {
   refused?: SyncErrorInfo & { checksum: string };
   /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
   replaced?: Replacement;
+  /**
+   * When a release that does not own every key took the local data over for this account, the
+   * previous owner's synced values of the keys it could not see: the store may still hold them,
+   * and a release that owns them meets them as `other-account` (DESIGN §7.1, §7.3).
+   */
+  foreign?: { owner: string; data: Snapshot };
 }
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
@@ -118,7 +124,8 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     (value.base === undefined || isSnapshot(value.base)) &&
     (value.carried === undefined || (Array.isArray(value.carried) && value.carried.every((key) => typeof key === 'string'))) &&
     (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
-    (value.replaced === undefined || isReplacement(value.replaced))
+    (value.replaced === undefined || isReplacement(value.replaced)) &&
+    (value.foreign === undefined || (isObject(value.foreign) && typeof value.foreign.owner === 'string' && isSnapshot(value.foreign.data)))
   );
 }
 
