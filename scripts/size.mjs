@@ -10,6 +10,10 @@
 // The fixes the seeded simulation found (issue 15) added 449 B: carried keys of an older release
 // (+118), replacements guarded until every tab re-read (+51, +47, +22, +88), account ownership of
 // unsynced edits and answers after a switch (+14, +30, +12), and four smaller ones (+80).
+// Backups split by owner, so a stale copy of another account's data written back is kept for that
+// account, not the signed-in one (issue 15, seed 5069): +127.
+// An older release taking an emptied store over for another account records the previous account's
+// values of keys it cannot see, so a newer release meets them as other-account (seed 1250): +164.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -17,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 11_150;
+const CEILING_BYTES = 11_440;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

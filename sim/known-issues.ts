@@ -18,17 +18,14 @@ export const KNOWN_ISSUES: Record<string, string> = {
     'the Worker then deletes as not kept: a listed version answers 404 (seed 2654).',
   'older-release-unowned-keys':
     'An older release neither sees nor writes the keys it does not own, but its syncs stand for the whole device. On a device ' +
-    'running both releases, a replacement by the older one (use-server, pull) leaves the newer release\'s values of such keys ' +
-    'in localStorage, and the newer release then pushes them as edits (seed 1795971893); across an account switch the older ' +
-    "release finds the store empty, syncs it as the new account's, and the newer release pushes the first account's values " +
-    'into it (seed 1250); a value the older release left behind after a pull, synced before, is asked about as a conflict ' +
-    'by the newer release, which cannot tell it from an unsynced one (seed 535 before idbTurns). Needs the record to say ' +
-    'which keys the syncing release could see, and what the store held of the others.',
-  'stale-copy-backed-up-for-new-owner':
-    "An app that keeps a copy in memory (no onReplace, 'defer') still shows the previous account's data after the signed-in " +
-    "account chose 'use server data' on an other-account conflict; saving it writes those values back, the SDK rightly raises " +
-    "stale-write-back, and 'use server data' then keeps them as the signed-in account's backup. The backup of a stale write-back " +
-    'should go to the owner of what it writes back. Seed 5069.',
+    "running both releases, a replacement by the older one (use-server, pull) leaves the newer release's values of such keys " +
+    'in localStorage, and the newer release then pushes them as edits (seed 1795971893). Across an account switch the older ' +
+    "release finds the store empty and syncs it as the new account's; the previous account's synced values of the keys it " +
+    'cannot see are now recorded (SyncRecord.foreign) and meet the newer release as other-account, but after forget() that ' +
+    "account's record, and so what it had synced, is gone, and the newer release pushes the first account's values into the " +
+    'new one (seeds 1444, 1879). A value the older release left behind after a pull, synced before, is asked about as a ' +
+    'conflict by the newer release, which cannot tell it from an unsynced one (seed 1). Needs the record to say which keys ' +
+    'the syncing release could see, and what the store held of the others.',
   'delete-undercuts-racing-push':
     'A DELETE deletes current.json, then the other keys it listed; a push that lands in between commits a new v1, v2 and ' +
     'their history files, and the DELETE\'s batch then deletes those files too: until its next round removes current.json ' +
@@ -59,12 +56,6 @@ export function classifyKnown(world: World, violations: Violation[]): void {
       if (runsBothReleases(world.devices.find((d) => d.name === page?.[1]))) violation.known = OLDER_RELEASE_ISSUE;
     }
     if (violation.invariant !== 'no-cross-account') continue;
-    const backupOf = /^(d\d+) kept a backup for/.exec(violation.message);
-    const keepsCopies = world.devices.find((d) => d.name === backupOf?.[1])?.tabs.some((tab) => tab.app === 'memory' && tab.withoutReplaceListener === 'defer');
-    if (backupOf && keepsCopies) {
-      violation.known = 'stale-copy-backed-up-for-new-owner';
-      continue;
-    }
     const device = deviceIn(violation.message);
     const token = tokenOf(violation.message);
     if ((runsBothReleases(device) && device.accountsSeen.size > 1) || (token !== undefined && leaked.has(token))) {

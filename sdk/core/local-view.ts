@@ -57,7 +57,7 @@ export function localFacts(view: LocalView, owns: (key: string) => boolean): Omi
     lastSyncedChecksum: record.lastSyncedChecksum,
     localChecksum: view.sum,
     localEmpty,
-    otherAccount: view.owner !== null && view.owner !== view.user,
+    otherAccount: (view.owner !== null && view.owner !== view.user) || Object.entries(record.foreign?.data ?? {}).some(([key, value]) => local[key] === value && record.base?.[key] !== value),
     emptied: localEmpty && Object.keys(record.base ?? {}).some((key) => owns(key) && !record.carried?.includes(key)),
     carriesOwnKeys: (record.carried ?? []).some((key) => owns(key) && !Object.hasOwn(local, key)),
     carriedDiffers: (record.carried ?? []).some((key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key]),

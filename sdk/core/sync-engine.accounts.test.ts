@@ -164,6 +164,25 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect((await alice.sync.listBackups()).map((b) => [b.owner, b.data.t_diary])).toEqual([['alice', "alice's diary"]]);
   });
 
+  it("keeps what an app writes back from its stale copy of the previous account's data in that account's backups, not the new account's (seed 5069 of npm run sim)", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB }, rereads: false, withoutReplaceListener: 'defer' });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('use-server');
+    // The app still shows Alice's diary from memory and saves it back, beside a note Bob typed.
+    device.storage.setItem('t_diary', "alice's diary");
+    device.storage.setItem('t_notes', "bob's note");
+    await bob.sync.syncNow();
+    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+    await bob.sync.resolveConflict('use-server');
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+    expect((await bob.sync.listBackups()).map((b) => b.data)).toEqual([{ t_notes: "bob's note" }]);
+    bob.sync.stop();
+
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([{ t_diary: "alice's diary" }, { t_diary: "alice's diary" }]);
+  });
+
   it("lists only the signed-in account's backups", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

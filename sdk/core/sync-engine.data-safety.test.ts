@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyPrefixAdapter } from '../adapters/key-prefix.js';
 import { snapshotFromEntries } from '../contract/index.js';
 import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime } from '../test-support/sync-harness.js';
+import { fakeToken } from '../test-support/tokens.js';
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
@@ -110,6 +111,33 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
 
     expect(server.current('tenure')).toMatchObject({ record: { version: 1 }, data: { k3: "the other device's" } });
     expect(newer.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer' } });
+  });
+
+  it("an older release that takes an emptied store over for another account leaves the previous account's values of keys it cannot see to a conflict, never a push (seed 1250 of npm run sim)", async () => {
+    const alice = { current: fakeToken(['sync_tenure'], 'alice') as string | null };
+    const bob = { current: fakeToken(['sync_tenure'], 'bob') as string | null };
+    const newerRelease = (storage: Storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage });
+    const device = testDevice();
+    const first = openTab({ server, device, token: alice, adapter: newerRelease });
+    first.write({ k1: "alice's", k3: "alice's secret" });
+    await first.sync.start();
+    first.sync.stop();
+    device.storage.removeItem('k1');
+
+    const old = openTab({ server, device, token: bob, adapter: olderRelease });
+    await old.sync.start();
+    expect(old.sync.getState()).toMatchObject({ status: 'synced' });
+    const newer = openTab({ server, device, token: bob, adapter: newerRelease });
+    await newer.sync.start();
+    expect(newer.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+
+    await newer.sync.resolveConflict('use-server');
+    expect(device.storage.getItem('k3')).toBeNull();
+    expect(await newer.sync.listBackups()).toEqual([]);
+    newer.sync.stop();
+    const back = openTab({ server, device, token: alice, adapter: newerRelease });
+    expect((await back.sync.listBackups()).map((b) => b.data)).toEqual([{ k3: "alice's secret" }]);
   });
 
   it('after a reload the older release still carries the keys it does not own', async () => {

@@ -83,6 +83,7 @@ function stacked(previous: Replacement | undefined, next: Replacement): Replacem
   const older = previous.keys.filter((key) => !next.keys.includes(key));
   return {
     ...next,
+    removedOwner: previous.removedOwner ?? next.removedOwner,
     keys: [...older, ...next.keys].sort(),
     removed: snapshotFromEntries([...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)), ...Object.entries(pick(previous.removed, previous.keys))]),
     applied: snapshotFromEntries([...Object.entries(pick(previous.applied, older)), ...Object.entries(next.applied)]),
@@ -195,18 +196,44 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // What the store does not hold of the new base is carried, whichever release reads it next.
     const held = await adapter.collect();
     const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
-    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), lastSyncedAt: nowIso() });
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
-    if (view.owner !== view.user && (await records.getOwner(app)) === view.owner) await records.setOwner(app, (view.owner = view.user));
+    const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
+    const foreign = await foreignAfter(view, claims && view.owner !== null);
+    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), ...(foreign && { foreign }), lastSyncedAt: nowIso() });
+    if (claims) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
   };
 
-  const backup = (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
-    guard(view);
-    const createdAt = nowIso();
-    return checksum(data).then((sum) =>
-      records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner: view.owner ?? view.user, baseVersion: view.record.baseVersion, checksum: sum, data }),
-    );
+  /**
+   * The previous owner's values this release cannot see (keys it does not own) that the store may
+   * still hold once this account takes the data over; entries of keys this release owns are
+   * settled by its sync (it saw them).
+   */
+  const foreignAfter = async (view: LocalView, takesOver: boolean): Promise<SyncRecord['foreign']> => {
+    const before = takesOver ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} } : view.record.foreign;
+    const data = snapshotFromEntries(Object.entries(before?.data ?? {}).filter(([key]) => !adapter.owns(key)));
+    return Object.keys(data).length ? { owner: before!.owner, data } : undefined;
+  };
+
+  /**
+   * Backs `data` up for its owners: values an app wrote back from a stale copy of another account's
+   * data (exactly what a replacement removed from that account) go to that account's backups.
+   */
+  const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
+    const { removedOwner, removed = {} } = view.record.replaced ?? {};
+    const { owner: foreignOwner, data: foreign = {} } = view.record.foreign ?? {};
+    const parts = new Map<string, [string, string][]>();
+    for (const [key, value] of Object.entries(data)) {
+      const owner = removedOwner && removed[key] === value ? removedOwner : foreignOwner && foreign[key] === value ? foreignOwner : (view.owner ?? view.user);
+      parts.set(owner, [...(parts.get(owner) ?? []), [key, value]]);
+    }
+    for (const [owner, entries] of parts) {
+      guard(view);
+      const part = snapshotFromEntries(entries);
+      const createdAt = nowIso();
+      const sum = await checksum(part);
+      await records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner, baseVersion: view.record.baseVersion, checksum: sum, data: part });
+    }
   };
 
   // ---- requests ----
@@ -455,7 +482,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       guard(view);
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
-      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), applied: pick(owned, keys), page, acknowledged: false });
+      const removedOwner = view.owner !== null && view.owner !== view.user ? view.owner : undefined;
+      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), removedOwner, applied: pick(owned, keys), page, acknowledged: false });
     }
   };
 

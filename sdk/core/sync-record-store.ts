@@ -35,6 +35,12 @@ export interface SyncRecord {
   refused?: SyncErrorInfo & { checksum: string };
   /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
   replaced?: Replacement;
+  /**
+   * When a release that does not own every key took the local data over for this account, the
+   * previous owner's synced values of the keys it could not see: the store may still hold them,
+   * and a release that owns them meets them as `other-account` (DESIGN §7.1, §7.3).
+   */
+  foreign?: { owner: string; data: Snapshot };
 }
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
@@ -55,6 +61,8 @@ export interface Replacement {
   keys: string[];
   /** Their values before the replacement (absent keys were absent). */
   removed: Snapshot;
+  /** The account whose data `removed` was, when not the signed-in one (use-server on an `other-account` conflict). */
+  removedOwner?: string;
   /** Their values the SDK wrote (absent keys were removed). */
   applied: Snapshot;
   /** The page (manager instance) that replaced them. */
@@ -102,7 +110,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
 const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
 const isReplacement = (v: unknown): v is Replacement =>
-  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
+  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isNullableString(v.removedOwner ?? null) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
 export function isSyncRecord(value: unknown): value is SyncRecord {
@@ -116,7 +124,8 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     (value.base === undefined || isSnapshot(value.base)) &&
     (value.carried === undefined || (Array.isArray(value.carried) && value.carried.every((key) => typeof key === 'string'))) &&
     (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
-    (value.replaced === undefined || isReplacement(value.replaced))
+    (value.replaced === undefined || isReplacement(value.replaced)) &&
+    (value.foreign === undefined || (isObject(value.foreign) && typeof value.foreign.owner === 'string' && isSnapshot(value.foreign.data)))
   );
 }
 
