@@ -59,7 +59,7 @@ class Lab {
 
   /**
    * Runs `method` of manager `name` (start, syncNow, stop, forget, resolveConflict...) and returns the
-   * state once it settled. The call runs in the page while the test polls for its end: in WebKit a
+   * state it left. The call runs in the page while the test polls for its end: in WebKit a
    * device's tabs share one WebDriver session whose commands take turns, so a script that waited
    * through a request's timeout would hold the device's other tabs back meanwhile.
    */
@@ -68,17 +68,23 @@ class Lab {
       ({ name, method, args }) => {
         const manager = (window as any).lab.managers[name];
         manager.outcome = undefined;
+        // The state is read the moment the call settles: a retry scheduled meanwhile may change it
+        // before the test's next poll reaches the page.
         new Promise((resolve) => resolve(manager.sync[method](...args))).then(
-          () => (manager.outcome = 'done'),
-          (error: unknown) => (manager.outcome = `failed: ${String(error)}`),
+          () => (manager.outcome = { state: manager.sync.getState() }),
+          (error: unknown) => (manager.outcome = { failed: String(error) }),
         );
       },
       { name, method, args },
       this.tab,
     );
-    const outcome = await this.device.waitFor((name) => (window as any).lab.managers[name].outcome as string | undefined, name, { tab: this.tab });
-    if (outcome !== 'done') throw new Error(`${method}() ${outcome}`);
-    return this.state(name);
+    const outcome = await this.device.waitFor(
+      (name) => (window as any).lab.managers[name].outcome as { state: SyncState } | { failed: string },
+      name,
+      { tab: this.tab },
+    );
+    if ('failed' in outcome) throw new Error(`${method}() failed: ${outcome.failed}`);
+    return outcome.state;
   }
 
   set(entries: Record<string, string | null>): Promise<void> {
