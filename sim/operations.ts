@@ -114,13 +114,14 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       world.openPage(device, page.slot);
       return;
     case 'close-mid-push':
-      trace.add(`${page.name} is closed (hidden, pagehide, gone after ${op.afterMs} ms)`);
+      // Reopened a second later (a reload), or later on, when other devices may have built on its push (a laptop lid).
+      trace.add(`${page.name} is closed (hidden, pagehide, gone after ${op.afterMs} ms, back after ${op.reopenAfterMs} ms)`);
       page.emit('hidden');
       page.emit('pagehide');
       void world.loop.sleep(op.afterMs, `${page.name} gone`).then(() => {
         if (device.pages[page.slot] !== page) return;
         page.close();
-        void world.loop.sleep(1_000, `${page.name} reopened`).then(() => device.pages[page.slot] === page && world.openPage(device, page.slot));
+        void world.loop.sleep(op.reopenAfterMs, `${page.name} reopened`).then(() => device.pages[page.slot] === page && world.openPage(device, page.slot));
       });
       return;
     case 'resolve': {

@@ -11,7 +11,7 @@ export type Op =
   | { kind: 'offline'; device: number }
   | { kind: 'online'; device: number }
   | { kind: 'reload'; device: number; tab: number }
-  | { kind: 'close-mid-push'; device: number; tab: number; afterMs: number }
+  | { kind: 'close-mid-push'; device: number; tab: number; afterMs: number; reopenAfterMs: number }
   | { kind: 'resolve'; device: number; tab: number; choice: 'keep-local' | 'use-server' }
   | { kind: 'restore'; device: number; tab: number; pick: number }
   | { kind: 'restore-backup'; device: number; tab: number; pick: number }
@@ -62,7 +62,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('offline' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('online' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('reload' as const), device: index, tab: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('close-mid-push' as const), device: index, tab: index, afterMs: fc.constantFrom(0, 0, 50, 100, 400) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('close-mid-push' as const), device: index, tab: index, afterMs: fc.constantFrom(0, 0, 50, 100, 400), reopenAfterMs: fc.constantFrom(1_000, 45_000) }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: index, tab: index, choice: fc.constantFrom('keep-local' as const, 'use-server' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore' as const), device: index, tab: index, pick: index }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore-backup' as const), device: index, tab: index, pick: index }) },
