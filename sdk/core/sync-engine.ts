@@ -1,9 +1,10 @@
-import { canonicalJson, canUseSync, checksum, snapshotFromEntries, utf8ByteLength, type MetaResponse, type PullResponse, type PushRequest, type Snapshot } from '../contract/index.js';
+import { canonicalJson, canUseSync, checksum, isPatchPush, snapshotFromEntries, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
-import type { Clock, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
 import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
@@ -67,6 +68,10 @@ const infoOf = (error: unknown): SyncErrorInfo =>
 const noop = (): void => {};
 const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
 const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
+
+/** The base of a push at `version` when that is the version this device last synced: its checksum and data. */
+const syncedBase = (record: SyncRecord, version: number): PushBase | null =>
+  version > 0 && version === record.baseVersion && record.lastSyncedChecksum !== null ? { checksum: record.lastSyncedChecksum, ...(record.base && { data: record.base }) } : null;
 
 /** The keys whose values differ between two snapshots, sorted. */
 function changedKeys(before: Snapshot, after: Snapshot): string[] {
@@ -240,10 +245,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   const myDeviceId = (): Promise<string> => (deviceId ??= deps.deviceId());
 
-  const pushBody = async (data: Snapshot, sum: string, version: number): Promise<PushRequest> => ({
-    data,
+  /** What every push body carries besides its data; `baseChecksum` when the base is known. */
+  const pushFields = async (sum: string, version: number, baseChecksum?: string): Promise<PushFields> => ({
     version,
     checksum: sum,
+    ...(baseChecksum !== undefined && { baseChecksum }),
     deviceId: await myDeviceId(),
     timestamp: nowIso(),
     deviceName: deps.deviceName,
@@ -375,7 +381,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
     const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
-    return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode) : check(view, mode);
+    return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion)) : check(view, mode);
   };
 
   /** The start check (DESIGN §6): one meta request, then adopt, push, pull or a conflict. `rejected` follows a 409. */
@@ -385,7 +391,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
     const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta });
     if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced });
-    if (decision.action === 'push') return push(view, decision.version, mode, rejected);
+    if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
     return raiseConflict(view, rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason);
   };
@@ -403,12 +409,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     view.sum = await checksum(view.data);
   };
 
-  /** Sends the view's data, compare-and-swap on `version`. A 409 asks the server again once; a non-retryable 4xx marks the snapshot refused. */
-  const push = async (view: LocalView, version: number, mode: Mode, retried = false): Promise<void> => {
+  /**
+   * Sends the view's data, compare-and-swap on `version` (and on `base`'s checksum when known), as
+   * a patch against `base` when that is smaller. A 409 asks the server again once; a non-retryable
+   * 4xx marks the snapshot refused.
+   */
+  const push = async (view: LocalView, version: number, mode: Mode, base: PushBase | null, retried = false): Promise<void> => {
     const { record, sum } = view;
     if (mode !== 'now' && record.refused?.checksum === sum) return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
-    const body = await pushBody(view.data, sum, version);
-    const keepalive = (mode === 'hidden' || mode === 'keepalive') && utf8ByteLength(JSON.stringify(body)) <= KEEPALIVE_MAX_BYTES;
+    const fields = await pushFields(sum, version, base?.checksum);
+    const encoded = await transport.encodePush(smallestPushRequest(view.data, fields, base));
+    const keepalive = (mode === 'hidden' || mode === 'keepalive') && encoded.bytes <= KEEPALIVE_MAX_BYTES;
     // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
     if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record }, view);
     dispatch({ type: 'syncing' }, view);
@@ -417,7 +428,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const remembered = save(view, { ...record, unconfirmed: [...(record.unconfirmed ?? []).slice(-3), { version, checksum: sum }] }).catch(noop);
     let pushed;
     try {
-      pushed = await request(view, (token, options) => transport.push(body, token, { ...options, keepalive }));
+      pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
     } catch (error) {
       await remembered;
       if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
@@ -430,6 +441,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
+  };
+
+  /** Sends an encoded push; a patch the server cannot apply (`PATCH_REJECTED`) is sent again at once as the full data. */
+  const sendPush = async (view: LocalView, encoded: EncodedPush, keepalive: boolean, full: () => PushRequest): Promise<PushResponse> => {
+    try {
+      return await request(view, (token, options) => transport.push(encoded, token, { ...options, keepalive }));
+    } catch (error) {
+      if (!(error instanceof RequestError && error.code === 'PATCH_REJECTED' && isPatchPush(encoded.request))) throw error;
+      const whole = await transport.encodePush(full());
+      return request(view, (token, options) => transport.push(whole, token, { ...options, keepalive: keepalive && whole.bytes <= KEEPALIVE_MAX_BYTES }));
+    }
   };
 
   /** Takes the server's data: applied at once when the app can re-read it, else left for the next start (`defer`). */
@@ -586,7 +608,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const kept = await verified(await request(view, (t, o) => transport.history(version, t, o)));
     const meta = await request(view, (t, o) => transport.meta(t, o));
     dispatch({ type: 'syncing' }, view);
-    const body = await pushBody(kept.data, kept.meta.checksum, meta.meta?.version ?? 0);
+    const body: PushRequest = { ...(await pushFields(kept.meta.checksum, meta.meta?.version ?? 0, meta.meta?.checksum)), data: kept.data };
     const pushed = await request(view, (t, o) => transport.push(body, t, o));
     const replaced = await replaceLocal(view, 'restore', kept.data);
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: kept.meta.checksum, base: kept.data, replaced: replaced! });
@@ -687,7 +709,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     resolveConflict(choice: ConflictChoice) {
       const conflict = state.conflict;
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
-      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now') : useServer(view)));
+      // Keep-local is compare-and-swap on the version the conflict showed, whatever data it holds.
+      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : useServer(view)));
     },
     restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {
