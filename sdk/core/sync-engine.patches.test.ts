@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checksum } from '../contract/index.js';
-import { FakeSyncServer, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import { FakeSyncServer, openTab, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 
 /** A store of `keys` keys of about 1 kB each, all synced. */
 const largeStore = (keys: number): Record<string, string> =>
@@ -73,5 +73,50 @@ describe('pushes send only what changed (DESIGN §8)', () => {
     const stored = server.current('tenure')!;
     expect(stored.data.x_newer_release).toBe('kept');
     expect(stored.record.checksum).toBe(await checksum({ ...base.data, x_newer_release: 'kept', t_day_0001: 'edited' }));
+  });
+});
+
+describe('a push that leaves with a closing page', () => {
+  beforeEach(() => useFakeTime());
+  afterEach(() => void vi.useRealTimers());
+
+  it('is prepared when the data changes, so pagehide sends it at once with keepalive, before any async work', async () => {
+    const server = new FakeSyncServer();
+    const sent: string[] = [];
+    const tab = openTab({
+      server,
+      extra: {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          sent.push(`${init?.method ?? 'GET'} keepalive=${String(init?.keepalive ?? false)}`);
+          return server.fetch(input, init);
+        },
+      },
+    });
+    tab.write(largeStore(200));
+    await tab.sync.start();
+    sent.length = 0;
+    tab.write({ t_day_0005: 'edited just before closing' });
+    tab.sync.notifyChanged();
+    await tab.sync.idle();
+    expect(sent).toEqual([]);
+    // Closing a tab: hidden, then pagehide, in one go; nothing asynchronous runs in between.
+    tab.platform.emit('hidden');
+    tab.platform.emit('pagehide');
+    expect(sent).toEqual(['POST keepalive=true']);
+    await tab.sync.idle();
+    await vi.waitFor(() => expect(server.current('tenure')?.data.t_day_0005).toBe('edited just before closing'));
+  });
+
+  it('is not sent when the data changed again after it was prepared', async () => {
+    const server = new FakeSyncServer();
+    const tab = await syncedTab(server, largeStore(50));
+    tab.write({ t_day_0005: 'first' });
+    tab.sync.notifyChanged();
+    await tab.sync.idle();
+    tab.write({ t_day_0005: 'second' });
+    tab.sync.notifyChanged();
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    expect(server.current('tenure')?.data.t_day_0005).toBe('second');
   });
 });

@@ -50,9 +50,23 @@ export interface SyncEngineDeps {
  * Why a sync runs: `start` and `check` ask the server first (`start` is the first one of a page);
  * `now` is `syncNow()`, a check that also resends a snapshot the server refused; the others push
  * what changed. `hidden` pushes with keepalive when the body fits, so the request outlives a page
- * that is closing; `keepalive` (pagehide) sends only such a request.
+ * that is closing; `keepalive` (pagehide) sends only such a request. `prepare` sends nothing: it
+ * readies the push a closing page sends ({@link PreparedPush}).
  */
-type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive';
+type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive' | 'prepare';
+
+/**
+ * A push body made ready while the page is visible, for pagehide to send as it is: async work
+ * started after a page begins to hide (IndexedDB, hashing, compression) often never finishes.
+ */
+interface PreparedPush {
+  encoded: EncodedPush;
+  token: string;
+  /** The manager run, the number of `notifyChanged()` calls and the base version it was made for: stale once any moves. */
+  run: number;
+  changes: number;
+  version: number;
+}
 type TimerName = 'debounce' | 'retry';
 
 /** A {@link SyncManager} that can also tell when it has settled. */
@@ -67,6 +81,9 @@ const infoOf = (error: unknown): SyncErrorInfo =>
   error instanceof SyncError ? { code: error.code, message: error.message } : { code: 'LOCAL', message: String(error) };
 const noop = (): void => {};
 const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
+/** A change that may be pushed without asking the server first. */
+const isPlainChange = (facts: ReturnType<typeof localFacts>): boolean =>
+  facts.lastSyncedChecksum !== null && !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
 const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
 
 /** The base of a push at `version` when that is the version this device last synced: its checksum and data. */
@@ -129,6 +146,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const reread = new Set<string>();
   let firstRead = true;
+  let prepared: PreparedPush | null = null;
+  /** `notifyChanged()` calls so far: a prepared push made before the latest one is stale. */
+  let changes = 0;
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -180,11 +200,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (queued.has(mode)) return idle();
     queued.add(mode);
     const at = run;
-    return exclusive(async () => {
+    const task = exclusive(async () => {
       queued.delete(mode);
       if (started && at === run) await syncLocked(mode, at);
-      attempt = 0;
-    }).catch((error: unknown) => fail(error, mode, at));
+      if (mode !== 'prepare') attempt = 0;
+    });
+    // Preparing is best effort: the push it readies is made anyway when it is due.
+    return task.catch((error: unknown) => (mode === 'prepare' ? undefined : fail(error, mode, at)));
   };
 
   // ---- effects: each checks that its run is still live ----
@@ -372,16 +394,47 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Any sync: decide from the local view alone when that is enough, else ask the server ({@link check}). */
   const syncLocked = async (mode: Mode, at: number): Promise<void> => {
+    const changesSeen = changes;
     const view = await begin(at);
     if (!view) return;
     const facts = localFacts(view, adapter.owns);
     const changed = hasLocalChanges(facts);
+    if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
-    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
-    return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion)) : check(view, mode);
+    return isPlainChange(facts) ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion)) : check(view, mode);
+  };
+
+  /**
+   * Readies the push a closing page sends (see {@link sendPrepared}) when it fits a keepalive
+   * request, and notes it as possibly sent now: its answer will never be seen.
+   */
+  const prepareLeaving = async (view: LocalView, changesSeen: number): Promise<void> => {
+    const { record, sum } = view;
+    const version = record.baseVersion;
+    if (record.refused?.checksum === sum) return;
+    const base = syncedBase(record, version);
+    const encoded = await transport.encodePush(smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base));
+    if (encoded.bytes > KEEPALIVE_MAX_BYTES) return;
+    const unconfirmed = record.unconfirmed ?? [];
+    if (!unconfirmed.some((sent) => sent.version === version && sent.checksum === sum)) await save(view, { ...record, unconfirmed: [...unconfirmed.slice(-3), { version, checksum: sum }] });
+    prepared = { encoded, token: view.token, run: view.run, changes: changesSeen, version };
+  };
+
+  /**
+   * On pagehide: sends the prepared push at once with keepalive, if it still holds the latest
+   * change and the version it builds on. Returns whether it did. If the page lives on (back/forward
+   * cache), a check afterwards adopts the version it made.
+   */
+  const sendPrepared = (): boolean => {
+    const ready = prepared;
+    prepared = null;
+    if (!ready || ready.run !== run || ready.changes !== changes || ready.version !== state.version || state.status === 'conflict') return false;
+    const settle = (): void => void sync('check');
+    transport.push(ready.encoded, ready.token, { keepalive: true }).then(settle, settle);
+    return true;
   };
 
   /** The start check (DESIGN §6): one meta request, then adopt, push, pull or a conflict. `rejected` follows a 409. */
@@ -634,6 +687,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (state.status === 'disabled') void sync('check');
     } else {
       clearTimer('debounce');
+      if (event === 'pagehide' && sendPrepared()) return;
       void sync(event === 'pagehide' ? 'keepalive' : event === 'hidden' ? 'hidden' : 'push');
     }
   };
@@ -696,6 +750,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyChanged() {
       if (!started) return;
       dispatch({ type: 'changed', at: nowIso() });
+      changes++;
+      void sync('prepare');
       // An edit belongs to the account signed in when it was made, even if another one signs in
       // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
       void currentUser().then((user) => (user === null ? undefined : claimUnowned(user))).catch(noop);
