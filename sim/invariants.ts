@@ -1,6 +1,6 @@
 import { canonicalJson, checksum, type Snapshot, type VersionRecord } from '../sdk/contract/index.js';
 import { KEYS_BY_RELEASE } from './app-model.js';
-import { DELETE_UNDERCUTS_RACING_PUSH, VERSION_REUSE_AFTER_DELETE } from './known-issues.js';
+import { DELETE_UNDERCUTS_RACING_PUSH, STALLED_PUSH_HISTORY_AFTER_DELETE } from './known-issues.js';
 import { SIM_REQUEST_TIMEOUT_MS } from './page.js';
 import type { World } from './world.js';
 
@@ -24,7 +24,7 @@ export async function checkServer(world: World, user: string): Promise<void> {
     if (!listed) return undefined;
     if (deleting) return DELETE_UNDERCUTS_RACING_PUSH;
     // A push stalled from before a DELETE writes its history file over the new epoch's file of the same number.
-    return (ledger.committed.get(user)?.get(Number(listed[1]))?.size ?? 0) > 1 ? VERSION_REUSE_AFTER_DELETE : undefined;
+    return (ledger.committed.get(user)?.get(Number(listed[1]))?.size ?? 0) > 1 ? STALLED_PUSH_HISTORY_AFTER_DELETE : undefined;
   };
   const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`, known(message));
   const meta = await world.read(user, '/meta');
