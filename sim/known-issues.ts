@@ -10,10 +10,6 @@ import type { World } from './world.js';
  * then fail again until the fix is there.
  */
 export const KNOWN_ISSUES: Record<string, string> = {
-  'stalled-push-history-after-delete':
-    'After a DELETE, version numbers start again at 1, and a push stalled from before the DELETE can write its history file over ' +
-    "the new file of that number, which the Worker then deletes as not kept: a listed version answers 404 (seed 2654). " +
-    'Needs history writes that never replace a kept version\'s file (conditional on what is there).',
   'older-release-unowned-keys':
     'An older release neither sees nor writes the keys it does not own, but its syncs stand for the whole device. On a device ' +
     "running both releases, a replacement by the older one (use-server, pull) leaves the newer release's values of such keys " +
@@ -31,7 +27,6 @@ export const KNOWN_ISSUES: Record<string, string> = {
 };
 
 export const DELETE_UNDERCUTS_RACING_PUSH = 'delete-undercuts-racing-push';
-export const STALLED_PUSH_HISTORY_AFTER_DELETE = 'stalled-push-history-after-delete';
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
 const OLDER_RELEASE_ISSUE = 'older-release-unowned-keys';

@@ -322,23 +322,41 @@ export class SyncStore {
    */
   private async finishCommit(state: CurrentState, canonical: string): Promise<void> {
     const { record } = state;
-    await this.writeHistory(record, canonical);
+    await this.writeOwnHistory(record, canonical);
     if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP)]);
     await this.writeMetaFile(state);
     const now = await this.readState();
     if (keeps(now, record)) return;
-    const leftovers = [this.keys.history(record.version)];
+    const leftovers: string[] = [];
+    const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
+    // Only its own file: after a DELETE the same number may be another, kept version's.
+    if (file && carries(file, record)) leftovers.push(this.keys.history(record.version));
     if (!now || now.record.version < record.version) leftovers.push(this.keys.meta);
-    await this.deleteObjects(leftovers);
+    if (leftovers.length) await this.deleteObjects(leftovers);
+  }
+
+  /**
+   * A push's own history file, written after its commit. After a DELETE, version numbers start
+   * again, so a push that stalled from before it may find the file of a new version of its number:
+   * a file of a kept version is never replaced, and any other is replaced only if it is still the
+   * one looked at (a conditional put; a lost race means someone else wrote it).
+   */
+  private async writeOwnHistory(record: VersionRecord, canonical: string): Promise<void> {
+    const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
+    if (file && carries(file, record)) return;
+    const other = file && parseRecordMetadata(file.customMetadata);
+    if (other && keeps(await this.readState(), other)) return;
+    await this.writeHistory(record, canonical, file ? { etagMatches: file.etag } : { etagDoesNotMatch: '*' });
   }
 
   /** history/{v}.json holds exactly the canonical JSON; R2 verifies it against the checksum. */
-  private async writeHistory(record: VersionRecord, canonical: string): Promise<void> {
+  private async writeHistory(record: VersionRecord, canonical: string, onlyIf?: R2Conditional): Promise<void> {
     await this.r2('put', () =>
       this.bucket.put(this.keys.history(record.version), canonical, {
         sha256: record.checksum,
         customMetadata: recordMetadata(record),
         httpMetadata: JSON_CONTENT,
+        ...(onlyIf && { onlyIf }),
       }),
     );
   }
