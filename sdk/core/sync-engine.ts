@@ -418,9 +418,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const base = syncedBase(record, version);
     const encoded = await transport.encodePush(smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base));
     if (encoded.bytes > KEEPALIVE_MAX_BYTES) return;
+    // Ready before the note is written: the page may begin to hide meanwhile. Without the note the
+    // next start still adopts that version (it holds this very data) unless the app wrote since.
+    prepared = { encoded, token: view.token, run: view.run, changes: changesSeen, version };
     const unconfirmed = record.unconfirmed ?? [];
     if (!unconfirmed.some((sent) => sent.version === version && sent.checksum === sum)) await save(view, { ...record, unconfirmed: [...unconfirmed.slice(-3), { version, checksum: sum }] });
-    prepared = { encoded, token: view.token, run: view.run, changes: changesSeen, version };
   };
 
   /**
