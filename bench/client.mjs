@@ -12,8 +12,10 @@ const REPEAT_BYTES = 250_000;
 
 /**
  * Runs in the page. Per run, on the same data:
- * - push preparation as the SDK does it: collect from localStorage, checksum (canonical JSON +
- *   SHA-256), the push body's JSON; floors: JSON.stringify of the snapshot, digest of its bytes;
+ * - push preparation of a one-key edit as the SDK does it (DESIGN §8): after the collect from
+ *   localStorage (timed on its own), the checksum (canonical JSON + UTF-8 + SHA-256) and the patch
+ *   against the base with the push body's JSON; floor: JSON.stringify of the snapshot, its UTF-8
+ *   bytes and their digest, what any client that sends a checksummed snapshot must do at least;
  * - apply as the SDK does it on a new device: parse and validate the pull body, adapter.apply;
  *   floor: JSON.parse of the same body and a bare setItem per key.
  * Small snapshots repeat each step `reps` times per run, each repetition timed on its own, so a
@@ -24,26 +26,35 @@ async function benchInPage({ entries, pullBody, prefix, runs, warmup, reps }) {
   const sdk = await import('/vendor/taco-sync/index.js');
   const contract = await import('/vendor/taco-sync/contract.js');
   const adapter = sdk.keyPrefixAdapter({ prefixes: [prefix] });
-  const names = ['collect', 'checksum', 'body', 'prep', 'stringify', 'digest', 'apply', 'applyFloor'];
+  const names = ['collect', 'checksum', 'body', 'prep', 'stringify', 'digest', 'floor', 'apply', 'applyFloor'];
+  const base = Object.fromEntries(entries);
+  const edited = entries[Math.floor(entries.length / 2)][0];
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   const now = () => performance.now();
 
-  const prepare = async (sum) => {
+  const prepare = async (sum, rep, floorFirst) => {
+    localStorage.setItem(edited, `${base[edited]} edit ${rep}`);
+    // Each side gets its own fresh collect, and they swap order every run, so neither always
+    // pays for the other's garbage or for first touching the strings localStorage returned.
+    const floor = async () => {
+      const snapshot = await adapter.collect();
+      const t3 = now();
+      const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+      const t4 = now();
+      await crypto.subtle.digest('SHA-256', bytes);
+      const t5 = now();
+      sum.stringify += t4 - t3; sum.digest += t5 - t4; sum.floor += t5 - t3;
+    };
+    if (floorFirst) await floor();
     const t0 = now();
     const snapshot = await adapter.collect();
     const t1 = now();
     const checksum = await sdk.checksum(snapshot);
     const t2 = now();
-    JSON.stringify({ data: snapshot, version: 7, checksum, deviceId: 'bench-device', timestamp: new Date().toISOString() });
+    JSON.stringify({ patch: contract.patchBetween(base, snapshot), version: 7, baseChecksum: checksum, checksum, deviceId: 'bench-device', timestamp: new Date().toISOString() });
     const t3 = now();
-    JSON.stringify(snapshot);
-    const t4 = now();
-    const bytes = new TextEncoder().encode(sdk.canonicalJson(snapshot));
-    const t5 = now();
-    await crypto.subtle.digest('SHA-256', bytes);
-    const t6 = now();
-    sum.collect += t1 - t0; sum.checksum += t2 - t1; sum.body += t3 - t2; sum.prep += t3 - t0;
-    sum.stringify += t4 - t3; sum.digest += t6 - t5;
+    sum.collect += t1 - t0; sum.checksum += t2 - t1; sum.body += t3 - t2; sum.prep += t3 - t1;
+    if (!floorFirst) await floor();
   };
   const apply = async (sum) => {
     localStorage.clear();
@@ -66,7 +77,7 @@ async function benchInPage({ entries, pullBody, prefix, runs, warmup, reps }) {
     const sum = Object.fromEntries(names.map((name) => [name, 0]));
     localStorage.clear();
     for (const [key, value] of entries) localStorage.setItem(key, value);
-    for (let rep = 0; rep < reps; rep++) await prepare(sum);
+    for (let rep = 0; rep < reps; rep++) await prepare(sum, rep, run % 2 === 1);
     for (let rep = 0; rep < reps; rep++) {
       if (run % 2 === 0) {
         await apply(sum);

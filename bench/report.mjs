@@ -14,6 +14,7 @@ const OP_CLASS = { put: 'classA', list: 'classA', get: 'classB', head: 'classB',
 
 const ms = (value) => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
 const ratio = (value) => !Number.isFinite(value) ? 'n/a' : `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')}×`;
+const percent = (value) => `${(value * 100).toFixed(value < 0.01 ? 3 : 1)} %`;
 const perSecond = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
 const dollars = (value) => `$${value.toFixed(2)}`;
 
@@ -43,22 +44,24 @@ export function costOf(ops) {
 
 function clientSection(client, runs) {
   const prep = table(
-    ['Snapshot', 'Keys', 'collect', 'checksum (canonical JSON + SHA-256)', 'push body JSON', '**push preparation**', 'floor: JSON.stringify', 'floor: digest', '**preparation / floor**'],
+    ['Snapshot', 'Keys', 'collect', 'checksum (canonical JSON + UTF-8 + SHA-256)', 'patch + push body JSON', '**push preparation**', 'floor: JSON.stringify + UTF-8', 'floor: digest', '**preparation / floor**'],
     client.map((row) => [row.size.label, row.keys, ms(row.collect), ms(row.checksum), ms(row.body), `**${ms(row.prep)}**`,
-      ms(row.stringify), ms(row.digest), `**${ratio(row.prep / (row.stringify + row.digest))}**`]),
+      ms(row.stringify), ms(row.digest), `**${ratio(row.prep / row.floor)}**`]),
   );
   const apply = table(
     ['Snapshot', 'Keys', '**apply** (parse + validate + adapter.apply)', 'floor: JSON.parse + setItem per key', '**apply / floor**'],
     client.map((row) => [row.size.label, row.keys, `**${ms(row.apply)}**`, ms(row.applyFloor), `**${ratio(row.apply / row.applyFloor)}**`]),
   );
   const largest = client.at(-1);
-  const cycle = largest.prep + largest.collect + largest.checksum;
+  const cycle = 2 * largest.collect + largest.prep + largest.checksum;
   return `## 1. Client: main-thread time in Chromium (ms, median of ${runs} runs)
 
-Push preparation is what the SDK does before a push: \`keyPrefixAdapter\` collect from localStorage,
-\`checksum\` (canonical JSON, UTF-8, SHA-256) and the push body's \`JSON.stringify\`. Its floor is
-what any client that sends a checksummed snapshot must do at least: serialise it once
-(\`JSON.stringify\` of the same object) and hash it once (\`crypto.subtle.digest\` of the same bytes).
+Push preparation is what the SDK does before pushing a one-key edit, once it has read the data
+(\`keyPrefixAdapter\` collect from localStorage, shown on its own): \`checksum\` (canonical JSON,
+UTF-8, SHA-256), then the patch against the base snapshot and the push body's JSON (DESIGN §8).
+Its floor is what any client that sends a checksummed snapshot must do at least: serialise it
+once (\`JSON.stringify\` of the same object), encode it as UTF-8 and hash it once
+(\`crypto.subtle.digest\`).
 
 ${prep}
 
@@ -73,13 +76,16 @@ resolution)${client.some((row) => row.reps > 1) ? `; smaller snapshots time each
 on Chromium's crypto thread, so of the checksum column only the canonical JSON and the UTF-8
 encoding block the main thread. After a push is acknowledged the engine collects and checksums once
 more (to see edits made meanwhile), so a whole push cycle at ${largest.size.label} costs about
-${ms(cycle)} ms of page time, not ${ms(largest.prep)}.`;
+${ms(cycle)} ms of page time (two collects, two checksums, the patch), not ${ms(largest.prep)}.`;
 }
 
 function wireSection(wire) {
   const rows = wire.map((row) => [row.size.label, bytes(row.changeBytes),
     bytes(row.push.up), bytes(row.push.down), bytes(row.pull.up), bytes(row.pull.down), bytes(row.pull.bodyDown), bytes(row.meta.up), bytes(row.meta.down),
-    `**${ratio(row.push.up / row.changeBytes)}**`, `**${ratio(row.pull.down / row.changeBytes)}**`, bytes(row.push.gzipUp)]);
+    ratio(row.push.up / row.changeBytes), `**${ratio(row.pull.down / row.changeBytes)}**`, bytes(row.push.gzipUp)]);
+  const patchRows = wire.map((row) => [row.size.label, bytes(row.patch.changeBytes), `${bytes(row.patch.bodyUp)}${row.patch.gzip ? ' (gzip)' : ''}`, bytes(row.patch.up),
+    `**${ratio(row.patch.up / row.patch.changeBytes)}**`, bytes(row.patch.up - 2 * row.patch.changeBytes), `**${percent(row.patch.up / row.snapshotBytes)}**`,
+    row.patch.fitsKeepalive ? '**yes**' : 'no', ms(row.pushMs.full), ms(row.pushMs.patch), `**${ratio(row.pushMs.patch / row.pushMs.full)}**`]);
   const first = wire[0];
   const encodings = [...new Set(wire.map((row) => row.pull.encoding ?? 'none'))].join(', ');
   return `## 2. Wire: bytes per request
@@ -87,11 +93,23 @@ function wireSection(wire) {
 Bytes on the wire (HTTP/1.1 as sent by Node's fetch to \`wrangler dev\`, headers included; ↑ request,
 ↓ response), counted by a TCP relay, one request at a time. The change is a one-key edit: the
 edited key and its new value as one canonical JSON entry, the least any sync protocol must carry.
-Responses came back with Content-Encoding: ${encodings} (the client accepts gzip, as browsers do, and the
-runtime compressed the JSON), so "pull ↓" is compressed and "pull body" is what the SDK parses. Push
-requests are sent uncompressed; the last column is what gzip would make of the push body.
 
-${table(['Snapshot', 'one-key change', 'push ↑', 'push ↓', 'pull ↑', 'pull ↓', 'pull body', 'meta ↑', 'meta ↓', '**push ↑ / change**', '**pull ↓ / change**', 'push body gzipped'], rows)}
+**Push of a one-key edit as the SDK sends it** (DESIGN §8): a patch against the base version with
+its checksum, gzip-compressed from 1 KiB where that saves 10 %. "over 2× change" is what the request
+costs beyond twice the change (headers and the push's fixed fields; the goal is a few hundred bytes at most); "fits keepalive" is whether the
+body is at most 64 KiB, so that it can leave with a closing tab. Time per push is the median of
+${first.pushMs.n} pushes of each form, one at a time, alternating, from the request to the answer
+(\`wrangler dev\` reports no CPU time per request, so this includes the transfer and R2).
+
+${table(['Snapshot', 'one-key change', 'patch body', 'patch push ↑', '**push ↑ / change**', 'beyond 2× change (negative: under it)', '**push ↑ / store**', 'fits keepalive', 'full push (ms)', 'patch push (ms)', '**patch / full time**'], patchRows)}
+
+The full push (every push before wire version 2, and the SDK's fallback when a patch is refused or
+no smaller), and the other requests:
+Responses came back with Content-Encoding: ${encodings} (the client accepts gzip, as browsers do, and the
+runtime compressed the JSON), so "pull ↓" is compressed and "pull body" is what the SDK parses. The
+full push below is sent uncompressed; the last column is what gzip makes of it (the SDK sends that).
+
+${table(['Snapshot', 'one-key change', 'full push ↑', 'push ↓', 'pull ↑', 'pull ↓', 'pull body', 'meta ↑', 'meta ↓', 'full push ↑ / change', '**pull ↓ / change**', 'full push body gzipped'], rows)}
 
 The start-up check when already up to date is one meta request: ${bytes(first.meta.up + first.meta.down)} in
 total at every size (its body is ${bytes(first.meta.bodyDown)}), independent of the data. A browser sends
@@ -180,12 +198,13 @@ export function costsByRatio({ client, wire, load }) {
   const busiest = load.rows.filter((row) => row.size.label === largest.size.label).at(-1);
   const at = `at ${largest.size.label}`;
   return [
-    { ratio: largestWire.push.up / largestWire.changeBytes, text: `push request bytes against the one-key change ${at} (${bytes(largestWire.push.up)} for ${bytes(largestWire.changeBytes)}; ${bytes(largestWire.push.gzipUp)} if the body were gzipped)` },
+    { ratio: largestWire.patch.up / largestWire.patch.changeBytes, text: `push request bytes against the one-key change ${at}, as a patch push (${bytes(largestWire.patch.up)} for ${bytes(largestWire.patch.changeBytes)}; a full push would send ${bytes(largestWire.push.up)}, ${bytes(largestWire.push.gzipUp)} gzipped)` },
+    { ratio: largestWire.pushMs.patch / largestWire.pushMs.full, text: `Worker time of a patch push against a full push ${at}, one at a time (${ms(largestWire.pushMs.patch)} ms against ${ms(largestWire.pushMs.full)} ms)` },
     { ratio: largestWire.pull.down / largestWire.changeBytes, text: `pull response bytes (gzip by the runtime) against the one-key change ${at} (${bytes(largestWire.pull.down)} for ${bytes(largestWire.changeBytes)})` },
     { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get (${classes(ops.meta)}: ${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
     { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get (${classes(ops.pull)}: ${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
     { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${classes(ops.push)}: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },
-    { ratio: largest.prep / (largest.stringify + largest.digest), text: `push preparation in the page against JSON.stringify + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.stringify + largest.digest)} ms; of which canonical JSON and its UTF-8 encoding, the checksum minus the digest, about ${ms(largest.checksum - largest.digest)} ms)` },
+    { ratio: largest.prep / largest.floor, text: `push preparation of a one-key edit in the page against JSON.stringify + UTF-8 + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.floor)} ms; the checksum, canonical JSON + UTF-8 + SHA-256, is ${ms(largest.checksum)} ms of it)` },
     { ratio: busiest.push.p50 / busiest.barePut.p50, text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)` },
     { ratio: busiest.pull.p50 / busiest.bareGet.p50, text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)` },
     { ratio: largest.apply / largest.applyFloor, text: `apply in the page against JSON.parse + setItem ${at} (${ms(largest.apply)} ms against ${ms(largest.applyFloor)} ms)` },

@@ -1,6 +1,7 @@
 // The benchmark's side of the wire: dev tokens, push bodies and the Worker's endpoints over fetch.
 // Checksums come from the package's own contract build (dist/contract.js), never a copy.
-import { canonicalJson, sha256Hex } from '../dist/contract.js';
+import { gzipSync } from 'node:zlib';
+import { canonicalJson, patchBetween, sha256Hex } from '../dist/contract.js';
 
 export const APP = 'tenure';
 
@@ -11,7 +12,7 @@ export const APP = 'tenure';
  */
 export async function preparedSnapshot(data) {
   const canonical = canonicalJson(data);
-  return { canonical, checksum: await sha256Hex(canonical), bytes: Buffer.byteLength(canonical) };
+  return { data, canonical, checksum: await sha256Hex(canonical), bytes: Buffer.byteLength(canonical) };
 }
 
 /** The device name every bench push carries, as the SDK's pushes do (DESIGN §7.5). */
@@ -21,6 +22,18 @@ export const DEVICE_NAME = 'Chrome on Linux';
 export function pushBodyText(snapshot, version, deviceId) {
   return `{"data":${snapshot.canonical},"version":${version},"checksum":"${snapshot.checksum}",` +
     `"deviceId":"${deviceId}","deviceName":"${DEVICE_NAME}","timestamp":"${new Date().toISOString()}"}`;
+}
+
+/**
+ * The body a one-key edit goes out as, as the SDK builds it (DESIGN §8): a patch against the base
+ * with its checksum, gzip-compressed when it is at least 1 KiB and shrinks by 10 % (sdk/platform/push-encoding.ts).
+ * @returns {{ text: string, body: string | Buffer, gzip: boolean, bytes: number }}
+ */
+export function patchBody(base, snapshot, version, deviceId) {
+  const text = JSON.stringify({ patch: patchBetween(base.data, snapshot.data), version, baseChecksum: base.checksum, checksum: snapshot.checksum, deviceId, deviceName: DEVICE_NAME, timestamp: new Date().toISOString() });
+  const bytes = Buffer.byteLength(text);
+  const compressed = bytes >= 1024 ? gzipSync(text) : null;
+  return compressed && compressed.length <= bytes * 0.9 ? { text, body: compressed, gzip: true, bytes: compressed.length } : { text, body: text, gzip: false, bytes };
 }
 
 /** A dev token for `sub` from the dev Worker (`GET /__dev/token`). */
@@ -39,11 +52,11 @@ export function syncApi(baseUrl, token) {
   const api = `${baseUrl}/api/sync/${APP}`;
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const call = async (url, init = {}) => {
-    const response = await fetch(url, { ...init, headers });
+    const response = await fetch(url, { headers, ...init });
     return { status: response.status, text: await response.text(), encoding: response.headers.get('content-encoding') };
   };
   return {
-    push: (body) => call(`${api}/push`, { method: 'POST', body }),
+    push: (body, gzip = false) => call(`${api}/push`, { method: 'POST', body, ...(gzip && { headers: { ...headers, 'Content-Encoding': 'gzip' } }) }),
     pull: () => call(`${api}/pull`),
     meta: () => call(`${api}/meta`),
     history: (version) => call(`${api}/history/${version}`),

@@ -4,10 +4,15 @@
 import { createServer, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { editOneKey } from './snapshots.mjs';
-import { bareR2, DEVICE_NAME, devToken, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
+import { median } from './percentiles.mjs';
+import { bareR2, DEVICE_NAME, devToken, patchBody, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
 
 /** Pushes before the measured one, so history is full and the push prunes as in steady use. */
 const WARM_PUSHES = 6;
+/** Timed pushes of each form (full, patch) per size, alternating, one at a time. */
+const TIMED_PUSHES = 5;
+/** Browsers cut keepalive requests (a push from a closing page) at 64 KiB of body. */
+const KEEPALIVE_MAX_BYTES = 65_536;
 /** Versions the Worker keeps (DESIGN §5). */
 const HISTORY_KEEP = 5;
 
@@ -99,6 +104,28 @@ export async function measureWire({ url, relay, runId, size, data }) {
   expectStatus('measured push', push.result);
   version = JSON.parse(push.result.text).version;
 
+  // The same kind of edit as a patch push (what the SDK sends), then each form timed in turn.
+  const patchEdit = editOneKey(snapshot.data, WARM_PUSHES + 2);
+  const patchSnapshot = await preparedSnapshot(patchEdit.data);
+  const patch = patchBody(snapshot, patchSnapshot, version, deviceId);
+  const patchPush = await relay.measure(() => countOps('patch push', () => api.push(patch.body, patch.gzip)));
+  expectStatus('patch push', patchPush.result);
+  version = JSON.parse(patchPush.result.text).version;
+  snapshot = patchSnapshot;
+  const times = { full: [], patch: [] };
+  for (let n = 0; n < TIMED_PUSHES; n++) {
+    for (const form of ['full', 'patch']) {
+      const next = await preparedSnapshot(editOneKey(snapshot.data, WARM_PUSHES + 3 + 2 * n + (form === 'patch' ? 1 : 0)).data);
+      const encoded = form === 'full' ? { body: pushBodyText(next, version, deviceId), gzip: false } : patchBody(snapshot, next, version, deviceId);
+      const started = performance.now();
+      const pushed = await api.push(encoded.body, encoded.gzip);
+      times[form].push(performance.now() - started);
+      expectStatus(`timed ${form} push`, pushed);
+      version = JSON.parse(pushed.text).version;
+      snapshot = next;
+    }
+  }
+
   const pull = await relay.measure(() => countOps('pull', () => api.pull()));
   expectStatus('pull', pull.result);
   const pulled = recordOf(pull.result.text);
@@ -122,6 +149,8 @@ export async function measureWire({ url, relay, runId, size, data }) {
     snapshotBytes: snapshot.bytes,
     changeBytes: edit.changeBytes,
     push: { up: push.up, down: push.down, bodyUp: bytes(pushBody), gzipUp: gzipSync(pushBody).length },
+    patch: { up: patchPush.up, down: patchPush.down, bodyUp: patch.bytes, changeBytes: patchEdit.changeBytes, gzip: patch.gzip, fitsKeepalive: patch.bytes <= KEEPALIVE_MAX_BYTES },
+    pushMs: { full: median(times.full), patch: median(times.patch), n: TIMED_PUSHES },
     pull: { up: pull.up, down: pull.down, bodyDown: bytes(pull.result.text), encoding: pull.result.encoding },
     meta: { up: meta.up, down: meta.down, bodyDown: bytes(meta.result.text) },
     barePut: { up: barePut.up, down: barePut.down },

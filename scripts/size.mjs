@@ -14,6 +14,11 @@
 // account, not the signed-in one (issue 15, seed 5069): +127.
 // An older release taking an emptied store over for another account records the previous account's
 // values of keys it cannot see, so a newer release meets them as other-account (seed 1250): +164.
+// Sending only what changed (issue 16, DESIGN §8; at most +1,024 B allowed) took it from 11,428 B
+// to 12,315 B (+887). Measured part by part before the rebase on the above (11,137 -> 12,040 B):
+// the wire format's patch, baseChecksum and error code +15, patch pushes against the base, gzip
+// with CompressionStream and the full-data fallback +609, and the push prepared when the data
+// changes that pagehide only sends +279.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -21,7 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 11_440;
+const CEILING_BYTES = 12_360;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

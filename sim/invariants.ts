@@ -1,6 +1,6 @@
 import { canonicalJson, checksum, type Snapshot, type VersionRecord } from '../sdk/contract/index.js';
 import { KEYS_BY_RELEASE } from './app-model.js';
-import { DELETE_UNDERCUTS_RACING_PUSH, VERSION_REUSE_AFTER_DELETE } from './known-issues.js';
+import { DELETE_UNDERCUTS_RACING_PUSH } from './known-issues.js';
 import { SIM_REQUEST_TIMEOUT_MS } from './page.js';
 import type { World } from './world.js';
 
@@ -22,9 +22,7 @@ export async function checkServer(world: World, user: string): Promise<void> {
   const known = (message: string): string | undefined => {
     const listed = /^v(\d+) is listed as available but /.exec(message);
     if (!listed) return undefined;
-    if (deleting) return DELETE_UNDERCUTS_RACING_PUSH;
-    // A push stalled from before a DELETE writes its history file over the new epoch's file of the same number.
-    return (ledger.committed.get(user)?.get(Number(listed[1]))?.size ?? 0) > 1 ? VERSION_REUSE_AFTER_DELETE : undefined;
+    return deleting ? DELETE_UNDERCUTS_RACING_PUSH : undefined;
   };
   const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`, known(message));
   const meta = await world.read(user, '/meta');

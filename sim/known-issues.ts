@@ -10,12 +10,6 @@ import type { World } from './world.js';
  * then fail again until the fix is there.
  */
 export const KNOWN_ISSUES: Record<string, string> = {
-  'version-reuse-after-delete':
-    'After a DELETE, version numbers start again at 1. A device that synced v1 before the DELETE pushes against v1 after ' +
-    "another device pushed a new v1, and the compare-and-swap (on the version number alone) accepts it over data it never saw. " +
-    'Needs the push to carry its base checksum (the patch format of DESIGN §8 has it) or numbering that survives a DELETE. Seed 1572. ' +
-    'The same reuse lets a push stalled from before a DELETE write its history file over the new file of that number, which ' +
-    'the Worker then deletes as not kept: a listed version answers 404 (seed 2654).',
   'older-release-unowned-keys':
     'An older release neither sees nor writes the keys it does not own, but its syncs stand for the whole device. On a device ' +
     "running both releases, a replacement by the older one (use-server, pull) leaves the newer release's values of such keys " +
@@ -33,7 +27,6 @@ export const KNOWN_ISSUES: Record<string, string> = {
 };
 
 export const DELETE_UNDERCUTS_RACING_PUSH = 'delete-undercuts-racing-push';
-export const VERSION_REUSE_AFTER_DELETE = 'version-reuse-after-delete';
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
 const OLDER_RELEASE_ISSUE = 'older-release-unowned-keys';

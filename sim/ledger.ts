@@ -1,5 +1,4 @@
 import type { Snapshot } from '../sdk/contract/index.js';
-import { VERSION_REUSE_AFTER_DELETE } from './known-issues.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
@@ -218,7 +217,6 @@ export class Ledger {
       this.violate(
         'no-silent-overwrite',
         `${user} v${commit.version} from ${deviceId} turned ${key} from ${from ?? '(absent)'} into ${to ?? '(absent)'} over v${previous.version}: no edit on ${deviceId} saw ${from ?? '(absent)'}, and no person chose it`,
-        (this.committed.get(user)?.get(previous.version)?.size ?? 0) > 1 ? VERSION_REUSE_AFTER_DELETE : undefined,
       );
     }
   }

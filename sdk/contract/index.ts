@@ -10,5 +10,6 @@ export * from './checksum.js';
 export * from './errors.js';
 export * from './gating.js';
 export * from './names.js';
+export * from './push-patch.js';
 export * from './snapshot.js';
 export * from './wire.js';

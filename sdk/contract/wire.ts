@@ -1,5 +1,6 @@
 import { isChecksum } from './checksum.js';
 import { isValidDeviceId } from './names.js';
+import type { PushPatch } from './push-patch.js';
 import { isSnapshot, type Snapshot } from './snapshot.js';
 
 /** A device name (push `deviceName`, version records) is at most this many characters (UTF-16 code units). */
@@ -24,14 +25,26 @@ export interface VersionRecord {
   deviceName?: string;
 }
 
-/** `POST /api/sync/{app}/push` request body. */
-export interface PushRequest {
-  /** The snapshot to store. */
-  data: Snapshot;
-  /** The server version this client last synced (0 if never). */
+/**
+ * The wire format's version (DESIGN §8). 1: every push carries the full `data`. 2: a push may
+ * carry a `patch` against its base version instead, every push may carry `baseChecksum`, and
+ * request bodies may be gzip-compressed (`Content-Encoding: gzip`). A version-2 Worker answers
+ * version-1 clients unchanged.
+ */
+export const WIRE_VERSION = 2;
+
+/** Fields of every `POST /api/sync/{app}/push` body, full or patch. */
+export interface PushFields {
+  /** The server version this client last synced (0 if never): the compare-and-swap version. */
   version: number;
-  /** `checksum(data)`. */
+  /** Checksum of the data the push stores (`checksum(data)`, or of the patched base). */
   checksum: string;
+  /**
+   * Checksum of the data at `version` as this client synced it. When present the push commits only
+   * if the server's current version has this checksum too (else 409 CONFLICT): after a DELETE,
+   * version numbers start again and a number alone no longer names the same data.
+   */
+  baseChecksum?: string;
   /** The pushing device (`^[A-Za-z0-9_-]{1,64}$`), reported to other devices in conflicts. */
   deviceId: string;
   /** The client's ISO time of the snapshot (informational). */
@@ -39,6 +52,27 @@ export interface PushRequest {
   /** The device's human name, at most {@link DEVICE_NAME_MAX_LENGTH} characters; kept in the version record. */
   deviceName?: string;
 }
+
+/** A push of the whole snapshot (wire versions 1 and 2). */
+export interface FullPushRequest extends PushFields {
+  /** The snapshot to store. */
+  data: Snapshot;
+}
+
+/**
+ * A push of only what changed against `version` (wire version 2): the Worker applies `patch` to
+ * that version's stored data and stores the result, whose checksum must be `checksum`. A base it
+ * does not hold, or a result with another checksum, is 422 `PATCH_REJECTED`: send the full data.
+ */
+export interface PatchPushRequest extends PushFields {
+  /** The keys set and removed against the data of `version`. */
+  patch: PushPatch;
+  /** Required here: the checksum of the data the patch applies to. */
+  baseChecksum: string;
+}
+
+/** `POST /api/sync/{app}/push` request body: the full snapshot or a patch against the base version. */
+export type PushRequest = FullPushRequest | PatchPushRequest;
 
 /** `POST /api/sync/{app}/push` success body. */
 export interface PushResponse {
@@ -111,20 +145,36 @@ function isIsoDateTime(v: unknown): v is string {
 }
 
 /**
- * Validates a push body. The checksum is only checked for type here; whether it matches `data`
- * is the caller's check (a mismatch is `CHECKSUM_MISMATCH`, not `BAD_REQUEST`).
+ * Validates a push body, full (`data`) or patch (`patch` and `baseChecksum`; exactly one of `data`
+ * and `patch`). Checksums are only checked for type here; whether `checksum` matches the data is the
+ * caller's check (a mismatch is `CHECKSUM_MISMATCH` or `PATCH_REJECTED`, not `BAD_REQUEST`).
  */
 export function parsePushRequest(body: unknown): Parsed<PushRequest> {
   if (!isObject(body)) return { ok: false, error: 'Body must be a JSON object' };
-  const { data, version, checksum, deviceId, timestamp, deviceName } = body;
-  if (!isSnapshot(data)) return { ok: false, error: '`data` must be an object whose values are all strings' };
+  const { data, patch, version, checksum, baseChecksum, deviceId, timestamp, deviceName } = body;
+  if ((data === undefined) === (patch === undefined)) return { ok: false, error: 'Exactly one of `data` and `patch` is required' };
+  if (data !== undefined && !isSnapshot(data)) return { ok: false, error: '`data` must be an object whose values are all strings' };
+  if (patch !== undefined && !isPushPatch(patch)) return { ok: false, error: '`patch` must be { set: an object of strings, remove: an array of distinct keys not in set }' };
   if (!isVersionNumber(version)) return { ok: false, error: '`version` must be a non-negative integer' };
   if (typeof checksum !== 'string') return { ok: false, error: '`checksum` must be a string' };
+  if (baseChecksum !== undefined && !isChecksum(baseChecksum)) return { ok: false, error: '`baseChecksum` must be 64 lowercase hex digits' };
+  if (patch !== undefined && baseChecksum === undefined) return { ok: false, error: 'A `patch` needs its `baseChecksum`' };
   if (!isValidDeviceId(deviceId)) return { ok: false, error: '`deviceId` must match ^[A-Za-z0-9_-]{1,64}$' };
   if (!isIsoDateTime(timestamp)) return { ok: false, error: '`timestamp` must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T10:00:00.000Z' };
   if (deviceName !== undefined && !isDeviceName(deviceName)) return { ok: false, error: `\`deviceName\` must be a string of 1 to ${DEVICE_NAME_MAX_LENGTH} characters` };
-  return { ok: true, value: { data, version, checksum, deviceId, timestamp, ...(deviceName === undefined ? {} : { deviceName }) } };
+  const fields: PushFields = { version, checksum, deviceId, timestamp, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
+  return { ok: true, value: patch === undefined ? { ...fields, data: data as Snapshot } : { ...fields, patch: patch as PushPatch, baseChecksum: baseChecksum as string } };
 }
+
+/** True for a well-formed {@link PushPatch}: `set` a flat object of strings, `remove` distinct strings none of which `set` holds. */
+export function isPushPatch(v: unknown): v is PushPatch {
+  if (!isObject(v) || !isSnapshot(v.set) || !Array.isArray(v.remove)) return false;
+  const { set, remove } = v;
+  return remove.every((key) => typeof key === 'string' && !Object.hasOwn(set, key)) && new Set(remove).size === remove.length;
+}
+
+/** True when a push carries a patch rather than the full data. */
+export const isPatchPush = (push: PushRequest): push is PatchPushRequest => 'patch' in push;
 
 /** True for a device name: a string of 1 to {@link DEVICE_NAME_MAX_LENGTH} characters. */
 export function isDeviceName(v: unknown): v is string {

@@ -56,12 +56,29 @@ export interface SyncTransport {
   meta(token: string, options?: RequestOptions): Promise<MetaResponse>;
   /** `GET .../pull`: the current version's data. Rejects with a `RequestError` `NOT_FOUND` when nothing is stored. */
   pull(token: string, options?: RequestOptions): Promise<PullResponse>;
+  /**
+   * Serialises a push body for {@link SyncTransport.push}, compressed where that pays. Separate from
+   * sending so that a closing page only has to send bytes prepared before it began to hide.
+   */
+  encodePush(body: PushRequest): Promise<EncodedPush>;
   /** `POST .../push`. `keepalive` lets the request outlive the page (bodies up to 64 KiB). */
-  push(body: PushRequest, token: string, options?: RequestOptions): Promise<PushResponse>;
+  push(body: PushRequest | EncodedPush, token: string, options?: RequestOptions): Promise<PushResponse>;
   /** `GET .../history/{version}`: one kept version's data. */
   history(version: number, token: string, options?: RequestOptions): Promise<HistoryResponse>;
   /** `DELETE /api/sync/{app}`: removes everything stored for this user and app. */
   delete(token: string, options?: RequestOptions): Promise<void>;
+}
+
+/** A push body ready to send: what {@link SyncTransport.encodePush} made of a {@link PushRequest}. */
+export interface EncodedPush {
+  /** The body it encodes. */
+  request: PushRequest;
+  /** The bytes to send: JSON text, or its gzip when `gzip`. */
+  body: string | Uint8Array;
+  /** Whether `body` is gzip-compressed (sent with `Content-Encoding: gzip`). */
+  gzip: boolean;
+  /** Bytes of `body` on the wire (keepalive requests allow 64 KiB). */
+  bytes: number;
 }
 
 /** Per-request options of a {@link SyncTransport}. */

@@ -2,6 +2,20 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from '../create-sync.js';
 import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
 
+/** `length` characters gzip cannot shrink much (a seeded pseudo-random mix of 64 symbols). */
+function incompressible(length: number): string {
+  const symbols = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let state = 2_463_534_242;
+  const next = (): number => {
+    // xorshift32
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  return Array.from({ length }, () => symbols[next() % 64]).join('');
+}
+
 describe('pushing local changes', () => {
   let server: FakeSyncServer;
   let tab: TestTab;
@@ -83,7 +97,7 @@ describe('pushing local changes', () => {
   });
 
   it('pushes a body over 64 KiB on hidden without keepalive', async () => {
-    tab.write({ t_big: 'x'.repeat(70_000) });
+    tab.write({ t_big: incompressible(120_000) });
     tab.platform.emit('hidden');
     await tab.sync.idle();
     expect(server.requests.map((r) => [r.method, r.keepalive])).toEqual([['POST', false]]);
@@ -101,8 +115,17 @@ describe('pushing local changes', () => {
     expect(empty.requests.map((r) => [r.method, r.keepalive])).toEqual([['GET', false], ['POST', true]]);
   });
 
-  it('keeps a body over 64 KiB pending on pagehide instead of sending it', async () => {
+  it('sends a 70 KB edit that gzips under 64 KiB compressed, with keepalive, on pagehide', async () => {
     tab.write({ t_big: 'x'.repeat(70_000) });
+    tab.platform.emit('pagehide');
+    await tab.sync.idle();
+    expect(server.requests.map((r) => [r.method, r.keepalive, r.gzip])).toEqual([['POST', true, true]]);
+    expect(server.requests[0]!.bytes).toBeLessThan(1_000);
+    expect(server.current('tenure')?.data.t_big).toHaveLength(70_000);
+  });
+
+  it('keeps a body over 64 KiB pending on pagehide instead of sending it', async () => {
+    tab.write({ t_big: incompressible(120_000) });
     tab.platform.emit('pagehide');
     await tab.sync.idle();
     expect(server.requests).toEqual([]);

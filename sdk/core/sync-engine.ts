@@ -1,9 +1,10 @@
-import { canonicalJson, canUseSync, checksum, snapshotFromEntries, utf8ByteLength, type MetaResponse, type PullResponse, type PushRequest, type Snapshot } from '../contract/index.js';
+import { canonicalJson, canUseSync, checksum, isPatchPush, snapshotFromEntries, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
-import type { Clock, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
 import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
@@ -49,9 +50,23 @@ export interface SyncEngineDeps {
  * Why a sync runs: `start` and `check` ask the server first (`start` is the first one of a page);
  * `now` is `syncNow()`, a check that also resends a snapshot the server refused; the others push
  * what changed. `hidden` pushes with keepalive when the body fits, so the request outlives a page
- * that is closing; `keepalive` (pagehide) sends only such a request.
+ * that is closing; `keepalive` (pagehide) sends only such a request. `prepare` sends nothing: it
+ * readies the push a closing page sends ({@link PreparedPush}).
  */
-type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive';
+type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive' | 'prepare';
+
+/**
+ * A push body made ready while the page is visible, for pagehide to send as it is: async work
+ * started after a page begins to hide (IndexedDB, hashing, compression) often never finishes.
+ */
+interface PreparedPush {
+  encoded: EncodedPush;
+  token: string;
+  /** The manager run, the number of `notifyChanged()` calls and the base version it was made for: stale once any moves. */
+  run: number;
+  changes: number;
+  version: number;
+}
 type TimerName = 'debounce' | 'retry';
 
 /** A {@link SyncManager} that can also tell when it has settled. */
@@ -66,7 +81,14 @@ const infoOf = (error: unknown): SyncErrorInfo =>
   error instanceof SyncError ? { code: error.code, message: error.message } : { code: 'LOCAL', message: String(error) };
 const noop = (): void => {};
 const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
+/** A change that may be pushed without asking the server first. */
+const isPlainChange = (facts: ReturnType<typeof localFacts>): boolean =>
+  facts.lastSyncedChecksum !== null && !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
 const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
+
+/** The base of a push at `version` when that is the version this device last synced: its checksum and data. */
+const syncedBase = (record: SyncRecord, version: number): PushBase | null =>
+  version > 0 && version === record.baseVersion && record.lastSyncedChecksum !== null ? { checksum: record.lastSyncedChecksum, ...(record.base && { data: record.base }) } : null;
 
 /** The keys whose values differ between two snapshots, sorted. */
 function changedKeys(before: Snapshot, after: Snapshot): string[] {
@@ -124,6 +146,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const reread = new Set<string>();
   let firstRead = true;
+  let prepared: PreparedPush | null = null;
+  /** `notifyChanged()` calls so far: a prepared push made before the latest one is stale. */
+  let changes = 0;
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -175,11 +200,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (queued.has(mode)) return idle();
     queued.add(mode);
     const at = run;
-    return exclusive(async () => {
+    const task = exclusive(async () => {
       queued.delete(mode);
       if (started && at === run) await syncLocked(mode, at);
-      attempt = 0;
-    }).catch((error: unknown) => fail(error, mode, at));
+      if (mode !== 'prepare') attempt = 0;
+    });
+    // Preparing is best effort: the push it readies is made anyway when it is due.
+    return task.catch((error: unknown) => (mode === 'prepare' ? undefined : fail(error, mode, at)));
   };
 
   // ---- effects: each checks that its run is still live ----
@@ -240,10 +267,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   const myDeviceId = (): Promise<string> => (deviceId ??= deps.deviceId());
 
-  const pushBody = async (data: Snapshot, sum: string, version: number): Promise<PushRequest> => ({
-    data,
+  /** What every push body carries besides its data; `baseChecksum` when the base is known. */
+  const pushFields = async (sum: string, version: number, baseChecksum?: string): Promise<PushFields> => ({
     version,
     checksum: sum,
+    ...(baseChecksum !== undefined && { baseChecksum }),
     deviceId: await myDeviceId(),
     timestamp: nowIso(),
     deviceName: deps.deviceName,
@@ -366,16 +394,49 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Any sync: decide from the local view alone when that is enough, else ask the server ({@link check}). */
   const syncLocked = async (mode: Mode, at: number): Promise<void> => {
+    const changesSeen = changes;
     const view = await begin(at);
     if (!view) return;
     const facts = localFacts(view, adapter.owns);
     const changed = hasLocalChanges(facts);
+    if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
-    const plain = !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
-    return plain && view.record.lastSyncedChecksum !== null ? push(view, view.record.baseVersion, mode) : check(view, mode);
+    return isPlainChange(facts) ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion)) : check(view, mode);
+  };
+
+  /**
+   * Readies the push a closing page sends (see {@link sendPrepared}) when it fits a keepalive
+   * request, and notes it as possibly sent now: its answer will never be seen.
+   */
+  const prepareLeaving = async (view: LocalView, changesSeen: number): Promise<void> => {
+    const { record, sum } = view;
+    const version = record.baseVersion;
+    if (record.refused?.checksum === sum) return;
+    const base = syncedBase(record, version);
+    const encoded = await transport.encodePush(smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base));
+    if (encoded.bytes > KEEPALIVE_MAX_BYTES) return;
+    // Ready before the note is written: the page may begin to hide meanwhile. Without the note the
+    // next start still adopts that version (it holds this very data) unless the app wrote since.
+    prepared = { encoded, token: view.token, run: view.run, changes: changesSeen, version };
+    const unconfirmed = record.unconfirmed ?? [];
+    if (!unconfirmed.some((sent) => sent.version === version && sent.checksum === sum)) await save(view, { ...record, unconfirmed: [...unconfirmed.slice(-3), { version, checksum: sum }] });
+  };
+
+  /**
+   * On pagehide: sends the prepared push at once with keepalive, if it still holds the latest
+   * change and the version it builds on. Returns whether it did. If the page lives on (back/forward
+   * cache), a check afterwards adopts the version it made.
+   */
+  const sendPrepared = (): boolean => {
+    const ready = prepared;
+    prepared = null;
+    if (!ready || ready.run !== run || ready.changes !== changes || ready.version !== state.version || state.status === 'conflict') return false;
+    const settle = (): void => void sync('check');
+    transport.push(ready.encoded, ready.token, { keepalive: true }).then(settle, settle);
+    return true;
   };
 
   /** The start check (DESIGN §6): one meta request, then adopt, push, pull or a conflict. `rejected` follows a 409. */
@@ -385,7 +446,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
     const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta });
     if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced });
-    if (decision.action === 'push') return push(view, decision.version, mode, rejected);
+    if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
     return raiseConflict(view, rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason);
   };
@@ -403,12 +464,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     view.sum = await checksum(view.data);
   };
 
-  /** Sends the view's data, compare-and-swap on `version`. A 409 asks the server again once; a non-retryable 4xx marks the snapshot refused. */
-  const push = async (view: LocalView, version: number, mode: Mode, retried = false): Promise<void> => {
+  /**
+   * Sends the view's data, compare-and-swap on `version` (and on `base`'s checksum when known), as
+   * a patch against `base` when that is smaller. A 409 asks the server again once; a non-retryable
+   * 4xx marks the snapshot refused.
+   */
+  const push = async (view: LocalView, version: number, mode: Mode, base: PushBase | null, retried = false): Promise<void> => {
     const { record, sum } = view;
     if (mode !== 'now' && record.refused?.checksum === sum) return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
-    const body = await pushBody(view.data, sum, version);
-    const keepalive = (mode === 'hidden' || mode === 'keepalive') && utf8ByteLength(JSON.stringify(body)) <= KEEPALIVE_MAX_BYTES;
+    const fields = await pushFields(sum, version, base?.checksum);
+    const encoded = await transport.encodePush(smallestPushRequest(view.data, fields, base));
+    const keepalive = (mode === 'hidden' || mode === 'keepalive') && encoded.bytes <= KEEPALIVE_MAX_BYTES;
     // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
     if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record }, view);
     dispatch({ type: 'syncing' }, view);
@@ -417,7 +483,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const remembered = save(view, { ...record, unconfirmed: [...(record.unconfirmed ?? []).slice(-3), { version, checksum: sum }] }).catch(noop);
     let pushed;
     try {
-      pushed = await request(view, (token, options) => transport.push(body, token, { ...options, keepalive }));
+      pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
     } catch (error) {
       await remembered;
       if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
@@ -430,6 +496,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
+  };
+
+  /** Sends an encoded push; a patch the server cannot apply (`PATCH_REJECTED`) is sent again at once as the full data. */
+  const sendPush = async (view: LocalView, encoded: EncodedPush, keepalive: boolean, full: () => PushRequest): Promise<PushResponse> => {
+    try {
+      return await request(view, (token, options) => transport.push(encoded, token, { ...options, keepalive }));
+    } catch (error) {
+      if (!(error instanceof RequestError && error.code === 'PATCH_REJECTED' && isPatchPush(encoded.request))) throw error;
+      const whole = await transport.encodePush(full());
+      return request(view, (token, options) => transport.push(whole, token, { ...options, keepalive: keepalive && whole.bytes <= KEEPALIVE_MAX_BYTES }));
+    }
   };
 
   /** Takes the server's data: applied at once when the app can re-read it, else left for the next start (`defer`). */
@@ -586,7 +663,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const kept = await verified(await request(view, (t, o) => transport.history(version, t, o)));
     const meta = await request(view, (t, o) => transport.meta(t, o));
     dispatch({ type: 'syncing' }, view);
-    const body = await pushBody(kept.data, kept.meta.checksum, meta.meta?.version ?? 0);
+    const body: PushRequest = { ...(await pushFields(kept.meta.checksum, meta.meta?.version ?? 0, meta.meta?.checksum)), data: kept.data };
     const pushed = await request(view, (t, o) => transport.push(body, t, o));
     const replaced = await replaceLocal(view, 'restore', kept.data);
     await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: kept.meta.checksum, base: kept.data, replaced: replaced! });
@@ -612,6 +689,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (state.status === 'disabled') void sync('check');
     } else {
       clearTimer('debounce');
+      if (event === 'pagehide' && sendPrepared()) return;
       void sync(event === 'pagehide' ? 'keepalive' : event === 'hidden' ? 'hidden' : 'push');
     }
   };
@@ -674,6 +752,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     notifyChanged() {
       if (!started) return;
       dispatch({ type: 'changed', at: nowIso() });
+      changes++;
+      void sync('prepare');
       // An edit belongs to the account signed in when it was made, even if another one signs in
       // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
       void currentUser().then((user) => (user === null ? undefined : claimUnowned(user))).catch(noop);
@@ -687,7 +767,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     resolveConflict(choice: ConflictChoice) {
       const conflict = state.conflict;
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
-      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now') : useServer(view)));
+      // Keep-local is compare-and-swap on the version the conflict showed, whatever data it holds.
+      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : useServer(view)));
     },
     restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {

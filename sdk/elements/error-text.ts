@@ -21,6 +21,7 @@ const WORDS: Record<SyncErrorInfo['code'], string> = {
   CHECKSUM_MISMATCH: 'The data from this device arrived damaged at the sync server.',
   UNAUTHORIZED: 'Your sign-in was not accepted. Sign in again to sync.',
   CONFLICT: 'Another device synced different data first.',
+  PATCH_REJECTED: 'The sync server could not apply the changes from this device.',
   PAYLOAD_TOO_LARGE: 'Your data is too large for the sync server.',
   RATE_LIMITED: 'The sync server is busy.',
   UNAVAILABLE: 'The sync server is not available right now.',

@@ -11,7 +11,6 @@ import {
   type MetaResponse,
   type Parsed,
   type PullResponse,
-  type PushRequest,
   type PushResponse,
 } from '../contract/index.js';
 import {
@@ -24,6 +23,7 @@ import {
   RequestError,
   ServerError,
 } from '../core/errors.js';
+import { encodePush } from './push-encoding.js';
 
 
 /** Where and how {@link fetchTransport} sends requests. */
@@ -79,12 +79,12 @@ function errorFor(response: Response, fields: Fields): Error {
 export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   const base = `${options.endpoint.replace(/\/+$/, '')}${API_PREFIX}/${options.app}`;
 
-  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init: RequestInit = {}): Promise<T> {
+  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init: RequestInit = {}, gzip = false): Promise<T> {
     let response: Response;
     try {
       response = await (options.fetch ?? fetch)(base + path, {
         ...init,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(gzip && { 'content-encoding': 'gzip' }) },
       });
     } catch (error) {
       throw new NetworkError('NETWORK', String(error));
@@ -100,7 +100,12 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
     meta: (token, init) => request('/meta', token, parseMetaResponse, init),
     pull: (token, init) => request('/pull', token, parsePullResponse, init),
     history: (version, token, init) => request(`/history/${version}`, token, parseHistoryResponse, init),
-    push: (body, token, init) => request('/push', token, parsePushResponse, { ...init, method: 'POST', body: JSON.stringify(body) }),
+    encodePush,
+    push: async (body, token, init) => {
+      // Synchronous up to fetch when the body comes encoded: a page that is hiding sends it at once.
+      const encoded = 'request' in body ? body : await encodePush(body);
+      return request('/push', token, parsePushResponse, { ...init, method: 'POST', body: encoded.body as BodyInit }, encoded.gzip);
+    },
     delete: (token, init) => request('', token, (body) => ({ ok: true, value: body }), { ...init, method: 'DELETE' }).then(() => {}),
   };
 }

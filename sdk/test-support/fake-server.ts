@@ -2,7 +2,9 @@ import {
   API_PREFIX,
   canonicalJson,
   canUseSync,
+  applyPatch,
   checksum,
+  isPatchPush,
   parsePushRequest,
   snapshotFromEntries,
   utf8ByteLength,
@@ -22,8 +24,25 @@ export interface SeenRequest {
   method: string;
   path: string;
   keepalive: boolean;
+  /** The parsed JSON body (inflated first when it was sent gzip-compressed). */
   body: unknown;
+  /** Whether the body was sent gzip-compressed. */
+  gzip?: boolean;
+  /** Bytes of the body as sent (compressed when gzip), or 0. */
+  bytes?: number;
 }
+
+/** A request body as text: a string as is, bytes decoded (inflated when `Content-Encoding: gzip`). */
+async function bodyTextOf(init: RequestInit): Promise<string | null> {
+  const { body } = init;
+  if (typeof body === 'string') return body;
+  if (!(body instanceof Uint8Array)) return null;
+  const gzip = new Headers(init.headers).get('content-encoding') === 'gzip';
+  const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream();
+  return new Response(gzip ? stream.pipeThrough(new DecompressionStream('gzip')) : stream).text();
+}
+
+const bodyBytesOf = ({ body }: RequestInit): number => (typeof body === 'string' ? utf8ByteLength(body) : body instanceof Uint8Array ? body.byteLength : 0);
 
 /** A canned failure to answer the next matching request with. */
 export interface FailureOnce {
@@ -131,8 +150,8 @@ export class FakeSyncServer {
   private async handle(url: string, init: RequestInit): Promise<Response> {
     const path = new URL(url).pathname;
     const method = init.method ?? 'GET';
-    const bodyText = typeof init.body === 'string' ? init.body : null;
-    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText) };
+    const bodyText = await bodyTextOf(init);
+    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText), gzip: new Headers(init.headers).get('content-encoding') === 'gzip', bytes: bodyBytesOf(init) };
     this.requests.push(seen);
     this.onRequest?.(seen);
     const failure = this.failures.shift();
@@ -178,13 +197,13 @@ export class FakeSyncServer {
       return json(200, { success: true, deleted: head !== undefined });
     }
     if (method === 'POST' && endpoint === '/push') {
-      const parsed = parsePushRequest(JSON.parse(bodyText ?? 'null'));
+      const parsed = parsePushRequest(seen.body);
       if (!parsed.ok) return fail(400, 'BAD_REQUEST');
       const push = parsed.value;
-      if ((await checksum(push.data)) !== push.checksum) return fail(400, 'CHECKSUM_MISMATCH');
       const serverVersion = head?.record.version ?? 0;
       const isRetry = head && head.record.version === push.version + 1 && head.record.checksum === push.checksum && head.record.deviceId === push.deviceId;
-      if (!isRetry && push.version !== serverVersion) {
+      const staleBase = push.version !== serverVersion || (head !== undefined && push.baseChecksum !== undefined && push.baseChecksum !== head.record.checksum);
+      if (!isRetry && staleBase) {
         return fail(409, 'CONFLICT', {
           localVersion: push.version,
           serverVersion,
@@ -192,7 +211,9 @@ export class FakeSyncServer {
           serverDeviceId: head?.record.deviceId ?? null,
         });
       }
-      const stored = isRetry ? head.record : await this.seed(app, push.data, push.deviceId, user, push.deviceName);
+      const data = isPatchPush(push) ? applyPatch(head?.data ?? snapshotFromEntries([]), push.patch) : push.data;
+      if ((await checksum(data)) !== push.checksum) return isPatchPush(push) ? fail(422, 'PATCH_REJECTED') : fail(400, 'CHECKSUM_MISMATCH');
+      const stored = isRetry ? head.record : await this.seed(app, data, push.deviceId, user, push.deviceName);
       return json(200, { success: true, version: stored.version, checksum: stored.checksum, timestamp: stored.lastModified });
     }
     return fail(404, 'NOT_FOUND');

@@ -7,7 +7,7 @@ export type CorsConfig = Pick<WorkerConfig, 'allowedOrigins' | 'devMode'>;
 /** Methods the API answers, as announced to preflights. */
 export const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 /** Request headers a browser may send. */
-export const ALLOWED_HEADERS = 'Authorization, Content-Type';
+export const ALLOWED_HEADERS = 'Authorization, Content-Type, Content-Encoding';
 /** How long a browser may cache a preflight answer. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 86400;
 

@@ -4,6 +4,7 @@ import {
   API_PREFIX,
   canonicalJson,
   canUseSync,
+  isPatchPush,
   parsePushRequest,
   sha256Hex,
   type DeleteResponse,
@@ -18,11 +19,12 @@ import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, t
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
-import { SyncStore, type CurrentState, type StoredVersion, type SyncBucket } from './store.js';
+import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
- * app (404), subscription (403), body size (413), body (400), checksum (400), version (409).
+ * app (404), subscription (403), body size (413, after inflating a gzip body), body (400), checksum
+ * (400), version and base checksum (409), patch result (422).
  */
 function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts) {
   const router = Router<SyncRequest, [Services]>({
@@ -136,13 +138,22 @@ function withVersion(request: SyncRequest): undefined {
   return undefined;
 }
 
+/** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
 async function push(request: SyncRequest, { config }: Services): Promise<Response> {
   const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
-  const { data, version, checksum, deviceId, deviceName } = parsed.value;
-  const canonical = canonicalJson(data);
-  if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
-  const record = await request.store.push({ version, checksum, deviceId, deviceName, canonical });
+  const body = parsed.value;
+  const { version, checksum, baseChecksum, deviceId, deviceName } = body;
+  const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
+  let command: PushCommand;
+  if (isPatchPush(body)) {
+    command = { ...identity, patch: body.patch };
+  } else {
+    const canonical = canonicalJson(body.data);
+    if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
+    command = { ...identity, canonical };
+  }
+  const record = await request.store.push(command);
   return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
 }
 

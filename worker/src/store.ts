@@ -1,4 +1,4 @@
-import { utf8ByteLength, type VersionRecord } from '../../sdk/contract/index.js';
+import { applyPatch, canonicalJson, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type VersionRecord } from '../../sdk/contract/index.js';
 import { HttpError, unavailableError } from './http-error.js';
 import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
 
@@ -23,16 +23,23 @@ export interface SyncLocation {
   app: string;
 }
 
-/** A push that passed validation: its data already in canonical JSON with a matching checksum. */
-export interface PushCommand {
+/**
+ * A push that passed validation: the full data as canonical JSON whose checksum matched, or a patch
+ * against the data of `version` whose result must have `checksum` (DESIGN §8).
+ */
+export type PushCommand = PushIdentity & ({ canonical: string } | { patch: PushPatch });
+
+/** What every push carries besides its data. */
+export interface PushIdentity {
   /** The server version the client last synced (0 if never). */
   version: number;
+  /** Checksum of the data the push stores. */
   checksum: string;
+  /** When present, the checksum the current version must have for the push to commit (compare-and-swap on data, not only the number). */
+  baseChecksum?: string;
   deviceId: string;
   /** The device's human name, kept in the version record when the push carries one. */
   deviceName?: string;
-  /** The canonical JSON of the pushed data. */
-  canonical: string;
 }
 
 /** One stored version: its record and its data as canonical JSON text. */
@@ -103,8 +110,14 @@ const keeps = (state: CurrentState | null, record: VersionRecord): boolean =>
   state?.versions.some((kept) => sameRecord(kept, record)) ?? false;
 
 /** The head is this very push, committed earlier (its response was lost): a retry, not a conflict. */
-const isCommittedRetry = (head: VersionRecord, push: PushCommand): boolean =>
+const isCommittedRetry = (head: VersionRecord, push: PushIdentity): boolean =>
   head.version === push.version + 1 && head.checksum === push.checksum && head.deviceId === push.deviceId;
+
+/** Whether the server's current version is not the one the push is based on: another number, or (after a DELETE) the same number with other data. */
+const isStaleBase = (current: VersionRecord | null, push: PushIdentity): boolean =>
+  push.version !== (current?.version ?? 0) || (current !== null && push.baseChecksum !== undefined && push.baseChecksum !== current.checksum);
+
+const patchRejected = (why: string): HttpError => new HttpError('PATCH_REJECTED', `The patch cannot be applied: ${why}; send the full data`);
 
 /** A 409 telling the client what the server holds now. */
 function conflictError(localVersion: number, server: VersionRecord | null): HttpError {
@@ -145,12 +158,48 @@ export class SyncStore {
   async push(push: PushCommand): Promise<VersionRecord> {
     const head = await this.r2('head', () => this.bucket.head(this.keys.current));
     let state = head && (await this.stateOf(head));
+    let canonical: string;
     if (!state || !isCommittedRetry(state.record, push)) {
-      if (push.version !== (state?.record.version ?? 0)) throw conflictError(push.version, state?.record ?? null);
-      state = await this.commit(push, head && state ? { head, state } : null);
+      if (isStaleBase(state?.record ?? null, push)) throw conflictError(push.version, state?.record ?? null);
+      const replaced = head && state ? { head, state } : null;
+      canonical = 'canonical' in push ? push.canonical : await this.patched(push, push.patch, replaced?.head ?? null);
+      state = await this.commit({ ...push, canonical }, replaced);
+    } else {
+      canonical = 'canonical' in push ? push.canonical : await this.committedData(state.record);
     }
-    await this.finishCommit(state, push.canonical);
+    await this.finishCommit(state, canonical);
     return state.record;
+  }
+
+  /**
+   * The canonical JSON of a patch applied to the data of the head `head` (nothing stored: `{}`),
+   * read from current.json as `head` saw it (if another push committed since, that is a conflict).
+   *
+   * @throws HttpError PATCH_REJECTED when the result's checksum is not the push's; CONFLICT when the base moved.
+   */
+  private async patched(push: PushIdentity, patch: PushPatch, head: R2Object | null): Promise<string> {
+    let baseText = '{}';
+    if (head) {
+      const object = await this.r2('get', () => this.bucket.get(this.keys.current));
+      if (!object || object.etag !== head.etag) {
+        await object?.body.cancel();
+        throw conflictError(push.version, (await this.readState())?.record ?? null);
+      }
+      baseText = dataTextOf(await this.r2('read', () => object.text()));
+    }
+    const base: unknown = JSON.parse(baseText);
+    if (!isSnapshot(base)) throw new Error('current.json holds data that is not a snapshot');
+    const canonical = canonicalJson(applyPatch(base, patch));
+    if ((await sha256Hex(canonical)) !== push.checksum) throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
+    return canonical;
+  }
+
+  /** The data text of the head, which is `record` (a retry of a committed patch push, whose data is only stored). */
+  private async committedData(record: VersionRecord): Promise<string> {
+    const object = await this.r2('get', () => this.bucket.get(this.keys.current));
+    if (object && carries(object, record)) return dataTextOf(await this.r2('read', () => object.text()));
+    await object?.body.cancel();
+    throw conflictError(record.version - 1, (await this.readState())?.record ?? null);
   }
 
   /** The current version with its data and the kept versions' records, or null when nothing is stored. */
@@ -217,7 +266,7 @@ export class SyncStore {
    * kept versions' records. The version it replaces is made sure to be in history first (its own
    * push may have failed before writing it), since the new record lists it as kept.
    */
-  private async commit(push: PushCommand, replaced: { head: R2Object; state: CurrentState } | null): Promise<CurrentState> {
+  private async commit(push: PushIdentity & { canonical: string }, replaced: { head: R2Object; state: CurrentState } | null): Promise<CurrentState> {
     const repaired = replaced !== null && (await this.ensureInHistory(replaced.state.record, replaced.head));
     const record: VersionRecord = {
       version: push.version + 1,
@@ -273,23 +322,41 @@ export class SyncStore {
    */
   private async finishCommit(state: CurrentState, canonical: string): Promise<void> {
     const { record } = state;
-    await this.writeHistory(record, canonical);
+    await this.writeOwnHistory(record, canonical);
     if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP)]);
     await this.writeMetaFile(state);
     const now = await this.readState();
     if (keeps(now, record)) return;
-    const leftovers = [this.keys.history(record.version)];
+    const leftovers: string[] = [];
+    const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
+    // Only its own file: after a DELETE the same number may be another, kept version's.
+    if (file && carries(file, record)) leftovers.push(this.keys.history(record.version));
     if (!now || now.record.version < record.version) leftovers.push(this.keys.meta);
-    await this.deleteObjects(leftovers);
+    if (leftovers.length) await this.deleteObjects(leftovers);
+  }
+
+  /**
+   * A push's own history file, written after its commit. After a DELETE, version numbers start
+   * again, so a push that stalled from before it may find the file of a new version of its number:
+   * a file of a kept version is never replaced, and any other is replaced only if it is still the
+   * one looked at (a conditional put; a lost race means someone else wrote it).
+   */
+  private async writeOwnHistory(record: VersionRecord, canonical: string): Promise<void> {
+    const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
+    if (file && carries(file, record)) return;
+    const other = file && parseRecordMetadata(file.customMetadata);
+    if (other && keeps(await this.readState(), other)) return;
+    await this.writeHistory(record, canonical, file ? { etagMatches: file.etag } : { etagDoesNotMatch: '*' });
   }
 
   /** history/{v}.json holds exactly the canonical JSON; R2 verifies it against the checksum. */
-  private async writeHistory(record: VersionRecord, canonical: string): Promise<void> {
+  private async writeHistory(record: VersionRecord, canonical: string, onlyIf?: R2Conditional): Promise<void> {
     await this.r2('put', () =>
       this.bucket.put(this.keys.history(record.version), canonical, {
         sha256: record.checksum,
         customMetadata: recordMetadata(record),
         httpMetadata: JSON_CONTENT,
+        ...(onlyIf && { onlyIf }),
       }),
     );
   }

@@ -175,6 +175,25 @@ describe('a push that stalls between its head and its commit', () => {
     expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)]]))).toBe(1);
   });
 
+  it('never writes over, nor deletes, the history file of a new version of its number after a DELETE', async () => {
+    const user = newUser('reuse');
+    const token = await tokenFor(user);
+    const stalled = await stalledPush(token, commitOfCurrent, snap({ epoch: 'before the delete' }), 0, 'device-a');
+    expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
+    const fresh = snap({ epoch: 'after the delete' });
+    expect((await push(token, 'tenure', fresh, 0, 'device-b')).status).toBe(200);
+    const newer = snap({ epoch: 'after the delete', more: '2' });
+    expect((await push(token, 'tenure', newer, 1, 'device-b')).status).toBe(200);
+
+    stalled.release();
+    expect((await stalled.response).status).toBe(200);
+
+    expect(await storedText(`sync/${user}/tenure/history/1.json`)).toBe(canonicalJson(fresh));
+    const v1 = await blackBox(new Request('http://x/api/sync/tenure/history/1', { headers: { Authorization: `Bearer ${token}` } }));
+    expect(v1.status).toBe(200);
+    expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)], [2, canonicalJson(newer)]]))).toBe(2);
+  });
+
   it('never moves meta.json backwards nor prunes newer history when an older push finishes after a newer one', async () => {
     const user = newUser('meta');
     const token = await tokenFor(user);
