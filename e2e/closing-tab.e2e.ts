@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/chromium.js';
-import { Device } from './support/device.js';
+import { expect, it } from 'vitest';
+import { eachEngine, type Device, type Tab } from './support/device.js';
 import { ServerClient, uniqueUser } from './support/server.js';
 
-/** About 3 MB of app data in 1,500 keys of the tenure app's `tenure_prosper_` prefix (Chromium's localStorage holds about 5 M characters per origin). */
+/** About 3 MB of app data in 1,500 keys of the tenure app's `tenure_prosper_` prefix (Chromium's localStorage holds about 5 M characters per origin; Firefox and WebKit about as much). */
 const STORE_KEYS = 1_500;
 const VALUE_CHARS = 2_000;
 const EDITED_KEY = 'tenure_prosper_day_0750';
@@ -16,24 +14,11 @@ const TRIES = 10;
  */
 const CLOSE_AFTER_MS = Number(process.env.CLOSE_AFTER_MS ?? 1_000);
 
-let browser: Browser;
-const open: Device[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
 type DemoWindow = { demo: { sync: { notifyChanged(): void; syncNow(): Promise<void> } } };
 
 /** Fills the store and syncs it, as an app that had been used for a long time. */
-async function fillStore(page: Page): Promise<void> {
-  await page.evaluate(
+async function fillStore(device: Device): Promise<void> {
+  await device.evaluate(
     async ({ keys, chars }) => {
       for (let i = 0; i < keys; i++) localStorage.setItem(`tenure_prosper_day_${String(i).padStart(4, '0')}`, `${i}:`.padEnd(chars, 'abcdefghij'));
       await (window as unknown as DemoWindow).demo.sync.syncNow();
@@ -43,41 +28,45 @@ async function fillStore(page: Page): Promise<void> {
 }
 
 /** An edit as an app makes it: write the key, tell the manager. */
-const editOneKey = (page: Page, value: string): Promise<void> =>
-  page.evaluate(
+const editOneKey = (device: Device, tab: Tab, value: string): Promise<void> =>
+  device.evaluate(
     ({ key, value }) => {
       localStorage.setItem(key, value);
       (window as unknown as DemoWindow).demo.sync.notifyChanged();
     },
     { key: EDITED_KEY, value },
+    tab,
   );
 
-describe('an edit leaves with a closing tab (DESIGN §8)', () => {
+eachEngine('an edit leaves with a closing tab (DESIGN §8)', (devices) => {
   it(`reaches the server when the page closes ${CLOSE_AFTER_MS} ms after a one-key edit of a 3 MB store, ${TRIES} of ${TRIES} times`, async () => {
     const user = uniqueUser('closing');
     const server = new ServerClient(user);
-    const device = await Device.open(browser, { user, name: 'A' });
-    open.push(device);
-    await fillStore(device.page);
+    const device = await devices.open({ user, name: 'A' });
+    await fillStore(device);
     // A busy machine may need a retry of the 3 MB first push: wait for it to be stored.
-    await device.waitForStatus('synced', device.page, 60_000);
+    await device.waitForStatus('synced', device.tab, 60_000);
     await expect.poll(async () => (await server.meta()).meta?.size ?? 0, { timeout: 30_000 }).toBeGreaterThan(2_900_000);
 
     const arrived: boolean[] = [];
-    let page = device.page;
+    let tab = device.tab;
     for (let attempt = 0; attempt < TRIES; attempt++) {
       const value = `edited in try ${attempt} ${Date.now()}`;
-      await editOneKey(page, value);
-      await page.waitForTimeout(CLOSE_AFTER_MS);
-      await page.close();
+      await editOneKey(device, tab, value);
+      await new Promise((resolve) => setTimeout(resolve, CLOSE_AFTER_MS));
+      await device.closeTab(tab);
       arrived.push(await reaches(server, value));
-      page = await device.newTab(user);
+      tab = await device.newTab({ user, name: 'A' });
     }
     expect(arrived).toEqual(Array(TRIES).fill(true));
     // Each push that left with a closing page was a patch: small enough for keepalive.
     const closingPushes = device.pushes.slice(1);
-    for (const push of closingPushes) expect(push.postDataBuffer()?.byteLength ?? 0).toBeLessThan(65_536);
+    for (const push of closingPushes) expect(push.bodyBytes).toBeLessThan(65_536);
   }, 240_000);
+}, {
+  // Measured 2026-11-29, Firefox ESR 153.8: the push on close did not leave in the first 1 to 3 of
+  // 10 tries (the next start pushed the edit), later tries passed. The push path is issue 16's.
+  firefox: 'the push prepared for a closing page is not sent in the first tries',
 });
 
 /** Whether the server holds `value` for the edited key within a few seconds. */

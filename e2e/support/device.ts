@@ -27,6 +27,7 @@
  * | `hide()` / `show()` | emulated: its contexts report every page visible, so `visibilityState` is overridden and `visibilitychange` fired | real: its window is minimised, and restored (`visibilitychange` fires, as on a tab switch) | emulated, as Chromium: window switches do not change visibility |
  * | `setOffline()` | real offline mode, and the relay goes down | real offline mode, and the relay goes down | no offline switch: the relay goes down (requests fail for real) and `navigator.onLine` plus `offline`/`online` are emulated in the open tabs |
  * | `interfere()` (a request that hangs, an answer lost) | the relay does it, the same in every engine | same | same |
+ * | `closeTab()` | closes the page | closes the page | closes the window; the device's last one goes to `about:blank` instead (closing WebDriver's last window ends its session), which unloads the page as closing does, and is reused by the next `newTab()` |
  * | `screenshot()` | whole page | whole page | the window (WebDriver classic has no full-page capture) |
  * | page errors, `consoleErrors` | seen | seen | not visible to WebDriver classic (the list stays empty) |
  * | `clock` | @sinonjs/fake-timers injected into the page, the same in every engine | same | same |
@@ -201,6 +202,14 @@ export class Device {
     this.watch(tab);
     await this.openApp(options, tab);
     return tab;
+  }
+
+  /**
+   * Closes `tab` as a person closing it does (the page sees `pagehide`; its keepalive requests go on).
+   * In WebKit the device's last tab is navigated away instead (see the table above).
+   */
+  closeTab(tab: Tab): Promise<void> {
+    return tab.close();
   }
 
   /** Runs `fn` in the page (see {@link EngineTab.evaluate}: no closures over the test's scope). */
@@ -381,10 +390,11 @@ export interface Devices {
 /**
  * Declares `suite` once per engine this run covers (all three, or `--engine`/`E2E_ENGINE`), titled
  * `<engine>: <title>`. The engine's browser starts before the suite and stops after it; the
- * devices a test opens are closed after it.
+ * devices a test opens are closed after it. `knownToFailIn` leaves engines out where the SDK still
+ * behaves differently: each entry names why, and is an open bug, not a way to skip a test.
  */
-export function eachEngine(title: string, suite: (devices: Devices) => void): void {
-  for (const engine of selectedEngines()) {
+export function eachEngine(title: string, suite: (devices: Devices) => void, knownToFailIn: Partial<Record<EngineName, string>> = {}): void {
+  for (const engine of selectedEngines().filter((name) => knownToFailIn[name] === undefined)) {
     describe(`${engine}: ${title}`, () => {
       let browser: EngineBrowser | undefined;
       const opened: Device[] = [];

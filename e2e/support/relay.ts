@@ -15,6 +15,8 @@ export interface ApiRequest {
   page: boolean;
   /** When it reached the relay (`Date.now()`). */
   at: number;
+  /** Bytes of its body that reached the relay, as sent (compressed bodies count compressed). */
+  bodyBytes: number;
 }
 
 /**
@@ -57,7 +59,8 @@ export class DeviceRelay {
     });
     server.on('request', (req, res) => {
       const path = req.url ?? '/';
-      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document', at: Date.now() };
+      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document', at: Date.now(), bodyBytes: 0 };
+      req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.byteLength));
       relay.requests.push(record);
       if (relay.down) {
         record.status = 'refused';

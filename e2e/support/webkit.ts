@@ -72,6 +72,9 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
   };
   let sized = false;
   let firstWindow: string | undefined;
+  const openWindows = new Set<string>();
+  // Closing WebDriver's last window ends the session: the last tab is unloaded instead, kept for the next newTab().
+  let spareWindow: string | undefined;
 
   /** A tab or frame: switch to its window (and frame), then run `task`, in turn with the others. */
   const tab = (handle: string, frames: string[]): EngineTab => {
@@ -122,7 +125,13 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
       close: () =>
         serial(async () => {
           await session.switchToWindow(handle);
-          await session.closeWindow();
+          openWindows.delete(handle);
+          if (openWindows.size > 0) {
+            await session.closeWindow();
+          } else {
+            await session.navigateTo('about:blank');
+            spareWindow = handle;
+          }
         }),
     };
   };
@@ -133,6 +142,10 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
         let handle: string;
         if (firstWindow === undefined) {
           handle = firstWindow = await session.getWindowHandle();
+        } else if (spareWindow !== undefined) {
+          handle = spareWindow;
+          spareWindow = undefined;
+          await session.switchToWindow(handle);
         } else {
           handle = (await session.createWindow('tab')).handle;
           await session.switchToWindow(handle);
@@ -144,6 +157,7 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
           await session.setWindowSize(viewport.width, viewport.height + (viewport.height - inner));
           sized = true;
         }
+        openWindows.add(handle);
         return tab(handle, []);
       }),
     setOffline: async () => false,
