@@ -19,6 +19,8 @@
 // the wire format's patch, baseChecksum and error code +15, patch pushes against the base, gzip
 // with CompressionStream and the full-data fallback +609, and the push prepared when the data
 // changes that pagehide only sends +279.
+// Values written back from a stale copy of another account's data stay that account's after the
+// owner changes again or forget() (seeds 102467, 102764): +59.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -26,7 +28,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_360;
+const CEILING_BYTES = 12_420;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -22,7 +22,8 @@ export async function checkServer(world: World, user: string): Promise<void> {
   const known = (message: string): string | undefined => {
     const listed = /^v(\d+) is listed as available but /.exec(message);
     if (!listed) return undefined;
-    return deleting ? DELETE_UNDERCUTS_RACING_PUSH : undefined;
+    // While the DELETE runs, or for good when it stopped early (an R2 failure) after its batch had hit a racing push's file.
+    return deleting || ledger.committedDuringDelete(user, Number(listed[1])) ? DELETE_UNDERCUTS_RACING_PUSH : undefined;
   };
   const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`, known(message));
   const meta = await world.read(user, '/meta');

@@ -241,6 +241,12 @@ export class Ledger {
     if (running) running.end = this.writes;
   }
 
+  /** Whether a version `version` of `user` was committed while a DELETE of that user ran (a push racing it). */
+  committedDuringDelete(user: string, version: number): boolean {
+    const deletes = this.deletes.get(user) ?? [];
+    return [...this.commitWrite].some(([key, at]) => key.startsWith(`${user}|${version}|`) && deletes.some((d) => d.start <= at && (d.end === undefined || at <= d.end)));
+  }
+
   /** Whether a DELETE of `user` is running at the Worker now. */
   deleteRunning(user: string): boolean {
     return (this.deletes.get(user) ?? []).some((d) => d.end === undefined);

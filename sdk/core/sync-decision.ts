@@ -95,7 +95,7 @@ export function findUnconfirmedPush(record: SyncRecord, kept: readonly VersionRe
  * (DESIGN §7.4): a replaced key changed before the app acknowledged the replacement, or a replaced
  * key now holds exactly the value the replacement removed.
  */
-export function isStaleWriteBack(record: SyncRecord, local: Snapshot): boolean {
+export function isStaleWriteBack(record: Pick<SyncRecord, 'replaced'>, local: Snapshot): boolean {
   const { replaced } = record;
   if (!replaced) return false;
   const valueIn = (data: Snapshot, key: string): string | undefined => (Object.hasOwn(data, key) ? data[key] : undefined);

@@ -183,6 +183,40 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([{ t_diary: "alice's diary" }, { t_diary: "alice's diary" }]);
   });
 
+  it("backs up the previous account's values an app wrote back for that account when it signs in again and uses its server data (seed 102764 of npm run sim)", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB }, rereads: false, withoutReplaceListener: 'defer' });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('use-server');
+    device.storage.setItem('t_diary', "alice's diary");
+    bob.sync.stop();
+    await server.seed('tenure', data({ t_diary: "alice's diary, written on her phone" }), 'alices-phone', 'alice');
+
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    await alice.sync.start();
+    expect(alice.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+    await alice.sync.resolveConflict('use-server');
+    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([{ t_diary: "alice's diary" }, { t_diary: "alice's diary" }]);
+    alice.sync.stop();
+    const bobAgain = openTab({ server, device, token: { current: BOB } });
+    expect(await bobAgain.sync.listBackups()).toEqual([]);
+  });
+
+  it("never pushes the previous account's values an app wrote back into an account that forgot this device and signs in again (seed 102467 of npm run sim)", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bobToken = { current: BOB as string | null };
+    const bob = openTab({ server, device, token: bobToken, rereads: false, withoutReplaceListener: 'defer' });
+    await bob.sync.start();
+    await bob.sync.resolveConflict('use-server');
+    device.storage.setItem('t_diary', "alice's diary");
+    await bob.sync.forget();
+
+    const again = openTab({ server, device, token: bobToken });
+    await again.sync.start();
+    expect(again.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+    expect(server.current('tenure', 'bob')).toBeUndefined();
+  });
+
   it("lists only the signed-in account's backups", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);

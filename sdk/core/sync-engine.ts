@@ -5,7 +5,7 @@ import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, Re
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
-import { decideSync, findUnconfirmedPush, hasLocalChanges } from './sync-decision.js';
+import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
 import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
@@ -247,7 +247,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * data (exactly what a replacement removed from that account) go to that account's backups.
    */
   const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
-    const { removedOwner, removed = {} } = view.record.replaced ?? {};
+    // The replacement the store reflects is in the record of the account that owns the data.
+    const owners = view.owner && view.owner !== view.user ? await records.getRecord(app, view.owner) : view.record;
+    const { removedOwner, removed = {} } = owners.replaced ?? {};
     const { owner: foreignOwner, data: foreign = {} } = view.record.foreign ?? {};
     const parts = new Map<string, [string, string][]>();
     for (const [key, value] of Object.entries(data)) {
@@ -788,7 +790,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // The account this manager synced, even when the app already dropped its token.
       const user = lastUser ?? (await currentUser());
       if (user !== null) {
+        const { replaced } = await records.getRecord(app, user);
         await records.setRecord(app, user, null);
+        // Values an app wrote back from its stale copy of another account's data are that account's.
+        if (replaced?.removedOwner && isStaleWriteBack({ replaced }, await adapter.collect())) await records.setOwner(app, replaced.removedOwner);
         // The local data stays, and stays this account's: the next account meets it as other-account.
         await claimUnowned(user);
       }
