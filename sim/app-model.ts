@@ -17,7 +17,7 @@ export interface AppContext {
   keys: readonly string[];
   ledger: Ledger;
   /**
-   * The accounts a new value belongs to: the one signed in (else the last one; null: nobody ever),
+   * The accounts a new value belongs to: the one signed in (null when signed out: nobody yet),
    * and the one whose data the store holds, which a backup of it goes to (DESIGN §7.1).
    */
   accounts(): (string | null)[];

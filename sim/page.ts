@@ -93,7 +93,9 @@ export class SimPage implements Sender {
       storage: device.storage,
       keys,
       ledger: world.ledger,
-      accounts: () => [device.session.user ?? device.lastUser, ...(device.dataOwner === null ? [] : [device.dataOwner])],
+      // Typed while signed out (every sign-out here is forget()): nobody's until an account syncs it
+      // (DESIGN §7.1 names only data last synced by another account, or typed while its record exists).
+      accounts: () => [device.session.user, ...(device.dataOwner === null ? [] : [device.dataOwner])],
       notify: () => this.engine.notifyChanged(),
       fromSdk: (key: string) => device.fromSdk.has(key) && device.fromSdk.get(key) === device.storage.getItem(key),
       wrote: (key: string) => void device.fromSdk.delete(key),
