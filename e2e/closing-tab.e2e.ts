@@ -63,10 +63,6 @@ eachEngine('an edit leaves with a closing tab (DESIGN §8)', (devices) => {
     const closingPushes = device.pushes.slice(1);
     for (const push of closingPushes) expect(push.bodyBytes).toBeLessThan(65_536);
   }, 240_000);
-}, {
-  // Measured 2026-11-29, Firefox ESR 153.8: the push on close did not leave in the first 1 to 3 of
-  // 10 tries (the next start pushed the edit), later tries passed. The push path is issue 16's.
-  firefox: 'the push prepared for a closing page is not sent in the first tries',
 });
 
 /** Whether the server holds `value` for the edited key within a few seconds. */
