@@ -247,10 +247,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * data (exactly what a replacement removed from that account) go to that account's backups.
    */
   const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
-    // The replacement the store reflects is in the record of the account that owns the data.
-    const owners = view.owner && view.owner !== view.user ? await records.getRecord(app, view.owner) : view.record;
-    const { removedOwner, removed = {} } = owners.replaced ?? {};
-    const { owner: foreignOwner, data: foreign = {} } = view.record.foreign ?? {};
+    // The replacement and the foreign values the store reflects are in the record of the account that owns the data.
+    const ownerRecord = view.owner && view.owner !== view.user ? await records.getRecord(app, view.owner) : view.record;
+    const { removedOwner, removed = {} } = ownerRecord.replaced ?? {};
+    const { owner: foreignOwner, data: foreign = {} } = ownerRecord.foreign ?? {};
     const parts = new Map<string, [string, string][]>();
     for (const [key, value] of Object.entries(data)) {
       const owner = removedOwner && removed[key] === value ? removedOwner : foreignOwner && foreign[key] === value ? foreignOwner : (view.owner ?? view.user);
