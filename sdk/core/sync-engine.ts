@@ -708,7 +708,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
     dispatch({ type: 'tab-synced', record, inSync }, { run: at });
     const { replaced } = record;
-    if (!replaced || replaced.page === page) return;
+    // Before this page's first read, a replacement in the record is one its app reads at start (a
+    // page reloaded after a use-server hears its predecessor's message): not one to reload for.
+    if (!replaced || replaced.page === page || firstRead) return;
     if (!told.has(replaced.id)) await replacedElsewhere(replaced, at);
     // The page that replaced the data may acknowledge it after this page withdrew that.
     else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
