@@ -144,7 +144,8 @@ eachEngine('a todo app that keeps its list in memory, on two devices', (devices)
     const a = await TodoDevice.open(devices, user, '&wiring=none');
     await a.add('milk');
     await a.syncNow();
-    const b = await TodoDevice.open(devices, user, '&wiring=none');
+    // B's first pull replaces its empty list, and the unwired app reloads for it.
+    const b = await TodoDevice.open(devices, user, '&wiring=none', { loads: 2 });
     await a.add('bread');
     await a.syncNow();
     await b.add('mine');
@@ -157,5 +158,6 @@ eachEngine('a todo app that keeps its list in memory, on two devices', (devices)
     await b.add('eggs');
     await b.syncNow();
     expect(await serverTodos(server)).toEqual(['milk', 'bread', 'eggs']);
+    expect(b.loads).toBe(loads + 1);
   });
 });

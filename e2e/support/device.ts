@@ -41,7 +41,7 @@ import type { SyncState } from '../../sdk/core/sync-state.js';
 import { launchEngine, selectedEngines, type EngineBrowser, type EngineName, type EngineProfile, type EngineTab, type Viewport } from './engine.js';
 import { PageClock } from './page-clock.js';
 import { emulateConnectivity, emulateVisibility, findByRole, type RoleQuery } from './page-scripts.js';
-import { DeviceRelay, type ApiRequest, type Interference } from './relay.js';
+import { DeviceRelay, PAGE_LOAD_META, type ApiRequest, type Interference } from './relay.js';
 
 /** A tab of a device, or a frame in one: pass it to a device's methods to act there instead of the first tab. */
 export type Tab = EngineTab;
@@ -131,20 +131,23 @@ export class Device {
   /**
    * Waits until `tab` shows the `count`-th page this device loaded (see {@link pageLoads}), for a
    * page that reloads itself: a browser keeps the old page scriptable while the new one loads, so
-   * the page answering must also have started after the previous page was asked for.
+   * the page answering must be the one the relay served as that load ({@link PAGE_LOAD_META}).
+   * Throws if the tab has gone past it: the page loaded more often than the scenario expects.
    */
   async waitForLoad(count: number, tab = this.tab, timeout = WAIT_MS): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (this.pageLoads < count) {
-      if (Date.now() > deadline) throw new Error(`Only ${this.pageLoads} of ${count} page loads after ${timeout} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const previous = this.loadedPages()[count - 2]?.at ?? 0;
-    await this.waitFor((after) => performance.timeOrigin > after, previous, { tab, timeout: Math.max(0, deadline - Date.now()) });
+    const shown = await this.waitFor(
+      ({ meta, count }) => {
+        const load = Number(document.querySelector(`meta[name="${meta}"]`)?.getAttribute('content') ?? 0);
+        return load >= count ? load : 0;
+      },
+      { meta: PAGE_LOAD_META, count },
+      { tab, timeout },
+    );
+    if (shown > count) throw new Error(`Waited for page load ${count}, and the tab already shows load ${shown}: the page loaded more often than expected`);
   }
 
   private loadedPages(): ApiRequest[] {
-    return this.relay.requests.filter((r) => r.page && (r.status === 200 || r.status === 304));
+    return this.relay.requests.filter((r) => r.load !== undefined);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** One request that left a device (an API call, a page, a script), as its relay saw it. */
@@ -17,7 +17,18 @@ export interface ApiRequest {
   at: number;
   /** Bytes of its body that reached the relay, as sent (compressed bodies count compressed). */
   bodyBytes: number;
+  /** For a page the Worker answered with 200: which page load of this device it was (1 for the first), as {@link PAGE_LOAD_META} tells the page. */
+  load?: number;
 }
+
+/**
+ * The `<meta name>` the relay adds to the head of every page it serves, whose `content` is that
+ * page's load number ({@link ApiRequest.load}): the document itself says which load it came from.
+ * The browser's clock cannot tell: WebKitGTK 2.50 recomputes `performance.timeOrigin` at every read
+ * (one page's moved 11 ms within a few seconds on a busy machine), while a reload's navigation starts
+ * as little as 1 ms before its request reaches the relay.
+ */
+export const PAGE_LOAD_META = 'e2e-page-load';
 
 /**
  * What the relay can do to a request instead of relaying it: `stall` holds it and never answers (a
@@ -37,6 +48,7 @@ export class DeviceRelay {
   /** Every request, in order. */
   readonly requests: ApiRequest[] = [];
   private down = false;
+  private pagesServed = 0;
   private readonly interferences: { path: string; what: Interference; left: number }[] = [];
   private readonly sockets = new Set<Socket>();
 
@@ -73,12 +85,16 @@ export class DeviceRelay {
         return;
       }
       const upstreamRequest = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path, headers: req.headers },
+        { host: target.hostname, port: target.port, method: req.method, path, headers: record.page ? asFreshPageRequest(req.headers) : req.headers },
         (answer) => {
           record.status = answer.statusCode ?? null;
           if (what === 'drop-answer') {
             answer.resume().once('end', () => req.socket.destroy());
             return;
+          }
+          if (record.page && answer.statusCode === 200 && /^text\/html/.test(answer.headers['content-type'] ?? '')) {
+            record.load = ++relay.pagesServed;
+            return void servePage(answer, res, record.load);
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -120,4 +136,26 @@ export class DeviceRelay {
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** A page request without what would let the Worker answer 304 or compressed: the relay adds {@link PAGE_LOAD_META} to its HTML. */
+function asFreshPageRequest(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const { 'if-none-match': _etag, 'if-modified-since': _modified, 'accept-encoding': _encoding, ...rest } = headers;
+  return rest;
+}
+
+/** Answers with the page `answer` holds, its head starting with {@link PAGE_LOAD_META} for load `load`. */
+function servePage(answer: IncomingMessage, res: ServerResponse, load: number): void {
+  const chunks: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+  answer.once('end', () => {
+    const meta = `<meta name="${PAGE_LOAD_META}" content="${load}">`;
+    const html = Buffer.concat(chunks).toString('utf8');
+    const head = /<head[^>]*>/i.exec(html);
+    const at = head ? head.index + head[0].length : 0;
+    const body = Buffer.from(`${html.slice(0, at)}${meta}${html.slice(at)}`);
+    const { 'content-length': _length, 'content-encoding': _encoding, etag: _etag, ...headers } = answer.headers;
+    res.writeHead(200, { ...headers, 'content-length': body.byteLength });
+    res.end(body);
+  });
 }
