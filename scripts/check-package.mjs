@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCommonJsConsumers } from './check-commonjs-consumers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, cwd = root) => {
@@ -29,6 +30,7 @@ try {
   run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], work);
   run('node', ['esm.mjs'], work);
   run('node', ['cjs.cjs'], work);
+  checkCommonJsConsumers(work);
   run(join(root, 'node_modules/.bin/esbuild'), ['browser.js', '--bundle', '--format=esm', '--platform=browser',
     '--minify', '--outfile=out/browser.js', '--log-level=warning'], work);
   run('node', ['check-bundle.mjs'], work);
