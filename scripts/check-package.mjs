@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCommonJsConsumers } from './check-commonjs-consumers.mjs';
+import { answerHelp } from './usage.mjs';
+
+answerHelp(`usage: npm run check:package
+  Builds the package, lints the manifest (publint --strict) and its types (attw), packs it and uses
+  the tarball from Node ESM, CommonJS (Node 20 and this Node), Jest (CommonJS and ES modules, node
+  and jsdom), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, cwd = root) => {
