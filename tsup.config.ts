@@ -1,6 +1,7 @@
-import { defineConfig } from 'tsup';
+import { rmSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
+const shared: Options = {
   entry: {
     index: 'sdk/index.ts',
     contract: 'sdk/contract/index.ts',
@@ -9,11 +10,23 @@ export default defineConfig({
     solid: 'sdk/solid/index.ts',
     react: 'sdk/react/index.ts',
   },
-  format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'es2022',
   platform: 'browser',
   treeshake: true,
-});
+};
+
+// The two builds run in parallel, so neither may clean the other's output: the config cleans once.
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+
+/**
+ * The CommonJS build carries the ESM-only nanoid 6 inside it, and idb-keyval with it: a
+ * `require('taco-sync')` must work where `require` cannot load ES modules (Jest's module system,
+ * Node before require(esm)). Bundlers and Node's `import` get the ESM build, which keeps them as
+ * dependencies to share with the app.
+ */
+export default defineConfig([
+  { ...shared, format: ['esm'] },
+  { ...shared, format: ['cjs'], noExternal: ['nanoid', 'idb-keyval'] },
+]);

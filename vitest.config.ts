@@ -28,6 +28,10 @@ export default defineConfig({
         test: { name: 'sim', include: ['sim/**/*.test.ts'], environment: 'node' },
       },
       {
+        // The project's own tooling: which Node runs it, the packed package in consumers.
+        test: { name: 'scripts', include: ['scripts/**/*.test.ts'], environment: 'node' },
+      },
+      {
         // Dev mode (`[env.dev]`): the dev secret signs the tests' tokens, /__dev/* routes exist.
         plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml', environment: 'dev' } })],
         test: { name: 'worker', include: ['worker/**/*.test.ts'], exclude: [PRODUCTION_CONFIG_TESTS], ...WORKERD_LIMITS },

@@ -7,9 +7,15 @@ import { createServer } from 'node:net';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium-config.mjs';
+import { answerHelp } from '../scripts/usage.mjs';
 import { buildExamples, root, startDevServer } from '../scripts/dev-server.mjs';
 import { makeSnapshot, SNAPSHOT_SIZES } from './snapshots.mjs';
+
+answerHelp(`usage: npm run bench   (BENCH_PORT=8897 picks the first port tried)
+  Builds the SDK, runs the Worker under wrangler dev with a fresh local R2 and Debian's Chromium,
+  measures 10 KB to 5 MB snapshots, checks no acknowledged push is lost, prints the tables and
+  writes docs/performance.md. Takes minutes. No options.`);
 
 const REPORT_PATH = join(root, 'docs/performance.md');
 const FIRST_PORT = Number(process.env.BENCH_PORT ?? 8897);

@@ -10,6 +10,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { ENTRIES } from './package-entries.mjs';
+import { answerHelp } from './usage.mjs';
+
+// `npm run check:docs -- --help` reaches this, the second of its two commands.
+answerHelp(`usage: npm run check:docs
+  check-api-docs: every export of every subpath has TSDoc and is documented in docs/api.md.
+  check-doc-snippets: every ts/tsx snippet of docs/api.md and docs/ui.md compiles against the SDK.
+  Exits 1 with the problems. No options.`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DOCS = ['docs/api.md', 'docs/ui.md'];

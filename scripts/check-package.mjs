@@ -7,6 +7,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCommonJsConsumers } from './check-commonjs-consumers.mjs';
+import { answerHelp } from './usage.mjs';
+
+answerHelp(`usage: npm run check:package
+  Builds the package, lints the manifest (publint --strict) and its types (attw), packs it and uses
+  the tarball from Node ESM, CommonJS (Node 20 and this Node), Jest (CommonJS and ES modules, node
+  and jsdom), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, cwd = root) => {
@@ -29,6 +36,7 @@ try {
   run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], work);
   run('node', ['esm.mjs'], work);
   run('node', ['cjs.cjs'], work);
+  checkCommonJsConsumers(work);
   run(join(root, 'node_modules/.bin/esbuild'), ['browser.js', '--bundle', '--format=esm', '--platform=browser',
     '--minify', '--outfile=out/browser.js', '--log-level=warning'], work);
   run('node', ['check-bundle.mjs'], work);

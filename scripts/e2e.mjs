@@ -3,6 +3,13 @@
 // vitest, e.g. `npm run test:e2e -- --engine webkit e2e/sync.e2e.ts`.
 import { spawnSync } from 'node:child_process';
 import { root } from './dev-server.mjs';
+import { answerHelp } from './usage.mjs';
+
+answerHelp(`usage: npm run test:e2e -- [--engine chromium|firefox|webkit]... [vitest arguments] [files]
+  Runs the end-to-end suite (e2e/*.e2e.ts) in real browsers: all three engines, or those named by
+  --engine (repeatable or comma-separated; E2E_ENGINE does the same). Other arguments go to
+  \`vitest run -c vitest.e2e.config.ts\` (see \`npx vitest run --help\`).
+  Example: npm run test:e2e -- --engine webkit e2e/sync.e2e.ts`);
 
 const engines = [];
 const rest = [];

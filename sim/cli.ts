@@ -28,8 +28,20 @@ const { values } = parseArgs({
     'trace-lines': { type: 'string', default: '120' },
     'no-check-every-step': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  console.log(`usage: npm run sim -- [--seeds 100] [--from 1] [--jobs 1] [--steps 40] [--first] [--strict]
+       npm run sim -- --seed S [--path P] [--steps 40]      replay one (shrunk) case with its trace
+  Runs seeds S .. S+N-1 of the seeded simulation (docs/architecture.md), each a generated scenario
+  of devices, tabs, accounts and faults against the Worker, and prints seeds, steps, faults and
+  violations. A failing seed is shrunk (--shrink-s 60 seconds at most) and printed with its replay
+  command and trace (--trace-lines 120). --jobs splits the seeds over processes; --first stops at
+  the first failing seed; --strict fails on known issues too; --no-check-every-step checks only at
+  the end of each run.`);
+  process.exit(0);
+}
 
 const maxSteps = Number(values.steps);
 const strict = values.strict;

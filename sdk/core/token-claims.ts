@@ -1,8 +1,19 @@
-import { decodeJwt, type JWTPayload } from 'jose';
+type JWTPayload = Record<string, unknown>;
 
+/**
+ * A JWT's payload, decoded without verifying it; null when the token is not a compact JWS JWT.
+ * Not jose's `decodeJwt`: jose builds a TextEncoder when its module loads, which Jest's jsdom
+ * environment lacks, so importing the SDK there failed. atob and decodeURIComponent exist everywhere.
+ */
 const claimsOf = (token: string): JWTPayload | null => {
   try {
-    return decodeJwt(token);
+    const parts = token.split('.');
+    if (parts.length !== 3 || !/^[\w-]+$/.test(parts[1] ?? '')) return null;
+    const binary = atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/'));
+    // decodeURIComponent decodes the UTF-8 bytes and throws on invalid ones, as a strict TextDecoder would.
+    const json = decodeURIComponent(Array.from(binary, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''));
+    const payload: unknown = JSON.parse(json);
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as JWTPayload) : null;
   } catch {
     return null;
   }

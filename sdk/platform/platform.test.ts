@@ -74,6 +74,26 @@ describe('broadcastTabChannel', () => {
     tabB.close();
     expect(heard).toEqual(['b', 'a']);
   });
+
+  it('still tells the other tabs when it posts with nobody listening (forget after stop)', async () => {
+    const stopped = broadcastTabChannel('taco-sync:test-post-only');
+    const other = broadcastTabChannel('taco-sync:test-post-only');
+    stopped.listen(() => {})(); // started, then stopped: its own channel is closed again
+    const heard = new Promise<void>((resolve) => other.listen(resolve));
+    stopped.post();
+    await heard;
+    other.close();
+  });
+
+  it('hears again after the last listener left and a new one came (stop, then start)', async () => {
+    const tabA = broadcastTabChannel('taco-sync:test-restart');
+    const tabB = broadcastTabChannel('taco-sync:test-restart');
+    tabB.listen(() => {})();
+    const heard = new Promise<void>((resolve) => tabB.listen(resolve));
+    tabA.post();
+    await heard;
+    tabB.close();
+  });
 });
 
 describe('persistStorage', () => {
