@@ -38,7 +38,7 @@ it('pushes a note 30 s after the last edit', async () => {
   await vi.advanceTimersByTimeAsync(29_000);
   expect(endpoint.data('notes')).toBeUndefined();
   await vi.advanceTimersByTimeAsync(1_000);
-  await vi.waitFor(() => expect(endpoint.data('notes')).toEqual({ notes_text: 'hello' }));
+  await vi.waitFor(() => expect(endpoint.data('notes')).toEqual({ notes_text: 'hello' }), { timeout: 10_000 });
   sync.stop();
 });
 

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { isValidAppName, isValidUserId } from './names.js';
 import { isSnapshot } from './snapshot.js';
@@ -64,5 +65,9 @@ describe('isSnapshot', () => {
   });
   it('rejects class instances', () => {
     expect(isSnapshot(new Date())).toBe(false);
+    expect(isSnapshot(runInNewContext('new Map()'))).toBe(false);
+  });
+  it('accepts a plain object made in another realm (Jest parses fetch responses outside the test context)', () => {
+    expect(isSnapshot(runInNewContext('JSON.parse(\'{"notes_text":"hello"}\')'))).toBe(true);
   });
 });
