@@ -23,6 +23,11 @@ export default defineConfig({
         },
       },
       {
+        // docs/recipes.md: the state libraries' persist layers wired to a real manager (fake server).
+        resolve: { alias: { 'taco-sync': new URL('./sdk/index.ts', import.meta.url).pathname } },
+        test: { name: 'recipes', include: ['recipes/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['fake-indexeddb/auto'] },
+      },
+      {
         // The simulation runs the Worker in Node: its start-up environment comes from the sim.
         resolve: { alias: { 'cloudflare:workers': new URL('./sim/cloudflare-workers.ts', import.meta.url).pathname } },
         test: { name: 'sim', include: ['sim/**/*.test.ts'], environment: 'node' },

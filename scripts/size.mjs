@@ -21,6 +21,8 @@
 // changes that pagehide only sends +279.
 // Values written back from a stale copy of another account's data stay that account's after the
 // owner changes again or forget() (seeds 102467, 102764): +59.
+// Elements in hydrated server HTML (React 19 sets no properties then) find their manager by app
+// name in a page registry that createSync fills, weakly (issue 23): +91.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -33,7 +35,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_420;
+const CEILING_BYTES = 12_510;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -5,6 +5,7 @@ import { loadDeviceId } from './core/device-id.js';
 import { browserPlatform, type Platform } from './platform/browser-platform.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { persistStorage } from './platform/storage-durability.js';
+import { registerPageManager } from './platform/page-managers.js';
 import { broadcastTabChannel, type TabChannel } from './platform/tab-channel.js';
 import { webLock, type SyncLock } from './platform/web-lock.js';
 import { createSyncEngine, type GetToken } from './core/sync-engine.js';
@@ -72,7 +73,8 @@ export interface CreateSyncOptions {
 
 /**
  * Creates the {@link SyncManager} for one app, wired to the browser: fetch, IndexedDB, Web Locks,
- * BroadcastChannel and page events. Every one of them can be replaced through the options.
+ * BroadcastChannel and page events. Every one of them can be replaced through the options. The
+ * page's elements with `app="…"` of the same app find it by that name (held weakly; the last one made wins).
  *
  * @throws TypeError when `app` or `deviceId` is malformed.
  * @example
@@ -106,5 +108,6 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     persistStorage: options.persistStorage ? persistStorage : undefined,
   });
   reportProblem = engine.reportLocalStateProblem;
+  registerPageManager(engine);
   return engine;
 }

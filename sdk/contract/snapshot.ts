@@ -18,8 +18,9 @@ export function snapshotFromEntries(entries: Iterable<readonly [string, string]>
 /** True when `value` is a flat, non-array object whose own values are all strings. */
 export function isSnapshot(value: unknown): value is Snapshot {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
+  // A plain object of any realm: Jest runs tests in a VM context whose fetch parses JSON outside it.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return false;
   for (const key of Object.keys(value)) {
     if (typeof (value as Record<string, unknown>)[key] !== 'string') return false;
   }

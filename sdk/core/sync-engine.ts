@@ -126,7 +126,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const listeners = new Set<SyncListener>();
   const replaceListeners = new Set<ReplaceListener>();
   const timers: Partial<Record<TimerName, unknown>> = {};
-  const queued = new Set<Mode>();
+  /** Modes waiting to run, each with the run that queued it: one queued before `stop()` does not stand for one after. */
+  const queued = new Map<Mode, number>();
   const page = Math.random().toString(36).slice(2);
   let state = initialSyncState(platform.isOnline());
   let started = false;
@@ -197,11 +198,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /** Queues a background sync; a mode already waiting is not queued twice (it will see the latest data). */
   const sync = (mode: Mode): Promise<void> => {
-    if (queued.has(mode)) return idle();
-    queued.add(mode);
+    if (queued.get(mode) === run) return idle();
     const at = run;
+    queued.set(mode, at);
     const task = exclusive(async () => {
-      queued.delete(mode);
+      if (queued.get(mode) === at) queued.delete(mode);
       if (started && at === run) await syncLocked(mode, at);
       if (mode !== 'prepare') attempt = 0;
     });

@@ -24,4 +24,4 @@ export { describeSyncError } from './error-text.js';
 export type { ErrorText } from './error-text.js';
 export { formatTimeAgo, formatDateTime } from './relative-time.js';
 export { formatByteSize } from './byte-size.js';
-export { watchSyncedKey, writeSyncedKey } from './synced-key.js';
+export { readThroughSyncedKeys, watchSyncedKey, writeSyncedKey } from './synced-key.js';

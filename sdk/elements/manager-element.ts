@@ -1,5 +1,6 @@
 import type { SyncManager } from '../core/sync-manager.js';
 import type { SyncState } from '../core/sync-state.js';
+import { findPageManager, watchPageManagers } from '../platform/page-managers.js';
 import { describeSyncError, type ErrorText } from './error-text.js';
 import type { SyncAction, SyncActionErrorDetail } from './events.js';
 import { THEME_CSS } from './theme.js';
@@ -14,11 +15,15 @@ const HTMLElementBase: typeof HTMLElement =
 
 /**
  * The part the taco-sync elements share: a shadow root with the theme, a `manager` property that
- * subscribes while the element is connected, and buttons that run a manager call with a busy state and
- * a visible error.
+ * subscribes while the element is connected (or, without one, the manager `createSync` made on the
+ * page for the `app` attribute), and buttons that run a manager call with a busy state and a visible
+ * error.
  */
 export abstract class ManagerElement extends HTMLElementBase {
   private boundManager: SyncManager | null = null;
+  /** True once the `manager` property was set: it then wins over the `app` attribute. */
+  private managerSet = false;
+  private stopWaiting: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private running = false;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -34,12 +39,20 @@ export abstract class ManagerElement extends HTMLElementBase {
   /**
    * The manager this element shows and controls. Setting it subscribes at once when connected (or on
    * connect); the element unsubscribes when removed from the document or given another manager.
+   * Without it, an element with an `app` attribute (`<taco-sync-status app="tenure">`) takes the
+   * last manager `createSync` made on the page for that app, now or when it is made: frameworks
+   * that hydrate server-rendered HTML (React 19) set no properties on custom elements.
    */
   get manager(): SyncManager | null {
     return this.boundManager;
   }
 
   set manager(manager: SyncManager | null) {
+    this.managerSet = manager !== null;
+    this.bind(manager);
+  }
+
+  private bind(manager: SyncManager | null): void {
     if (manager === this.boundManager) return;
     this.detach();
     this.boundManager = manager;
@@ -53,14 +66,25 @@ export abstract class ManagerElement extends HTMLElementBase {
 
   connectedCallback(): void {
     this.upgradeProperty('manager');
+    if (this.hasAttribute('app')) {
+      this.bindByApp();
+      this.stopWaiting ??= watchPageManagers(() => this.bindByApp());
+    }
     this.attach();
     this.timer ??= setInterval(() => this.redrawTimes(), TIME_REFRESH_MS);
   }
 
   disconnectedCallback(): void {
+    this.stopWaiting?.();
+    this.stopWaiting = null;
     this.detach();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private bindByApp(): void {
+    const manager = findPageManager(this.getAttribute('app') ?? '');
+    if (!this.managerSet && manager) this.bind(manager);
   }
 
   /** Redraws relative times; called every {@link TIME_REFRESH_MS} while connected. */

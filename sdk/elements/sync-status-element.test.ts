@@ -296,6 +296,19 @@ describe('<taco-sync-status>', () => {
     expect(element.compact).toBe(true);
   });
 
+  it('reads compact="false" from server-rendered HTML (Solid SSR of compact={false}) as not compact, and shows the detail', () => {
+    const host = document.createElement('div');
+    host.innerHTML = '<taco-sync-status compact="false"></taco-sync-status><taco-sync-status compact="true"></taco-sync-status>';
+    document.body.append(host);
+    const [notCompact, compact] = [...host.children] as TacoSyncStatusElement[];
+    const detailShown = (element: TacoSyncStatusElement) => getComputedStyle(element.shadowRoot!.querySelector('.detail')!).display !== 'none';
+    expect(notCompact!.compact).toBe(false);
+    expect(compact!.compact).toBe(true);
+    expect(detailShown(notCompact!)).toBe(true);
+    expect(detailShown(compact!)).toBe(false);
+    host.remove();
+  });
+
   it('takes compact assigned before the element was upgraded', () => {
     const host = document.createElement('div');
     host.innerHTML = '<taco-sync-status></taco-sync-status>';

@@ -5,6 +5,8 @@ import { ManagerElement } from './manager-element.js';
 import { formatDateTime } from './relative-time.js';
 import { describeSyncState } from './status-text.js';
 
+// `compact="false"` is not compact: server renderers write boolean props as "true"/"false" text.
+const COMPACT = ':host([compact]:not([compact="false"]))';
 
 const STATUS_CSS = `
 :host { display: inline-block; }
@@ -67,14 +69,14 @@ const STATUS_CSS = `
 }
 .notice > span { flex: 1 1 16em; }
 .notice[part~="local-state"] { color: var(--_muted); }
-:host([compact]) .notice { flex-basis: auto; padding: 0; background: none; }
-:host([compact]) .notice > span { display: none; }
+${COMPACT} .notice { flex-basis: auto; padding: 0; background: none; }
+${COMPACT} .notice > span { display: none; }
 .root[data-tone="success"] { --_tone: var(--_success); }
 .root[data-tone="info"] { --_tone: var(--_info); }
 .root[data-tone="warning"] { --_tone: var(--_warning); }
 .root[data-tone="danger"] { --_tone: var(--_danger); }
 .root[data-tone="neutral"] { --_tone: var(--_neutral); }
-:host([compact]) .detail { display: none; }
+${COMPACT} .detail { display: none; }
 `;
 
 const STATUS_HTML = `
@@ -143,10 +145,11 @@ export class TacoSyncStatusElement extends ManagerElement {
 
   /**
    * Hides the detail sentence (the badge's tooltip keeps it). Reflects the `compact` attribute, so a
-   * framework can set either.
+   * framework can set either; `compact="false"` (what server renderers such as Solid's write for
+   * `compact={false}`) reads as not compact.
    */
   get compact(): boolean {
-    return this.hasAttribute('compact');
+    return this.hasAttribute('compact') && this.getAttribute('compact') !== 'false';
   }
 
   set compact(compact: boolean) {

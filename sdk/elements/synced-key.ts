@@ -46,6 +46,31 @@ export function watchSyncedKey(manager: SyncManager, key: string, onChange: () =
 }
 
 /**
+ * The app's word, given before `manager.start()`, that it holds synced data in memory only through
+ * readers ({@link watchSyncedKey}, `createSyncedKey`, `useSyncedKey`): a reader re-reads a replaced
+ * key while it watches, and one created later reads the current value. So a replacement made while
+ * no reader watches needs no page reload, such as the pull of a `start()` the app awaits before its
+ * first render: without this, that pull finds no `onReplace` listener (components register theirs
+ * when they mount) and, by default (`withoutReplaceListener: 'reload'`), reloads the page. Give it
+ * only if the app keeps no other copy (a store filled from localStorage at import keeps one: re-read
+ * it in an `onReplace` listener of its own). DESIGN §7.4.
+ *
+ * @param manager - The manager whose synced keys the app reads through readers.
+ * @returns Withdraws the word: the manager protects the app as one without a listener again.
+ *
+ * @example
+ * readThroughSyncedKeys(sync);
+ * await sync.start();
+ * createRoot(document.getElementById('root')!).render(<App />); // reads with useSyncedKey(sync, 'todos')
+ */
+export function readThroughSyncedKeys(manager: SyncManager): () => void {
+  // Readers that watch re-read through their own listeners; this one keeps the word while none does.
+  return manager.onReplace(noop);
+}
+
+const noop = (): void => {};
+
+/**
  * Saves a synced key the way the SDK expects: writes `value` to the storage (null removes the key),
  * tells this tab's readers of the key ({@link watchSyncedKey}, `createSyncedKey`, `useSyncedKey`;
  * the browser sends `storage` events only to other tabs), then calls `manager.notifyChanged()`.

@@ -8,6 +8,7 @@ export function SyncHeader({ manager }: { manager: SyncManager }) {
   return (
     <header className="app-header">
       <taco-sync-status manager={manager} compact={!isEnabled} id="sync" />
+      <taco-sync-status app="tenure" />
       <taco-sync-status
         ref={(el) => {
           if (el) el.manager = manager;

@@ -11,6 +11,8 @@ type EventProps<Name extends keyof TacoSyncEventMap> = {
 /** What every tag takes: the HTML props, a `ref` to the element, and the `manager` property. */
 type TagProps<Element extends HTMLElement> = DetailedHTMLProps<HTMLAttributes<Element>, Element> & {
   manager?: SyncManager | null;
+  /** Without `manager`, the element takes the page's manager of this app (server-rendered HTML). */
+  app?: string;
 };
 
 // React 19 sets a prop as a property when the element has one (`manager`, `compact`), so the tags

@@ -8,6 +8,7 @@ export function SyncHeader(props: { manager: SyncManager }) {
   return (
     <header class="app-header" on:taco-sync-error={(event) => console.warn(event.detail.action)}>
       <taco-sync-status prop:manager={props.manager} compact={!isEnabled()} id="sync" />
+      <taco-sync-status app="tenure" />
       <taco-sync-status
         ref={(el) => {
           el.manager = props.manager;

@@ -9,6 +9,8 @@ import type { SyncManager } from '../core/sync-manager.js';
  */
 type TagProps<Element extends HTMLElement> = JSX.HTMLAttributes<Element> & {
   'prop:manager'?: SyncManager | null;
+  /** Without `prop:manager`, the element takes the page's manager of this app (server-rendered HTML). */
+  app?: string;
 };
 
 declare module 'solid-js' {
