@@ -54,7 +54,8 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
   const { keys } = config;
   if (keys.kind === 'none') {
     return () => {
-      throw new HttpError('INTERNAL', 'Server has no JWT_SECRET or JWT_JWKS_URL configured');
+      console.error('Configuration error: neither JWT_SECRET nor JWT_JWKS_URL is set');
+      throw new HttpError('INTERNAL', 'Internal error');
     };
   }
   const getKey = keys.kind === 'secret' ? secretKey(keys.secret) : remoteKeySet(keys.url);

@@ -1,5 +1,5 @@
 import { DEFAULT_SYNC_APPS, isValidAppName } from '../../sdk/contract/index.js';
-import { HttpError } from './http-error.js';
+import { unsafeKeysReason } from './config-checks.js';
 import { parseOrigin } from './origins.js';
 
 /** Default body limit: 10 MiB. */
@@ -50,13 +50,13 @@ export interface WorkerConfig {
 }
 
 /**
- * A deployment mistake in the Worker's variables. It is answered as 500 `INTERNAL` with its
- * message (which names the variable, never a secret's value), so the operator sees it on the
- * first request, and logged.
+ * A deployment mistake in the Worker's variables. Its message names the variable (never a
+ * secret's value) and goes to the log only: a caller gets a generic 500 `INTERNAL`, since a
+ * description of the configuration helps an attacker more than a user (DESIGN §11).
  */
-export class ConfigError extends HttpError {
+export class ConfigError extends Error {
   constructor(detail: string) {
-    super('INTERNAL', `Configuration error: ${detail}`);
+    super(`Configuration error: ${detail}`);
     this.name = 'ConfigError';
   }
 }
@@ -90,6 +90,8 @@ const optional = (value: string | undefined): string | undefined => (value?.trim
  * origin, `MAX_BODY_BYTES` is not a positive integer or `JWT_JWKS_URL` is not a URL.
  * @throws ConfigError when `JWT_JWKS_URL` comes without `JWT_AUDIENCE`, or
  * `JWT_CLOCK_TOLERANCE_SECONDS` is not a whole number from 0 to 300.
+ * @throws ConfigError outside dev mode when the token keys are unsafe (`unsafeKeysReason`: a
+ * short or published `JWT_SECRET`, a `JWT_JWKS_URL` that is not https).
  */
 export function parseConfig(env: WorkerEnv): WorkerConfig {
   const apps = env.SYNC_APPS === undefined ? [...DEFAULT_SYNC_APPS] : list(env.SYNC_APPS);
@@ -118,6 +120,8 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
   // One identity provider signs tokens for many apps: without an audience, any of them would pass.
   if (keys.kind === 'jwks' && audience === undefined) throw new ConfigError('JWT_AUDIENCE must be set with JWT_JWKS_URL (the `aud` your identity provider puts in tokens for this Worker)');
   const clockToleranceSeconds = clockToleranceOf(env.JWT_CLOCK_TOLERANCE_SECONDS);
+  const unsafe = env.DEV_MODE === 'true' ? null : unsafeKeysReason(keys);
+  if (unsafe !== null) throw new ConfigError(unsafe);
 
   return {
     apps,

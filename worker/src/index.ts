@@ -18,7 +18,7 @@ import { parseJson, readBodyText } from './body.js';
 import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
-import { HttpError, responseForError } from './http-error.js';
+import { errorResponse, HttpError, responseForError } from './http-error.js';
 import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
@@ -105,8 +105,9 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
         return await router.fetch(request, { bucket, now, config, verifyToken });
       } catch (error) {
-        if (error instanceof ConfigError) console.error(error.message);
-        return withCors(responseForError(error), request, cors);
+        if (!(error instanceof ConfigError)) return withCors(responseForError(error), request, cors);
+        console.error(error.message);
+        return withCors(errorResponse('INTERNAL', 'Internal error'), request, cors);
       }
     },
   };

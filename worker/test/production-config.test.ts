@@ -2,10 +2,11 @@
 // what `wrangler deploy -c worker/wrangler.toml` ships without flags.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { WorkerEnv } from '../src/config.js';
+import { MIN_JWT_SECRET_BYTES, PUBLISHED_DEV_SECRET } from '../src/config-checks.js';
+import { ConfigError, parseConfig, type WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
 import { signDevToken } from '../src/dev-token.js';
-import { json, newUser } from './helpers.js';
+import { captureErrorLogs, json, newUser } from './helpers.js';
 
 const production: WorkerEnv = env;
 /** What the operator adds with `wrangler secret put JWT_SECRET`. */
@@ -48,5 +49,46 @@ describe('the production configuration (top level of wrangler.toml)', () => {
     expect(await json(notes)).toEqual({ error: 'Unknown app', code: 'NOT_FOUND' });
     expect((await meta('tenure')).status).toBe(200);
     expect((await meta('tempo')).status).toBe(200);
+  });
+});
+
+describe('production refuses unsafe token keys at start-up, and a caller learns nothing about them', () => {
+  const errorLogs = captureErrorLogs();
+  const meta = async (config: WorkerEnv, token: string): Promise<Response> =>
+    createWorker().fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), config);
+
+  it.each([
+    ['the dev secret published in wrangler.toml', PUBLISHED_DEV_SECRET, 'dev secret'],
+    ['a 3-byte secret', 'abc', 'JWT_SECRET is 3 bytes'],
+    ['a 31-byte secret', 'x'.repeat(31), 'JWT_SECRET is 31 bytes'],
+  ])('refuses %s: start-up throws, every request answers a generic 500, the reason is in the log', async (_, secret, logged) => {
+    const unsafe: WorkerEnv = { ...production, JWT_SECRET: secret };
+    expect(() => parseConfig(unsafe)).toThrow(ConfigError);
+    const response = await meta(unsafe, await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+    expect(text).not.toMatch(/JWT|secret|bytes|config/i);
+    expect(String(errorLogs.calls().flat())).toContain(logged);
+  });
+
+  it('refuses a JWT_JWKS_URL that is not https:, with a generic 500', async () => {
+    const unsafe: WorkerEnv = { ...production, JWT_JWKS_URL: 'http://id.example/jwks.json', JWT_AUDIENCE: 'taco-sync' };
+    expect(() => parseConfig(unsafe)).toThrow('JWT_JWKS_URL must be an https: URL');
+    const response = await meta(unsafe, 'a.b.c');
+    expect([response.status, await json(response)]).toEqual([500, { error: 'Internal error', code: 'INTERNAL' }]);
+    expect(String(errorLogs.calls().flat())).toContain('JWT_JWKS_URL must be an https: URL');
+  });
+
+  it('accepts a secret of exactly 32 bytes', async () => {
+    const secret = 's'.repeat(MIN_JWT_SECRET_BYTES);
+    const response = await meta({ ...production, JWT_SECRET: secret }, await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600));
+    expect(response.status).toBe(200);
+  });
+
+  it('answers a missing key configuration with the same generic 500', async () => {
+    const response = await meta(production, 'a.b.c');
+    expect([response.status, await json(response)]).toEqual([500, { error: 'Internal error', code: 'INTERNAL' }]);
+    expect(String(errorLogs.calls().flat())).toContain('neither JWT_SECRET nor JWT_JWKS_URL is set');
   });
 });
