@@ -21,6 +21,8 @@
 // changes that pagehide only sends +279.
 // Values written back from a stale copy of another account's data stay that account's after the
 // owner changes again or forget() (seeds 102467, 102764): +59.
+// Data the Worker would refuse (over MAX_STORED_BYTES or the key cap, issue 22) is refused before
+// sending, in the Worker's own words from the shared contract: +229.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -28,7 +30,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_420;
+const CEILING_BYTES = 12_640;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -1,4 +1,4 @@
-import { DEFAULT_SYNC_APPS, isValidAppName } from '../../sdk/contract/index.js';
+import { DEFAULT_MAX_STORED_BYTES, DEFAULT_SYNC_APPS, isValidAppName, PUSH_ENVELOPE_MAX_BYTES } from '../../sdk/contract/index.js';
 import { unsafeKeysReason } from './config-checks.js';
 import { parseOrigin } from './origins.js';
 
@@ -18,6 +18,7 @@ export interface WorkerEnv {
   SYNC_APPS?: string;
   ALLOWED_ORIGINS?: string;
   MAX_BODY_BYTES?: string;
+  MAX_STORED_BYTES?: string;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
@@ -36,6 +37,8 @@ export interface WorkerConfig {
   /** Origins whose requests get `Access-Control-Allow-Origin` (`ALLOWED_ORIGINS`, each as browsers send it). */
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The most bytes of canonical JSON stored for one user's app (`MAX_STORED_BYTES`); a full push of it fits `maxBodyBytes`. */
+  maxStoredBytes: number;
   keys: TokenKeys;
   issuer?: string;
   /** The `aud` tokens must carry (`JWT_AUDIENCE`); always set when tokens are verified against a JWKS. */
@@ -87,7 +90,8 @@ const optional = (value: string | undefined): string | undefined => (value?.trim
  * Parses the environment into a {@link WorkerConfig}.
  *
  * @throws ConfigError when `SYNC_APPS` names an invalid app, an `ALLOWED_ORIGINS` entry is not an
- * origin, `MAX_BODY_BYTES` is not a positive integer or `JWT_JWKS_URL` is not a URL.
+ * origin, `MAX_BODY_BYTES` is not a positive integer, `MAX_STORED_BYTES` is not one that a full push
+ * within `MAX_BODY_BYTES` can carry, or `JWT_JWKS_URL` is not a URL.
  * @throws ConfigError when `JWT_JWKS_URL` comes without `JWT_AUDIENCE`, or
  * `JWT_CLOCK_TOLERANCE_SECONDS` is not a whole number from 0 to 300.
  * @throws ConfigError outside dev mode when the token keys are unsafe (`unsafeKeysReason`: a
@@ -127,11 +131,25 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
     apps,
     ...corsConfigOf(env),
     maxBodyBytes,
+    maxStoredBytes: maxStoredBytesOf(env.MAX_STORED_BYTES, maxBodyBytes),
     keys,
     issuer: optional(env.JWT_ISSUER),
     audience,
     clockToleranceSeconds,
   };
+}
+
+/** `MAX_STORED_BYTES`, default the contract's, never more than a full push within `maxBodyBytes` can carry. */
+function maxStoredBytesOf(value: string | undefined, maxBodyBytes: number): number {
+  // A body limit below the envelope's room is a test's or a toy's: the body limit alone then bounds the data.
+  const carried = maxBodyBytes > PUSH_ENVELOPE_MAX_BYTES ? maxBodyBytes - PUSH_ENVELOPE_MAX_BYTES : maxBodyBytes;
+  const text = optional(value);
+  if (text === undefined) return Math.min(DEFAULT_MAX_STORED_BYTES, carried);
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > carried) {
+    throw new ConfigError(`MAX_STORED_BYTES must be a positive integer of at most ${carried} (MAX_BODY_BYTES less ${PUSH_ENVELOPE_MAX_BYTES} for the push's other fields), so a full push can carry the data, got ${JSON.stringify(value)}`);
+  }
+  return bytes;
 }
 
 function clockToleranceOf(value: string | undefined): number {

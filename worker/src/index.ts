@@ -19,12 +19,14 @@ import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, t
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
+import { assertStorable, refuseTooManyKeys } from './stored-size.js';
 import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
- * app (404), subscription (403), body size (413, after inflating a gzip body), body (400), checksum
- * (400), version and base checksum (409), patch result (422).
+ * app (404), subscription (403), body size (413, after inflating a gzip body; then more strings than
+ * the key cap allows), body (400), stored size (413), checksum (400), version and base checksum
+ * (409), patch result (413 over the stored size, 422).
  */
 function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts) {
   const router = Router<SyncRequest, [Services]>({
@@ -141,16 +143,17 @@ function withVersion(request: SyncRequest): undefined {
 
 /** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
 async function push(request: SyncRequest, { config }: Services): Promise<Response> {
-  const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
+  const parsed = parsePushRequest(parseJson(refuseTooManyKeys(await readBodyText(request, config.maxBodyBytes))));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
   const { version, checksum, baseChecksum, deviceId, deviceName } = body;
   const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
   let command: PushCommand;
   if (isPatchPush(body)) {
-    command = { ...identity, patch: body.patch };
+    command = { ...identity, patch: body.patch, maxStoredBytes: config.maxStoredBytes };
   } else {
     const canonical = canonicalJson(body.data);
+    assertStorable(body.data, canonical, config.maxStoredBytes);
     if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
     command = { ...identity, canonical };
   }
