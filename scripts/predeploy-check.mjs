@@ -13,6 +13,10 @@ export function unsafeDeployReasons(config) {
   if (vars.DEV_MODE !== undefined) reasons.push('DEV_MODE is set at the top level: production would serve /__dev/* (dev tokens for anyone).');
   if (vars.JWT_SECRET !== undefined) reasons.push('JWT_SECRET is in [vars], so it is published with the repository: remove it and use `npx wrangler secret put JWT_SECRET -c worker/wrangler.toml`.');
   if (vars.JWT_JWKS_URL !== undefined && !String(vars.JWT_JWKS_URL).startsWith('https://')) reasons.push('JWT_JWKS_URL must be an https: URL.');
+  const limiters = new Set((config.ratelimits ?? []).map((binding) => binding.name));
+  for (const name of ['RATE_LIMIT_REQUESTS', 'RATE_LIMIT_WRITES']) {
+    if (!limiters.has(name)) reasons.push(`The [[ratelimits]] binding ${name} is missing: one account could then cost you without bound.`);
+  }
   return reasons;
 }
 

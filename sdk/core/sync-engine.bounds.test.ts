@@ -50,4 +50,20 @@ describe('the Worker’s bounds, as the SDK meets them (DESIGN §11)', () => {
     expect(pushes[0]!.body).toHaveProperty('patch');
     expect(tab.sync.getState()).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
+
+  it('backs off for the Retry-After of a 429 RATE_LIMITED, then its edit lands', async () => {
+    tab.write({ t_day_0003: 'typed while over the limit' });
+    server.failNext({ status: 429, code: 'RATE_LIMITED', retryAfter: '60' });
+    tab.platform.emit('blur');
+    await tab.sync.idle();
+    expect(tab.sync.getState()).toMatchObject({ status: 'pending', error: { code: 'RATE_LIMITED' }, nextRetryAt: '2026-11-01T12:01:00.000Z' });
+    await vi.advanceTimersByTimeAsync(59_999);
+    await tab.sync.idle();
+    expect(server.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await tab.sync.idle();
+    expect(server.requests).toHaveLength(2);
+    expect(server.current('tenure')!.data.t_day_0003).toBe('typed while over the limit');
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, nextRetryAt: null });
+  });
 });

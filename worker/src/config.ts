@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_STORED_BYTES, DEFAULT_SYNC_APPS, isValidAppName, PUSH_ENVELOPE_MAX_BYTES } from '../../sdk/contract/index.js';
 import { unsafeKeysReason } from './config-checks.js';
 import { parseOrigin } from './origins.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Default body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -15,6 +16,9 @@ export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
  */
 export interface WorkerEnv {
   BACKUPS: R2Bucket;
+  /** Per-user limiters (`[[ratelimits]]`); see rate-limit.ts. */
+  RATE_LIMIT_REQUESTS?: RateLimiter;
+  RATE_LIMIT_WRITES?: RateLimiter;
   SYNC_APPS?: string;
   ALLOWED_ORIGINS?: string;
   MAX_BODY_BYTES?: string;

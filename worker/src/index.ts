@@ -17,6 +17,7 @@ import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './benc
 import { parseJson, readBodyText } from './body.js';
 import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
+import { enforceRateLimits, rateLimitersOf, type RateLimiters } from './rate-limit.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
 import { assertStorable, refuseTooManyKeys } from './stored-size.js';
@@ -24,7 +25,7 @@ import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, typ
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
- * app (404), subscription (403), body size (413, after inflating a gzip body; then more strings than
+ * rate limits (429), app (404), subscription (403), body size (413, after inflating a gzip body; then more strings than
  * the key cap allows), body (400), stored size (413), checksum (400), version and base checksum
  * (409), patch result (413 over the stored size, 422).
  */
@@ -68,6 +69,7 @@ interface Services {
   now: () => Date;
   config: WorkerConfig;
   verifyToken: TokenVerifier;
+  limiters: RateLimiters;
 }
 
 /** A sync request once its caller is known and allowed: the store is theirs for this app. */
@@ -105,7 +107,7 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
-        return await router.fetch(request, { bucket, now, config, verifyToken });
+        return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env) });
       } catch (error) {
         if (!(error instanceof ConfigError)) return withCors(responseForError(error), request, cors);
         console.error(error.message);
@@ -121,9 +123,10 @@ parseConfig(startupEnv);
 
 export default createWorker() satisfies ExportedHandler<Env>;
 
-/** Token (401), then app (404), then subscription (403); on success the caller's store is attached. */
-async function withStore(request: SyncRequest, { bucket, now, config, verifyToken }: Services): Promise<undefined> {
+/** Token (401), then the caller's rate limits (429), app (404), subscription (403); on success the caller's store is attached. */
+async function withStore(request: SyncRequest, { bucket, now, config, verifyToken, limiters }: Services): Promise<undefined> {
   const caller = await verifyToken(bearerToken(request), now());
+  await enforceRateLimits(limiters, request.method, caller.userId);
   const app = request.params.app;
   if (!servesApp(config, app)) throw new HttpError('NOT_FOUND', 'Unknown app');
   const access = canUseSync(app, caller.subscriptions);

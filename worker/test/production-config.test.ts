@@ -92,3 +92,40 @@ describe('production refuses unsafe token keys at start-up, and a caller learns 
     expect(String(errorLogs.calls().flat())).toContain('neither JWT_SECRET nor JWT_JWKS_URL is set');
   });
 });
+
+describe('per-user rate limits: the top level’s defaults, with Cloudflare’s binding in workerd', () => {
+  const worker = createWorker();
+  const send = (token: string, method: 'DELETE' | 'GET') =>
+    worker.fetch(new Request(`http://x/api/sync/tenure${method === 'GET' ? '/meta' : ''}`, { method, headers: { Authorization: `Bearer ${token}` } }), withSecret);
+
+  /** Sends until the first 429 (at most `most` requests); the statuses before it and the 429. */
+  async function burst(token: string, method: 'DELETE' | 'GET', most: number) {
+    const passed: number[] = [];
+    for (let i = 0; i < most; i++) {
+      const response = await send(token, method);
+      if (response.status === 429) return { passed, refused: response };
+      passed.push(response.status);
+    }
+    return { passed, refused: null };
+  }
+
+  it('answers a burst of writes from one token with 429 RATE_LIMITED and Retry-After; another user is unaffected', async () => {
+    const { passed, refused } = await burst(await tokenFor(newUser()), 'DELETE', 30);
+    // 6 writes a minute; the window is aligned to the clock, so a burst that straddles it passes up to twice that.
+    expect(passed.length).toBeGreaterThanOrEqual(6);
+    expect(passed.length).toBeLessThanOrEqual(12);
+    expect(new Set(passed)).toEqual(new Set([200]));
+    expect(refused?.headers.get('Retry-After')).toBe('60');
+    expect(await json(refused!)).toEqual({ error: 'Too many requests for this account; retry later', code: 'RATE_LIMITED' });
+    expect((await send(await tokenFor(newUser()), 'DELETE')).status).toBe(200);
+  });
+
+  it('keeps reads, which cost less, to their own larger limit', async () => {
+    const token = await tokenFor(newUser());
+    await burst(token, 'DELETE', 30);
+    const { passed, refused } = await burst(token, 'GET', 150);
+    expect(passed.length).toBeGreaterThanOrEqual(60 - 12);
+    expect(passed.length).toBeLessThanOrEqual(120);
+    expect(refused?.status).toBe(429);
+  });
+});
