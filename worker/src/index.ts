@@ -43,7 +43,7 @@ function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts)
     .get(`${API_PREFIX}/:app/pull`, withStore, pull)
     .get(`${API_PREFIX}/:app/meta`, withStore, meta)
     .get<SyncRequest, [Services]>(`${API_PREFIX}/:app/history/:version`, withVersion, withStore, history)
-    .delete(`${API_PREFIX}/:app`, withStore, remove)
+    .delete(`${API_PREFIX}/:app`, withOwnStore, remove)
     .all('*', () => {
       throw new HttpError('NOT_FOUND', 'Not found');
     });
@@ -124,13 +124,18 @@ parseConfig(startupEnv);
 export default createWorker() satisfies ExportedHandler<Env>;
 
 /** Token (401), then the caller's rate limits (429), app (404), subscription (403); on success the caller's store is attached. */
-async function withStore(request: SyncRequest, { bucket, now, config, verifyToken, limiters }: Services): Promise<undefined> {
+const withStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, true);
+
+/** {@link withStore} without the subscription: erasing one's data does not depend on paying (DESIGN §11). */
+const withOwnStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, false);
+
+async function attachStore(request: SyncRequest, { bucket, now, config, verifyToken, limiters }: Services, needsSubscription: boolean): Promise<undefined> {
   const caller = await verifyToken(bearerToken(request), now());
   await enforceRateLimits(limiters, request.method, caller.userId);
   const app = request.params.app;
   if (!servesApp(config, app)) throw new HttpError('NOT_FOUND', 'Unknown app');
   const access = canUseSync(app, caller.subscriptions);
-  if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
+  if (needsSubscription && !access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
   return undefined;
 }

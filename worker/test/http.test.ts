@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
 import type { SyncBucket } from '../src/store.js';
-import { ORIGIN, call, captureErrorLogs, json, newUser, push, pushBody, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
+import { ORIGIN, call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
 
 describe('routes', () => {
   it.each([
@@ -46,13 +46,12 @@ describe('routes', () => {
   });
 });
 
-describe('every endpoint checks token, app and subscription', () => {
+describe('every endpoint checks token, app and subscription (DELETE token and app only)', () => {
   const endpoints = [
     ['POST', 'push'],
     ['GET', 'pull'],
     ['GET', 'meta'],
     ['GET', 'history/1'],
-    ['DELETE', ''],
   ] as const;
   const path = (app: string, rest: string) => `/api/sync/${app}${rest ? `/${rest}` : ''}`;
 
@@ -63,6 +62,31 @@ describe('every endpoint checks token, app and subscription', () => {
     expect([unknownApp.status, (await json(unknownApp)).code]).toEqual([404, 'NOT_FOUND']);
     const forbidden = await call(path('tenure', rest), { method, token: await tokenFor(newUser(), ['sync_tempo']), body: method === 'POST' ? '{}' : undefined });
     expect([forbidden.status, (await json(forbidden)).code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('DELETE: 401 without a token, 404 for an unknown app, and no subscription needed', async () => {
+    expect((await call('/api/sync/tenure', { method: 'DELETE' })).status).toBe(401);
+    expect((await call('/api/sync/nope', { method: 'DELETE', token: await strictTokenFor(newUser(), []), strict: true })).status).toBe(404);
+    expect((await call('/api/sync/tenure', { method: 'DELETE', token: await tokenFor(newUser(), []) })).status).toBe(200);
+  });
+});
+
+describe('erasure does not depend on a subscription (DESIGN §11)', () => {
+  it('deletes everything of a user whose subscription lapsed: 200, nothing left; push, pull, meta and history stay 403', async () => {
+    const user = newUser();
+    const paying = await tokenFor(user, ['sync_tenure']);
+    expect((await push(paying, 'tenure', snap({ t_a: '1' }), 0)).status).toBe(200);
+    expect((await push(paying, 'tenure', snap({ t_a: '2' }), 1)).status).toBe(200);
+    expect(await listUser(user)).not.toEqual([]);
+
+    const lapsed = await tokenFor(user, []);
+    for (const [method, rest] of [['GET', 'pull'], ['GET', 'meta'], ['GET', 'history/1'], ['POST', 'push']] as const) {
+      const response = await call(`/api/sync/tenure/${rest}`, { method, token: lapsed, body: method === 'POST' ? '{}' : undefined });
+      expect([rest, response.status]).toEqual([rest, 403]);
+    }
+    const deleted = await call('/api/sync/tenure', { method: 'DELETE', token: lapsed });
+    expect([deleted.status, await json(deleted)]).toEqual([200, { success: true, deleted: true }]);
+    expect(await listUser(user)).toEqual([]);
   });
 });
 
