@@ -17,6 +17,9 @@ import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './benc
 import { parseJson, readBodyText } from './body.js';
 import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
+import { cleanDeviceName } from './device-name.js';
+import { isLoopbackHost } from './origins.js';
+import { withSecurityHeaders } from './security-headers.js';
 import { enforceRateLimits, rateLimitersOf, type RateLimiters } from './rate-limit.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
@@ -32,7 +35,7 @@ import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, typ
 function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts) {
   const router = Router<SyncRequest, [Services]>({
     catch: responseForError,
-    finally: [(response: Response, request: SyncRequest) => withCors(response, request, config)],
+    finally: [(response: Response, request: SyncRequest) => withSecurityHeaders(withCors(response, request, config))],
   });
   if (config.devMode) {
     addDevRoutes(router, config, faults);
@@ -102,16 +105,18 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   return {
     async fetch(request: Request, env: WorkerEnv): Promise<Response> {
       const cors = corsConfigOf(env);
-      if (request.method === 'OPTIONS') return preflightResponse(request, cors);
+      const host = request.headers.get('Host');
+      if (cors.devMode && host !== null && !isLoopbackHost(host)) return withSecurityHeaders(errorResponse('FORBIDDEN', 'Dev mode answers only localhost, 127.0.0.1 and [::1]'));
+      if (request.method === 'OPTIONS') return withSecurityHeaders(preflightResponse(request, cors));
       try {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
         return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env) });
       } catch (error) {
-        if (!(error instanceof ConfigError)) return withCors(responseForError(error), request, cors);
+        if (!(error instanceof ConfigError)) return withSecurityHeaders(withCors(responseForError(error), request, cors));
         console.error(error.message);
-        return withCors(errorResponse('INTERNAL', 'Internal error'), request, cors);
+        return withSecurityHeaders(withCors(errorResponse('INTERNAL', 'Internal error'), request, cors));
       }
     },
   };
@@ -154,7 +159,8 @@ async function push(request: SyncRequest, { config }: Services): Promise<Respons
   const parsed = parsePushRequest(parseJson(refuseTooManyKeys(await readBodyText(request, config.maxBodyBytes))));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
-  const { version, checksum, baseChecksum, deviceId, deviceName } = body;
+  const { version, checksum, baseChecksum, deviceId } = body;
+  const deviceName = cleanDeviceName(body.deviceName);
   const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
   let command: PushCommand;
   if (isPatchPush(body)) {
