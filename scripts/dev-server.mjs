@@ -104,6 +104,9 @@ export async function startDevServerOnFreePorts({ vars = () => ({}), tries = 3, 
   }
 }
 
+/** `Host` headers naming this machine, the only ones the relay answers (DESIGN §11). */
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$/i;
+
 /**
  * A second origin for the same dev Worker (a plain HTTP relay on `port`), so the two-devices page
  * can show two devices with separate storage. Ports make different origins but the same site, so
@@ -112,6 +115,11 @@ export async function startDevServerOnFreePorts({ vars = () => ({}), tries = 3, 
  */
 function startSecondOrigin(targetPort, port) {
   const server = createServer((req, res) => {
+    // As the dev Worker does: a DNS-rebinding page reaches 127.0.0.1 under its own name.
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('The dev server answers only localhost, 127.0.0.1 and [::1]');
+      return;
+    }
     const upstream = httpRequest(
       { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
       (answer) => {

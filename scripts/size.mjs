@@ -23,6 +23,8 @@
 // owner changes again or forget() (seeds 102467, 102764): +59.
 // Elements in hydrated server HTML (React 19 sets no properties then) find their manager by app
 // name in a page registry that createSync fills, weakly (issue 23): +91.
+// Data the Worker would refuse (over MAX_STORED_BYTES or the key cap, issue 22) is refused before
+// sending, in the Worker's own words from the shared contract: +229.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -35,7 +37,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_510;
+const CEILING_BYTES = 12_350;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import type { VirtualClock } from './virtual-clock.js';
 
 /** The HS256 secret the simulated Worker verifies with and the simulated identity provider signs with. */
-export const SIM_JWT_SECRET = 'taco-sync-simulation-secret';
+export const SIM_JWT_SECRET = 'taco-sync-simulation-secret-of-32-bytes-or-more';
 export const SIM_JWT_SECRET_BYTES = new TextEncoder().encode(SIM_JWT_SECRET);
 
 /** How long a token lives unless a run shortens it. */

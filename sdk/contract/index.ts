@@ -12,4 +12,5 @@ export * from './gating.js';
 export * from './names.js';
 export * from './push-patch.js';
 export * from './snapshot.js';
+export * from './stored-size.js';
 export * from './wire.js';

@@ -1,7 +1,7 @@
-import { canonicalJson, canUseSync, checksum, isPatchPush, snapshotFromEntries, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
+import { canonicalJson, canUseSync, checksum, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
-import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
+import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
@@ -478,6 +478,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const push = async (view: LocalView, version: number, mode: Mode, base: PushBase | null, retried = false): Promise<void> => {
     const { record, sum } = view;
     if (mode !== 'now' && record.refused?.checksum === sum) return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
+    // What the Worker would refuse (DESIGN §11) is not sent: the person reads why at once.
+    const tooLarge = snapshotSizeProblem(view.data);
+    if (tooLarge !== null) throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', tooLarge);
     const fields = await pushFields(sum, version, base?.checksum);
     const encoded = await transport.encodePush(smallestPushRequest(view.data, fields, base));
     const keepalive = (mode === 'hidden' || mode === 'keepalive') && encoded.bytes <= KEEPALIVE_MAX_BYTES;

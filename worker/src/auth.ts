@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { isValidUserId } from '../../sdk/contract/index.js';
 import type { WorkerConfig } from './config.js';
 import { HttpError, unavailableError } from './http-error.js';
+import { isKeySourceError, withFailureCooldown } from './jwks-cooldown.js';
 
 /** Algorithms accepted with the shared secret (dev, or a simple production setup). */
 export const SECRET_ALGORITHMS = ['HS256'];
@@ -19,16 +20,13 @@ export interface Caller {
 /** Verifies a bearer token at a given time and returns the caller. */
 export type TokenVerifier = (token: string, now: Date) => Promise<Caller>;
 
-// Failures of fetching the key set are ours (or the IdP's), not the caller's: 503, not 401.
-const KEY_SOURCE_ERROR_CODES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC']);
-
 // One key set per URL for the isolate's life, so jose's cache and cooldown work across requests.
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
 function remoteKeySet(url: URL): JWTVerifyGetKey {
   let keySet = remoteKeySets.get(url.href);
   if (!keySet) {
-    keySet = createRemoteJWKSet(url);
+    keySet = withFailureCooldown(createRemoteJWKSet(url));
     remoteKeySets.set(url.href, keySet);
   }
   return keySet;
@@ -54,13 +52,16 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
   const { keys } = config;
   if (keys.kind === 'none') {
     return () => {
-      throw new HttpError('INTERNAL', 'Server has no JWT_SECRET or JWT_JWKS_URL configured');
+      console.error('Configuration error: neither JWT_SECRET nor JWT_JWKS_URL is set');
+      throw new HttpError('INTERNAL', 'Internal error');
     };
   }
   const getKey = keys.kind === 'secret' ? secretKey(keys.secret) : remoteKeySet(keys.url);
   const algorithms = keys.kind === 'secret' ? SECRET_ALGORITHMS : JWKS_ALGORITHMS;
 
   return async (token, now) => {
+    // Compact JWS is unpadded base64url (RFC 7515 §2); jose would accept a padded signature.
+    if (token.includes('=')) throw unauthorized('Invalid token');
     let payload: JWTPayload;
     try {
       const options = {
@@ -68,7 +69,8 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
       };
       ({ payload } = await jwtVerify(token, getKey, options));
     } catch (error) {
-      if (keys.kind === 'jwks' && (!(error instanceof errors.JOSEError) || KEY_SOURCE_ERROR_CODES.has(error.code))) {
+      // The key source failing is ours (or the IdP's), not the caller's: 503, not 401.
+      if (keys.kind === 'jwks' && isKeySourceError(error)) {
         console.error('Could not fetch the JWKS', error);
         throw unavailableError('Could not fetch the token signing keys, retry shortly');
       }

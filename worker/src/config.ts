@@ -1,6 +1,7 @@
-import { DEFAULT_SYNC_APPS, isValidAppName } from '../../sdk/contract/index.js';
-import { HttpError } from './http-error.js';
+import { DEFAULT_MAX_STORED_BYTES, DEFAULT_SYNC_APPS, isValidAppName, PUSH_ENVELOPE_MAX_BYTES } from '../../sdk/contract/index.js';
+import { unsafeKeysReason } from './config-checks.js';
 import { parseOrigin } from './origins.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Default body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -15,9 +16,13 @@ export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
  */
 export interface WorkerEnv {
   BACKUPS: R2Bucket;
+  /** Per-user limiters (`[[ratelimits]]`); see rate-limit.ts. */
+  RATE_LIMIT_REQUESTS?: RateLimiter;
+  RATE_LIMIT_WRITES?: RateLimiter;
   SYNC_APPS?: string;
   ALLOWED_ORIGINS?: string;
   MAX_BODY_BYTES?: string;
+  MAX_STORED_BYTES?: string;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
@@ -36,6 +41,8 @@ export interface WorkerConfig {
   /** Origins whose requests get `Access-Control-Allow-Origin` (`ALLOWED_ORIGINS`, each as browsers send it). */
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The most bytes of canonical JSON stored for one user's app (`MAX_STORED_BYTES`); a full push of it fits `maxBodyBytes`. */
+  maxStoredBytes: number;
   keys: TokenKeys;
   issuer?: string;
   /** The `aud` tokens must carry (`JWT_AUDIENCE`); always set when tokens are verified against a JWKS. */
@@ -50,13 +57,13 @@ export interface WorkerConfig {
 }
 
 /**
- * A deployment mistake in the Worker's variables. It is answered as 500 `INTERNAL` with its
- * message (which names the variable, never a secret's value), so the operator sees it on the
- * first request, and logged.
+ * A deployment mistake in the Worker's variables. Its message names the variable (never a
+ * secret's value) and goes to the log only: a caller gets a generic 500 `INTERNAL`, since a
+ * description of the configuration helps an attacker more than a user (DESIGN §11).
  */
-export class ConfigError extends HttpError {
+export class ConfigError extends Error {
   constructor(detail: string) {
-    super('INTERNAL', `Configuration error: ${detail}`);
+    super(`Configuration error: ${detail}`);
     this.name = 'ConfigError';
   }
 }
@@ -87,9 +94,12 @@ const optional = (value: string | undefined): string | undefined => (value?.trim
  * Parses the environment into a {@link WorkerConfig}.
  *
  * @throws ConfigError when `SYNC_APPS` names an invalid app, an `ALLOWED_ORIGINS` entry is not an
- * origin, `MAX_BODY_BYTES` is not a positive integer or `JWT_JWKS_URL` is not a URL.
+ * origin, `MAX_BODY_BYTES` is not a positive integer, `MAX_STORED_BYTES` is not one that a full push
+ * within `MAX_BODY_BYTES` can carry, or `JWT_JWKS_URL` is not a URL.
  * @throws ConfigError when `JWT_JWKS_URL` comes without `JWT_AUDIENCE`, or
  * `JWT_CLOCK_TOLERANCE_SECONDS` is not a whole number from 0 to 300.
+ * @throws ConfigError outside dev mode when the token keys are unsafe (`unsafeKeysReason`: a
+ * short or published `JWT_SECRET`, a `JWT_JWKS_URL` that is not https).
  */
 export function parseConfig(env: WorkerEnv): WorkerConfig {
   const apps = env.SYNC_APPS === undefined ? [...DEFAULT_SYNC_APPS] : list(env.SYNC_APPS);
@@ -118,16 +128,32 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
   // One identity provider signs tokens for many apps: without an audience, any of them would pass.
   if (keys.kind === 'jwks' && audience === undefined) throw new ConfigError('JWT_AUDIENCE must be set with JWT_JWKS_URL (the `aud` your identity provider puts in tokens for this Worker)');
   const clockToleranceSeconds = clockToleranceOf(env.JWT_CLOCK_TOLERANCE_SECONDS);
+  const unsafe = env.DEV_MODE === 'true' ? null : unsafeKeysReason(keys);
+  if (unsafe !== null) throw new ConfigError(unsafe);
 
   return {
     apps,
     ...corsConfigOf(env),
     maxBodyBytes,
+    maxStoredBytes: maxStoredBytesOf(env.MAX_STORED_BYTES, maxBodyBytes),
     keys,
     issuer: optional(env.JWT_ISSUER),
     audience,
     clockToleranceSeconds,
   };
+}
+
+/** `MAX_STORED_BYTES`, default the contract's, never more than a full push within `maxBodyBytes` can carry. */
+function maxStoredBytesOf(value: string | undefined, maxBodyBytes: number): number {
+  // A body limit below the envelope's room is a test's or a toy's: the body limit alone then bounds the data.
+  const carried = maxBodyBytes > PUSH_ENVELOPE_MAX_BYTES ? maxBodyBytes - PUSH_ENVELOPE_MAX_BYTES : maxBodyBytes;
+  const text = optional(value);
+  if (text === undefined) return Math.min(DEFAULT_MAX_STORED_BYTES, carried);
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > carried) {
+    throw new ConfigError(`MAX_STORED_BYTES must be a positive integer of at most ${carried} (MAX_BODY_BYTES less ${PUSH_ENVELOPE_MAX_BYTES} for the push's other fields), so a full push can carry the data, got ${JSON.stringify(value)}`);
+  }
+  return bytes;
 }
 
 function clockToleranceOf(value: string | undefined): number {

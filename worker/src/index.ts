@@ -17,19 +17,25 @@ import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './benc
 import { parseJson, readBodyText } from './body.js';
 import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { preflightResponse, withCors } from './cors.js';
+import { cleanDeviceName } from './device-name.js';
+import { isLoopbackHost } from './origins.js';
+import { withSecurityHeaders } from './security-headers.js';
+import { enforceRateLimits, rateLimitersOf, type RateLimiters } from './rate-limit.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
-import { HttpError, responseForError } from './http-error.js';
+import { errorResponse, HttpError, responseForError } from './http-error.js';
+import { assertStorable, refuseTooManyKeys } from './stored-size.js';
 import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
- * app (404), subscription (403), body size (413, after inflating a gzip body), body (400), checksum
- * (400), version and base checksum (409), patch result (422).
+ * rate limits (429), app (404), subscription (403), body size (413, after inflating a gzip body; then more strings than
+ * the key cap allows), body (400), stored size (413), checksum (400), version and base checksum
+ * (409), patch result (413 over the stored size, 422).
  */
 function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts) {
   const router = Router<SyncRequest, [Services]>({
     catch: responseForError,
-    finally: [(response: Response, request: SyncRequest) => withCors(response, request, config)],
+    finally: [(response: Response, request: SyncRequest) => withSecurityHeaders(withCors(response, request, config))],
   });
   if (config.devMode) {
     addDevRoutes(router, config, faults);
@@ -40,7 +46,7 @@ function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts)
     .get(`${API_PREFIX}/:app/pull`, withStore, pull)
     .get(`${API_PREFIX}/:app/meta`, withStore, meta)
     .get<SyncRequest, [Services]>(`${API_PREFIX}/:app/history/:version`, withVersion, withStore, history)
-    .delete(`${API_PREFIX}/:app`, withStore, remove)
+    .delete(`${API_PREFIX}/:app`, withOwnStore, remove)
     .all('*', () => {
       throw new HttpError('NOT_FOUND', 'Not found');
     });
@@ -66,6 +72,7 @@ interface Services {
   now: () => Date;
   config: WorkerConfig;
   verifyToken: TokenVerifier;
+  limiters: RateLimiters;
 }
 
 /** A sync request once its caller is known and allowed: the store is theirs for this app. */
@@ -98,15 +105,18 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   return {
     async fetch(request: Request, env: WorkerEnv): Promise<Response> {
       const cors = corsConfigOf(env);
-      if (request.method === 'OPTIONS') return preflightResponse(request, cors);
+      const host = request.headers.get('Host');
+      if (cors.devMode && host !== null && !isLoopbackHost(host)) return withSecurityHeaders(errorResponse('FORBIDDEN', 'Dev mode answers only localhost, 127.0.0.1 and [::1]'));
+      if (request.method === 'OPTIONS') return withSecurityHeaders(preflightResponse(request, cors));
       try {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
-        return await router.fetch(request, { bucket, now, config, verifyToken });
+        return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env) });
       } catch (error) {
-        if (error instanceof ConfigError) console.error(error.message);
-        return withCors(responseForError(error), request, cors);
+        if (!(error instanceof ConfigError)) return withSecurityHeaders(withCors(responseForError(error), request, cors));
+        console.error(error.message);
+        return withSecurityHeaders(withCors(errorResponse('INTERNAL', 'Internal error'), request, cors));
       }
     },
   };
@@ -118,13 +128,19 @@ parseConfig(startupEnv);
 
 export default createWorker() satisfies ExportedHandler<Env>;
 
-/** Token (401), then app (404), then subscription (403); on success the caller's store is attached. */
-async function withStore(request: SyncRequest, { bucket, now, config, verifyToken }: Services): Promise<undefined> {
+/** Token (401), then the caller's rate limits (429), app (404), subscription (403); on success the caller's store is attached. */
+const withStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, true);
+
+/** {@link withStore} without the subscription: erasing one's data does not depend on paying (DESIGN §11). */
+const withOwnStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, false);
+
+async function attachStore(request: SyncRequest, { bucket, now, config, verifyToken, limiters }: Services, needsSubscription: boolean): Promise<undefined> {
   const caller = await verifyToken(bearerToken(request), now());
+  await enforceRateLimits(limiters, request.method, caller.userId);
   const app = request.params.app;
   if (!servesApp(config, app)) throw new HttpError('NOT_FOUND', 'Unknown app');
   const access = canUseSync(app, caller.subscriptions);
-  if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
+  if (needsSubscription && !access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
   return undefined;
 }
@@ -140,16 +156,18 @@ function withVersion(request: SyncRequest): undefined {
 
 /** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
 async function push(request: SyncRequest, { config }: Services): Promise<Response> {
-  const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
+  const parsed = parsePushRequest(parseJson(refuseTooManyKeys(await readBodyText(request, config.maxBodyBytes))));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
-  const { version, checksum, baseChecksum, deviceId, deviceName } = body;
+  const { version, checksum, baseChecksum, deviceId } = body;
+  const deviceName = cleanDeviceName(body.deviceName);
   const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
   let command: PushCommand;
   if (isPatchPush(body)) {
-    command = { ...identity, patch: body.patch };
+    command = { ...identity, patch: body.patch, maxStoredBytes: config.maxStoredBytes };
   } else {
     const canonical = canonicalJson(body.data);
+    assertStorable(body.data, canonical, config.maxStoredBytes);
     if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
     command = { ...identity, canonical };
   }

@@ -32,3 +32,16 @@ export function isLoopbackOrigin(origin: string): boolean {
   const parsed = parseOrigin(origin);
   return parsed === origin && LOOPBACK_HOSTNAMES.has(new URL(origin).hostname);
 }
+
+/**
+ * Whether a `Host` header names this machine (`localhost`, `127.0.0.1` or `[::1]`, any port). Dev
+ * mode answers only those, so a page whose own name a DNS-rebinding attack points at 127.0.0.1
+ * cannot use the dev Worker (its requests carry that name as `Host`).
+ */
+export function isLoopbackHost(host: string): boolean {
+  try {
+    return LOOPBACK_HOSTNAMES.has(new URL(`http://${host}`).hostname) && !/[/?#@]/.test(host);
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,6 @@
 import { applyPatch, canonicalJson, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type VersionRecord } from '../../sdk/contract/index.js';
 import { HttpError, unavailableError } from './http-error.js';
+import { assertStorable } from './stored-size.js';
 import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
 
 /**
@@ -27,7 +28,7 @@ export interface SyncLocation {
  * A push that passed validation: the full data as canonical JSON whose checksum matched, or a patch
  * against the data of `version` whose result must have `checksum` (DESIGN §8).
  */
-export type PushCommand = PushIdentity & ({ canonical: string } | { patch: PushPatch });
+export type PushCommand = PushIdentity & ({ canonical: string } | { patch: PushPatch; maxStoredBytes: number });
 
 /** What every push carries besides its data. */
 export interface PushIdentity {
@@ -175,9 +176,10 @@ export class SyncStore {
    * The canonical JSON of a patch applied to the data of the head `head` (nothing stored: `{}`),
    * read from current.json as `head` saw it (if another push committed since, that is a conflict).
    *
-   * @throws HttpError PATCH_REJECTED when the result's checksum is not the push's; CONFLICT when the base moved.
+   * @throws HttpError PATCH_REJECTED when the result's checksum is not the push's; CONFLICT when the base moved;
+   * PAYLOAD_TOO_LARGE when the result is over the key cap or `maxStoredBytes`.
    */
-  private async patched(push: PushIdentity, patch: PushPatch, head: R2Object | null): Promise<string> {
+  private async patched(push: PushIdentity & { maxStoredBytes: number }, patch: PushPatch, head: R2Object | null): Promise<string> {
     let baseText = '{}';
     if (head) {
       const object = await this.r2('get', () => this.bucket.get(this.keys.current));
@@ -189,7 +191,9 @@ export class SyncStore {
     }
     const base: unknown = JSON.parse(baseText);
     if (!isSnapshot(base)) throw new Error('current.json holds data that is not a snapshot');
-    const canonical = canonicalJson(applyPatch(base, patch));
+    const data = applyPatch(base, patch);
+    const canonical = canonicalJson(data);
+    assertStorable(data, canonical, push.maxStoredBytes);
     if ((await sha256Hex(canonical)) !== push.checksum) throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
     return canonical;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
-import { json, newUser, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+import { json, newUser, pushBody, snap, strictEnv, testEnv, tokenFor } from './helpers.js';
 
 const request = (path: string, init: RequestInit = {}) => new Request(`http://x${path}`, init);
 
@@ -44,7 +44,7 @@ describe('bench routes (DEV_MODE = "true")', () => {
 });
 
 describe('bench routes in production (DEV_MODE unset)', () => {
-  const production = { ...testEnv, DEV_MODE: undefined };
+  const production = strictEnv;
 
   it.each([
     ['GET', '/__dev/bench/r2-ops'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
-import { call, json, newUser, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+import { call, json, newUser, pushBody, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
 
 describe('dev routes (DEV_MODE = "true")', () => {
   it('GET /__dev/token hands out a working HS256 token for sub and subscriptions', async () => {
@@ -63,7 +63,7 @@ describe('dev routes (DEV_MODE = "true")', () => {
 });
 
 describe('production (DEV_MODE unset)', () => {
-  const production = { ...testEnv, DEV_MODE: undefined };
+  const production = strictEnv;
 
   it.each([
     ['GET', '/__dev/token?sub=alice&subscriptions=taco_club'],
@@ -77,7 +77,7 @@ describe('production (DEV_MODE unset)', () => {
   it('ignores fail-next entirely: sync requests answer normally', async () => {
     const worker = createWorker();
     await worker.fetch(new Request('http://x/__dev/fail-next?status=500&count=1', { method: 'POST' }), production);
-    const token = await tokenFor(newUser());
+    const token = await strictTokenFor(newUser());
     const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), production);
     expect(response.status).toBe(200);
   });

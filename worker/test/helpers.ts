@@ -8,8 +8,13 @@ import { createWorker } from '../src/index.js';
 
 /** The test environment: `[env.dev]` of wrangler.toml (dev mode, the dev secret, the local R2 bucket). */
 export const testEnv: WorkerEnv = env;
-/** The test environment without dev mode: `SYNC_APPS` and `ALLOWED_ORIGINS` are as strict as in production. */
-export const strictEnv: WorkerEnv = { ...env, DEV_MODE: undefined };
+/** A secret production accepts, for {@link strictEnv}: outside dev mode the published dev secret is refused. */
+export const STRICT_SECRET = 'strict-mode-test-secret-that-is-long-enough-0123456789';
+/**
+ * The test environment without dev mode: `SYNC_APPS`, `ALLOWED_ORIGINS` and the secret checks are
+ * as strict as in production. Its tokens come from {@link strictTokenFor}.
+ */
+export const strictEnv: WorkerEnv = { ...env, DEV_MODE: undefined, JWT_SECRET: STRICT_SECRET };
 const strictWorker = createWorker();
 export const DEV_SECRET = env.JWT_SECRET ?? '';
 export const ORIGIN = 'http://127.0.0.1:8787';
@@ -22,6 +27,11 @@ export function newUser(label = 'user'): string {
 /** An HS256 token from the dev secret, valid for an hour. */
 export function tokenFor(sub: string, subscriptions: string[] = ['taco_club']): Promise<string> {
   return signDevToken(DEV_SECRET, { sub, subscriptions }, 3600);
+}
+
+/** An HS256 token for {@link strictEnv}, valid for an hour. */
+export function strictTokenFor(sub: string, subscriptions: string[] = ['taco_club']): Promise<string> {
+  return signDevToken(STRICT_SECRET, { sub, subscriptions }, 3600);
 }
 
 /** Signs arbitrary claims with the dev secret (for tokens the happy path never makes). */

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
 import type { SyncBucket } from '../src/store.js';
-import { ORIGIN, call, captureErrorLogs, json, newUser, push, pushBody, snap, strictEnv, testEnv, tokenFor } from './helpers.js';
+import { ORIGIN, call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
 
 describe('routes', () => {
   it.each([
@@ -22,7 +22,7 @@ describe('routes', () => {
   });
 
   it('answers 404 for an unknown or unconfigured app, after the token and before the subscription', async () => {
-    const token = await tokenFor(newUser(), []);
+    const token = await strictTokenFor(newUser(), []);
     for (const app of ['other', 'Tenure', 'a'.repeat(40), 'ten%2Fure']) {
       const response = await call(`/api/sync/${app}/meta`, { token, strict: true });
       expect(response.status).toBe(404);
@@ -38,7 +38,7 @@ describe('routes', () => {
 
   it('serves only the apps of SYNC_APPS', async () => {
     const worker = createWorker();
-    const token = await tokenFor(newUser());
+    const token = await strictTokenFor(newUser());
     const meta = (app: string) =>
       worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), { ...strictEnv, SYNC_APPS: 'notes' });
     expect((await meta('notes')).status).toBe(200);
@@ -46,23 +46,47 @@ describe('routes', () => {
   });
 });
 
-describe('every endpoint checks token, app and subscription', () => {
+describe('every endpoint checks token, app and subscription (DELETE token and app only)', () => {
   const endpoints = [
     ['POST', 'push'],
     ['GET', 'pull'],
     ['GET', 'meta'],
     ['GET', 'history/1'],
-    ['DELETE', ''],
   ] as const;
   const path = (app: string, rest: string) => `/api/sync/${app}${rest ? `/${rest}` : ''}`;
 
   it.each(endpoints)('%s %s: 401 without a token, 404 for an unknown app, 403 without the subscription', async (method, rest) => {
     const noToken = await call(path('tenure', rest), { method, body: method === 'POST' ? '{}' : undefined });
     expect([noToken.status, (await json(noToken)).code]).toEqual([401, 'UNAUTHORIZED']);
-    const unknownApp = await call(path('nope', rest), { method, token: await tokenFor(newUser()), body: method === 'POST' ? '{}' : undefined, strict: true });
+    const unknownApp = await call(path('nope', rest), { method, token: await strictTokenFor(newUser()), body: method === 'POST' ? '{}' : undefined, strict: true });
     expect([unknownApp.status, (await json(unknownApp)).code]).toEqual([404, 'NOT_FOUND']);
     const forbidden = await call(path('tenure', rest), { method, token: await tokenFor(newUser(), ['sync_tempo']), body: method === 'POST' ? '{}' : undefined });
     expect([forbidden.status, (await json(forbidden)).code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('DELETE: 401 without a token, 404 for an unknown app, and no subscription needed', async () => {
+    expect((await call('/api/sync/tenure', { method: 'DELETE' })).status).toBe(401);
+    expect((await call('/api/sync/nope', { method: 'DELETE', token: await strictTokenFor(newUser(), []), strict: true })).status).toBe(404);
+    expect((await call('/api/sync/tenure', { method: 'DELETE', token: await tokenFor(newUser(), []) })).status).toBe(200);
+  });
+});
+
+describe('erasure does not depend on a subscription (DESIGN §11)', () => {
+  it('deletes everything of a user whose subscription lapsed: 200, nothing left; push, pull, meta and history stay 403', async () => {
+    const user = newUser();
+    const paying = await tokenFor(user, ['sync_tenure']);
+    expect((await push(paying, 'tenure', snap({ t_a: '1' }), 0)).status).toBe(200);
+    expect((await push(paying, 'tenure', snap({ t_a: '2' }), 1)).status).toBe(200);
+    expect(await listUser(user)).not.toEqual([]);
+
+    const lapsed = await tokenFor(user, []);
+    for (const [method, rest] of [['GET', 'pull'], ['GET', 'meta'], ['GET', 'history/1'], ['POST', 'push']] as const) {
+      const response = await call(`/api/sync/tenure/${rest}`, { method, token: lapsed, body: method === 'POST' ? '{}' : undefined });
+      expect([rest, response.status]).toEqual([rest, 403]);
+    }
+    const deleted = await call('/api/sync/tenure', { method: 'DELETE', token: lapsed });
+    expect([deleted.status, await json(deleted)]).toEqual([200, { success: true, deleted: true }]);
+    expect(await listUser(user)).toEqual([]);
   });
 });
 
@@ -74,7 +98,7 @@ describe('check order: route, token, app, subscription, body size, body, checksu
   });
 
   it('404 app beats 403', async () => {
-    expect((await call('/api/sync/nope/push', { method: 'POST', token: await tokenFor(newUser(), []), body: '{', strict: true })).status).toBe(404);
+    expect((await call('/api/sync/nope/push', { method: 'POST', token: await strictTokenFor(newUser(), []), body: '{', strict: true })).status).toBe(404);
   });
 
   it('403 beats 413', async () => {
@@ -185,7 +209,7 @@ describe('server failures', () => {
     expect(String(errorLogs.calls().flat())).toContain('current.json carries no valid version record');
   });
 
-  it('answers a broken configuration with 500 INTERNAL that a browser of an allowed origin can read', async () => {
+  it('answers a broken configuration with a generic 500 INTERNAL that a browser of an allowed origin can read, the reason only in the log', async () => {
     const broken = { ...testEnv, MAX_BODY_BYTES: 'lots' };
     const preflight = await createWorker().fetch(
       new Request('http://x/api/sync/tenure/meta', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' } }),
@@ -196,7 +220,7 @@ describe('server failures', () => {
     const response = await createWorker().fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }), broken);
     expect(response.status).toBe(500);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
-    expect(await json(response)).toEqual({ error: 'Configuration error: MAX_BODY_BYTES must be a positive integer, got "lots"', code: 'INTERNAL' });
+    expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
     expect(String(errorLogs.calls().flat())).toContain('Configuration error: MAX_BODY_BYTES');
   });
 
