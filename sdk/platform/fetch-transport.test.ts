@@ -29,7 +29,7 @@ describe('fetchTransport', () => {
     const { transport } = setup();
     const body = await pushBody();
     expect((await transport.push(body, token)).version).toBe(1);
-    expect({ ...(await transport.pull(token)).data }).toEqual({ a: '1' });
+    expect(await transport.pull(token)).toMatchObject({ data: { a: '1' } });
     expect((await transport.history(1, token)).meta.checksum).toBe(body.checksum);
   });
 
