@@ -21,6 +21,8 @@
 // changes that pagehide only sends +279.
 // Values written back from a stale copy of another account's data stay that account's after the
 // owner changes again or forget() (seeds 102467, 102764): +59.
+// Patch pulls (issue 20, DESIGN §9): pull names the version the device holds and a patch answer is
+// applied onto the base and checked before use (parsePullAnswer, applyPatch, isPushPatch): +268.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -28,7 +30,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_420;
+const CEILING_BYTES = 12_688;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -1,7 +1,6 @@
-import { isChecksum } from './checksum.js';
 import type { PushPatch } from './push-patch.js';
 import { snapshotFromEntries } from './snapshot.js';
-import { isPushPatch, isVersionNumber, parsePullResponse, type Parsed, type PullResponse } from './wire.js';
+import type { PullResponse } from './wire.js';
 
 /**
  * `GET /api/sync/{app}/pull?since=N` answered as the changes since version `N` (DESIGN §9, wire
@@ -23,16 +22,6 @@ export type PullAnswer = PullResponse | PatchPullResponse;
 
 /** True when a pull answered a patch rather than the full data. */
 export const isPatchPull = (answer: PullAnswer): answer is PatchPullResponse => 'patch' in answer;
-
-/** Validates a pull answer, full or patch (client side). */
-export function parsePullAnswer(body: unknown): Parsed<PullAnswer> {
-  if (typeof body !== 'object' || body === null || !('patch' in body)) return parsePullResponse(body);
-  const { patch, baseVersion, baseChecksum, ...rest } = body as Record<string, unknown>;
-  const full = parsePullResponse({ ...rest, data: {} });
-  if (!full.ok || !isPushPatch(patch) || !isVersionNumber(baseVersion) || !isChecksum(baseChecksum)) return { ok: false, error: 'Malformed patch pull response' };
-  const { data: _empty, ...fields } = full.value;
-  return { ok: true, value: { ...fields, baseVersion, baseChecksum, patch } };
-}
 
 /**
  * The patches that lead from one version to the next, folded into one patch from the first

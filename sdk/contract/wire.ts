@@ -1,6 +1,6 @@
 import { isChecksum } from './checksum.js';
 import { isValidDeviceId } from './names.js';
-import type { PatchPullResponse } from './pull-patch.js';
+import type { PatchPullResponse, PullAnswer } from './pull-patch.js';
 import type { PushPatch } from './push-patch.js';
 import { isSnapshot, type Snapshot } from './snapshot.js';
 
@@ -219,6 +219,13 @@ export function parsePushResponse(body: unknown): Parsed<PushResponse> {
 export function parsePullResponse(body: unknown): Parsed<PullResponse> {
   const checked = isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
   return checked ? { ok: true, value: checked as unknown as PullResponse } : { ok: false, error: 'Malformed pull response' };
+}
+
+/** Validates a pull answer, full or (to a pull with `since`) patch, {@link PatchPullResponse} (client side). */
+export function parsePullAnswer(body: unknown): Parsed<PullAnswer> {
+  if (!isObject(body) || body.patch === undefined) return parsePullResponse(body);
+  const checked = body.success === true && isPushPatch(body.patch) && isVersionNumber(body.baseVersion) && isChecksum(body.baseChecksum) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
+  return checked ? { ok: true, value: checked as unknown as PatchPullResponse } : { ok: false, error: 'Malformed pull response' };
 }
 
 /** Validates a history success body (client side). */

@@ -56,8 +56,9 @@ export interface SyncTransport {
   meta(token: string, options?: RequestOptions): Promise<MetaResponse>;
   /**
    * `GET .../pull`: the current version's data; with `since` (the version the device holds), the
-   * server may answer the changes since it instead (a `PatchPullResponse`, DESIGN §9). Rejects with
-   * a `RequestError` `NOT_FOUND` when nothing is stored.
+   * server may answer the changes since it instead (a `PatchPullResponse`, DESIGN §9); without
+   * `since`, always the full data (a patch is a `BadResponseError`). Rejects with a `RequestError`
+   * `NOT_FOUND` when nothing is stored.
    */
   pull(token: string, options?: PullOptions): Promise<PullAnswer>;
   /**

@@ -3,7 +3,7 @@ import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
-import { fullPull, patchedPull, pullBaseOf } from './patch-pull.js';
+import { patchedPull } from './patch-pull.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
@@ -384,11 +384,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const pullVerified = async (view: LocalView): Promise<PullResponse | null> => {
     try {
-      const base = pullBaseOf(view.record);
       const pull = (since?: number) => request(view, (token, options) => transport.pull(token, { ...options, since }));
-      const pulled = await pull(base?.version);
+      const pulled = await pull(view.record.base && view.record.baseVersion);
       if (!isPatchPull(pulled)) return await verified(pulled);
-      return (await patchedPull(pulled, base)) ?? (await verified(fullPull(await pull())));
+      return (await patchedPull(pulled, view.record)) ?? (await verified((await pull()) as PullResponse));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

@@ -33,6 +33,16 @@ describe('fetchTransport', () => {
     expect((await transport.history(1, token)).meta.checksum).toBe(body.checksum);
   });
 
+  it('pulls with since as /pull?since=N and takes a patch answer; without since only the full data', async () => {
+    const { server, transport } = setup();
+    await transport.push(await pushBody(), token);
+    await server.seed('tenure', snapshotFromEntries([['a', '1'], ['b', '2']]));
+    expect(await transport.pull(token, { since: 1 })).toMatchObject({ baseVersion: 1, patch: { set: { b: '2' }, remove: [] }, meta: { version: 2 } });
+    expect(server.requests.at(-1)).toMatchObject({ path: '/api/sync/tenure/pull', since: 1 });
+    expect(await transport.pull(token)).toMatchObject({ data: { a: '1', b: '2' } });
+    expect(server.requests.at(-1)).not.toHaveProperty('since');
+  });
+
   it('passes keepalive through to fetch', async () => {
     const { server, transport } = setup();
     await transport.push(await pushBody(), token, { keepalive: true });

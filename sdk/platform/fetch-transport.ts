@@ -6,6 +6,7 @@ import {
   parseHistoryResponse,
   parseMetaResponse,
   parsePullAnswer,
+  parsePullResponse,
   parsePushResponse,
   type HistoryResponse,
   type MetaResponse,
@@ -97,7 +98,7 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
 
   return {
     meta: (token, init) => request('/meta', token, parseMetaResponse, init),
-    pull: (token, { since, ...init } = {}) => request(since === undefined ? '/pull' : `/pull?since=${since}`, token, parsePullAnswer, init),
+    pull: (token, { since, ...init } = {}) => (since === undefined ? request('/pull', token, parsePullResponse, init) : request(`/pull?since=${since}`, token, parsePullAnswer, init)),
     history: (version, token, init) => request(`/history/${version}`, token, parseHistoryResponse, init),
     encodePush,
     push: async (body, token, init) => {
