@@ -385,7 +385,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const pullVerified = async (view: LocalView): Promise<PullResponse | null> => {
     try {
       const pull = (since?: number) => request(view, (token, options) => transport.pull(token, { ...options, since }));
-      const pulled = await pull(view.record.base && view.record.baseVersion);
+      const pulled = await pull((view.record.base && view.record.baseVersion) || undefined);
       if (!isPatchPull(pulled)) return await verified(pulled);
       return (await patchedPull(pulled, view.record)) ?? (await verified((await pull()) as PullResponse));
     } catch (error) {
