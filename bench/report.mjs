@@ -86,6 +86,8 @@ function wireSection(wire) {
   const patchRows = wire.map((row) => [row.size.label, bytes(row.patch.changeBytes), `${bytes(row.patch.bodyUp)}${row.patch.gzip ? ' (gzip)' : ''}`, bytes(row.patch.up),
     `**${ratio(row.patch.up / row.patch.changeBytes)}**`, bytes(row.patch.up - 2 * row.patch.changeBytes), `**${percent(row.patch.up / row.snapshotBytes)}**`,
     row.patch.fitsKeepalive ? '**yes**' : 'no', ms(row.pushMs.full), ms(row.pushMs.patch), `**${ratio(row.pushMs.patch / row.pushMs.full)}**`]);
+  const patchPullRows = wire.map(({ size, patchPull }) => [size.label, bytes(patchPull.changeBytes), bytes(patchPull.up), bytes(patchPull.down), bytes(patchPull.bodyDown),
+    `**${ratio(patchPull.down / patchPull.changeBytes)}**`, bytes(patchPull.down - 2 * patchPull.changeBytes), bytes(patchPull.fullDown), ratio(patchPull.fullDown / patchPull.changeBytes)]);
   const first = wire[0];
   const encodings = [...new Set(wire.map((row) => row.pull.encoding ?? 'none'))].join(', ');
   return `## 2. Wire: bytes per request
@@ -102,6 +104,15 @@ ${first.pushMs.n} pushes of each form, one at a time, alternating, from the requ
 (\`wrangler dev\` reports no CPU time per request, so this includes the transfer and R2).
 
 ${table(['Snapshot', 'one-key change', 'patch body', 'patch push ↑', '**push ↑ / change**', 'beyond 2× change (negative: under it)', '**push ↑ / store**', 'fits keepalive', 'full push (ms)', 'patch push (ms)', '**patch / full time**'], patchRows)}
+
+**Pull of a one-key change by a device one version behind** (DESIGN §9, wire version 3): \`GET
+.../pull?since=N\` with the version the device holds, answered with the changes since it, from
+the change the Worker recorded at commit time (no read of the data). "beyond 2× change" is what the
+answer costs beyond twice the change (headers, the records of the kept versions; the goal is a few
+hundred bytes at most); the full pull (a base the Worker no longer keeps, or a device without one)
+is the fallback.
+
+${table(['Snapshot', 'one-key change', 'patch pull ↑', 'patch pull ↓', 'patch pull body', '**patch pull ↓ / change**', 'beyond 2× change (negative: under it)', 'fallback: full pull ↓', 'full pull ↓ / change'], patchPullRows)}
 
 The full push (every push before wire version 2, and the SDK's fallback when a patch is refused or
 no smaller), and the other requests:
@@ -148,9 +159,9 @@ device pushing in a closed loop would exceed; locally there is no such limit.`;
 }
 
 function costSection(wire) {
-  const names = ['first push', 'push', 'pull', 'meta', 'bare put', 'bare get'];
-  const labels = { 'first push': 'first push (v1)', push: 'push (history full, prunes)', pull: 'pull', meta: 'meta (start-up check)', 'bare put': 'floor: bare put', 'bare get': 'floor: bare get' };
-  const floorOf = { 'first push': 'bare put', push: 'bare put', pull: 'bare get', meta: 'bare get' };
+  const names = ['first push', 'push', 'patch push', 'pull', 'patch pull', 'meta', 'bare put', 'bare get'];
+  const labels = { 'first push': 'first push (v1)', push: 'push (history full, prunes)', 'patch push': 'patch push (history full, prunes)', pull: 'pull (full data)', 'patch pull': 'patch pull (one version behind)', meta: 'meta (start-up check)', 'bare put': 'floor: bare put', 'bare get': 'floor: bare get' };
+  const floorOf = { 'first push': 'bare put', push: 'bare put', 'patch push': 'bare put', pull: 'bare get', 'patch pull': 'bare get', meta: 'bare get' };
   const ops = wire[0].ops;
   const same = wire.every((row) => names.every((name) => JSON.stringify(row.ops[name]) === JSON.stringify(ops[name])));
   const rows = names.map((name) => {
@@ -200,7 +211,7 @@ export function costsByRatio({ client, wire, load }) {
   return [
     { ratio: largestWire.patch.up / largestWire.patch.changeBytes, text: `push request bytes against the one-key change ${at}, as a patch push (${bytes(largestWire.patch.up)} for ${bytes(largestWire.patch.changeBytes)}; a full push would send ${bytes(largestWire.push.up)}, ${bytes(largestWire.push.gzipUp)} gzipped)` },
     { ratio: largestWire.pushMs.patch / largestWire.pushMs.full, text: `Worker time of a patch push against a full push ${at}, one at a time (${ms(largestWire.pushMs.patch)} ms against ${ms(largestWire.pushMs.full)} ms)` },
-    { ratio: largestWire.pull.down / largestWire.changeBytes, text: `pull response bytes (gzip by the runtime) against the one-key change ${at} (${bytes(largestWire.pull.down)} for ${bytes(largestWire.changeBytes)})` },
+    { ratio: largestWire.patchPull.down / largestWire.patchPull.changeBytes, text: `pull response bytes against the one-key change ${at}, as a patch pull (${bytes(largestWire.patchPull.down)} for ${bytes(largestWire.patchPull.changeBytes)}; the full pull, the fallback, ${bytes(largestWire.pull.down)} gzipped by the runtime)` },
     { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get (${classes(ops.meta)}: ${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
     { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get (${classes(ops.pull)}: ${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
     { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${classes(ops.push)}: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },

@@ -1,7 +1,7 @@
 // The benchmark's side of the wire: dev tokens, push bodies and the Worker's endpoints over fetch.
 // Checksums come from the package's own contract build (dist/contract.js), never a copy.
 import { gzipSync } from 'node:zlib';
-import { canonicalJson, patchBetween, sha256Hex } from '../dist/contract.js';
+import { applyPatch, canonicalJson, patchBetween, sha256Hex } from '../dist/contract.js';
 
 export const APP = 'tenure';
 
@@ -36,6 +36,18 @@ export function patchBody(base, snapshot, version, deviceId) {
   return compressed && compressed.length <= bytes * 0.9 ? { text, body: compressed, gzip: true, bytes: compressed.length } : { text, body: text, gzip: false, bytes };
 }
 
+/**
+ * Checks a patch pull answer end to end: a patch against `base` (its version and checksum) whose
+ * result is exactly `next`, the current version.
+ * @throws Error otherwise
+ */
+export async function expectPatchPull(text, base, next, version) {
+  const answer = JSON.parse(text);
+  if (!answer.patch) throw new Error(`pull since v${version - 1} answered the full data, not a patch: ${text.slice(0, 200)}`);
+  const result = await sha256Hex(canonicalJson(applyPatch(base.data, answer.patch)));
+  if (answer.baseChecksum !== base.checksum || answer.meta.version !== version || result !== next.checksum) throw new Error(`patch pull does not lead from the base to v${version}: ${text.slice(0, 300)}`);
+}
+
 /** A dev token for `sub` from the dev Worker (`GET /__dev/token`). */
 export async function devToken(baseUrl, sub) {
   const response = await fetch(`${baseUrl}/__dev/token?sub=${encodeURIComponent(sub)}&subscriptions=taco_club`);
@@ -57,7 +69,8 @@ export function syncApi(baseUrl, token) {
   };
   return {
     push: (body, gzip = false) => call(`${api}/push`, { method: 'POST', body, ...(gzip && { headers: { ...headers, 'Content-Encoding': 'gzip' } }) }),
-    pull: () => call(`${api}/pull`),
+    /** With `since`, the version the device holds: the Worker may answer the changes since it (DESIGN §9). */
+    pull: (since) => call(since === undefined ? `${api}/pull` : `${api}/pull?since=${since}`),
     meta: () => call(`${api}/meta`),
     history: (version) => call(`${api}/history/${version}`),
   };

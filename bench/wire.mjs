@@ -5,7 +5,7 @@ import { createServer, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { editOneKey } from './snapshots.mjs';
 import { median } from './percentiles.mjs';
-import { bareR2, DEVICE_NAME, devToken, patchBody, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
+import { bareR2, DEVICE_NAME, devToken, expectPatchPull, patchBody, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
 
 /** Pushes before the measured one, so history is full and the push prunes as in steady use. */
 const WARM_PUSHES = 6;
@@ -126,6 +126,18 @@ export async function measureWire({ url, relay, runId, size, data }) {
     }
   }
 
+  // A device one version behind a one-key edit (pushed as the SDK pushes it) pulls what changed (DESIGN §9).
+  const behind = snapshot;
+  const pulledEdit = editOneKey(behind.data, WARM_PUSHES + 3 + 2 * TIMED_PUSHES);
+  snapshot = await preparedSnapshot(pulledEdit.data);
+  const editPush = patchBody(behind, snapshot, version, deviceId);
+  const edited = await api.push(editPush.body, editPush.gzip);
+  expectStatus('push before the patch pull', edited);
+  version = JSON.parse(edited.text).version;
+  const patchPull = await relay.measure(() => countOps('patch pull', () => api.pull(version - 1)));
+  expectStatus('patch pull', patchPull.result);
+  await expectPatchPull(patchPull.result.text, behind, snapshot, version);
+
   const pull = await relay.measure(() => countOps('pull', () => api.pull()));
   expectStatus('pull', pull.result);
   const pulled = recordOf(pull.result.text);
@@ -152,6 +164,7 @@ export async function measureWire({ url, relay, runId, size, data }) {
     patch: { up: patchPush.up, down: patchPush.down, bodyUp: patch.bytes, changeBytes: patchEdit.changeBytes, gzip: patch.gzip, fitsKeepalive: patch.bytes <= KEEPALIVE_MAX_BYTES },
     pushMs: { full: median(times.full), patch: median(times.patch), n: TIMED_PUSHES },
     pull: { up: pull.up, down: pull.down, bodyDown: bytes(pull.result.text), encoding: pull.result.encoding },
+    patchPull: { up: patchPull.up, down: patchPull.down, bodyDown: bytes(patchPull.result.text), changeBytes: pulledEdit.changeBytes, fullDown: pull.down },
     meta: { up: meta.up, down: meta.down, bodyDown: bytes(meta.result.text) },
     barePut: { up: barePut.up, down: barePut.down },
     bareGet: { up: bareGet.up, down: bareGet.down },

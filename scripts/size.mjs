@@ -25,6 +25,8 @@
 // name in a page registry that createSync fills, weakly (issue 23): +91.
 // Data the Worker would refuse (over MAX_STORED_BYTES or the key cap, issue 22) is refused before
 // sending, in the Worker's own words from the shared contract: +229.
+// Patch pulls (issue 20, DESIGN §9): pull names the version the device holds and a patch answer is
+// applied onto the base and checked before use (parsePullAnswer, applyPatch, isPushPatch): +268.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -37,7 +39,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_350;
+const CEILING_BYTES = 12_630;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

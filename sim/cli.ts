@@ -55,18 +55,21 @@ interface Totals {
   ops: number;
   simulatedMs: number;
   faults: Record<string, number>;
+  /** Pull answers by kind: full, or with `since` a patch or the full data. */
+  pulls: Record<string, number>;
   failures: { seed: number; report: string }[];
   /** Seeds whose only violations are instances of known issues, by issue. */
   known: Record<string, number[]>;
 }
 
-const emptyTotals = (): Totals => ({ seeds: 0, steps: 0, ops: 0, simulatedMs: 0, faults: {}, failures: [], known: {} });
+const emptyTotals = (): Totals => ({ seeds: 0, steps: 0, ops: 0, simulatedMs: 0, faults: {}, pulls: {}, failures: [], known: {} });
 
 function add(totals: Totals, run: RunResult): void {
   totals.steps += run.steps;
   totals.ops += run.ops;
   totals.simulatedMs += run.simulatedMs;
   for (const [name, count] of Object.entries(run.faults)) totals.faults[name] = (totals.faults[name] ?? 0) + count;
+  for (const [name, count] of Object.entries(run.pulls)) totals.pulls[name] = (totals.pulls[name] ?? 0) + count;
 }
 
 /**
@@ -158,6 +161,7 @@ async function runParallel(from: number, count: number, jobs: number): Promise<T
     totals.ops += part.ops;
     totals.simulatedMs += part.simulatedMs;
     for (const [name, n] of Object.entries(part.faults)) totals.faults[name] = (totals.faults[name] ?? 0) + n;
+    for (const [name, n] of Object.entries(part.pulls)) totals.pulls[name] = (totals.pulls[name] ?? 0) + n;
     totals.failures.push(...part.failures);
     for (const [issue, seeds] of Object.entries(part.known)) (totals.known[issue] ??= []).push(...seeds);
   }
@@ -183,6 +187,7 @@ async function main(): Promise<number> {
   const injected = Object.values(totals.faults).reduce((a, b) => a + b, 0);
   console.log(`sim: seeds ${from}..${from + count - 1}: ${totals.seeds} run, ${totals.steps} steps, ${totals.ops} ops, ${(totals.simulatedMs / 3_600_000).toFixed(1)} h simulated`);
   console.log(`sim: faults injected ${injected} (${faults})`);
+  console.log(`sim: pull answers: ${Object.entries(totals.pulls).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, n]) => `${name} ${n}`).join(', ')}`);
   for (const [issue, seeds] of Object.entries(totals.known)) {
     console.log(`sim: known issue ${issue} in ${seeds.length} seed(s) (${seeds.slice(0, 5).join(', ')}${seeds.length > 5 ? ', ...' : ''}): ${KNOWN_ISSUES[issue]}`);
   }

@@ -2,6 +2,7 @@ import { canonicalJson, checksum, type Snapshot, type VersionRecord } from '../s
 import { KEYS_BY_RELEASE } from './app-model.js';
 import { DELETE_UNDERCUTS_RACING_PUSH } from './known-issues.js';
 import { SIM_REQUEST_TIMEOUT_MS } from './page.js';
+import { checkPatchPull } from './patch-pulls.js';
 import type { World } from './world.js';
 
 /** How long past its request timeout a page may still show `syncing` (the answer's trip back, local work). */
@@ -13,8 +14,9 @@ const VERSIONS_KEPT = 5;
  * What every reader of `user`'s data sees is consistent (DESIGN §5): pull's data hashes to its
  * meta's checksum and is what was committed as that version; meta agrees with pull; every listed
  * version can be fetched and holds what was committed as it; every acknowledged version no DELETE
- * may have removed is listed until it ages out of the last 5; and no history file in the bucket
- * holds data that was never committed as its version.
+ * may have removed is listed until it ages out of the last 5; a pull since the oldest kept version
+ * that answers a patch leads from it to the current data; and no history file in the bucket holds data
+ * that was never committed as its version.
  */
 export async function checkServer(world: World, user: string): Promise<void> {
   const { ledger } = world;
@@ -54,6 +56,8 @@ export async function checkServer(world: World, user: string): Promise<void> {
       const keptRecord = kept.body.meta as VersionRecord;
       if ((await checksum(keptData)) !== keptRecord.checksum) fail(`history/${version} does not hash to its checksum`);
       if (!ledger.wasCommitted(user, version, canonicalJson(keptData))) fail(`history/${version} serves data never committed as v${version}`);
+      // The oldest kept version's patch composes every kept change file: it checks them all.
+      if (version === available[0]) await checkPatchPull(world, user, { record: keptRecord, data: keptData }, { record: pull.body.meta as VersionRecord, data: pull.body.data as Snapshot }, fail);
     }
   }
   for (const ack of ledger.protectedAcks(user)) {

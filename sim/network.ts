@@ -20,7 +20,7 @@ export interface NetworkObserver {
   arrived(user: string | null, method: string, path: string): void;
   /** The Worker finished handling it; `status` and `body` are what it answered. */
   handled(user: string | null, method: string, path: string, status: number, body: string): void;
-  /** The answer reached the page that sent the request. */
+  /** The answer reached the page that sent the request (`path` with its query). */
   answered(user: string | null, method: string, path: string, status: number, body: string, sender: Sender): void;
 }
 
@@ -121,7 +121,8 @@ export class Network {
     if (fault === 'hang-after-server') return never();
     await this.leg(`${label} answered`);
     if (signal?.aborted || !sender.isOpen()) return never();
-    this.observer.answered(userOf(request), request.method, new URL(request.url).pathname, status, body, sender);
+    const { pathname, search } = new URL(request.url);
+    this.observer.answered(userOf(request), request.method, pathname + search, status, body, sender);
     return new Response(body, { status, headers });
   }
 

@@ -109,6 +109,17 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       return page.emit(op.event);
     case 'sync-now':
       return void act(world, page, 'Sync now', () => page.engine.syncNow());
+    case 'edit-burst':
+      if (!page.rendered) return;
+      return void act(world, page, `edits and syncs ${op.count} times`, async () => {
+        const keys = KEYS_BY_RELEASE[page.spec.release];
+        for (let i = 0; i < op.count && page.alive; i++) {
+          const key = keys[(op.key + i) % keys.length]!;
+          page.app.edit(key, false);
+          trace.add(`${page.name} app sets ${key}=${device.storage.getItem(key)} (burst ${i + 1}/${op.count})`);
+          await page.engine.syncNow();
+        }
+      });
     case 'reload':
       trace.add(`${page.name} is reloaded`);
       world.openPage(device, page.slot);

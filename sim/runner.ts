@@ -20,6 +20,8 @@ export interface RunResult {
   steps: number;
   ops: number;
   faults: Record<string, number>;
+  /** Pull answers by kind (DESIGN §9): full, or with `since` a patch or the full data. */
+  pulls: Record<string, number>;
   trace: string[];
   /** Simulated time the run covered. */
   simulatedMs: number;
@@ -76,7 +78,7 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
     return result(w);
   } catch (thrown) {
     world?.ledger.violate('crash', thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown));
-    return world ? result(world) : { violations: [{ invariant: 'crash', message: String(thrown), at: 0 }], steps: 0, ops: 0, faults: {}, trace: [], simulatedMs: 0 };
+    return world ? result(world) : { violations: [{ invariant: 'crash', message: String(thrown), at: 0 }], steps: 0, ops: 0, faults: {}, pulls: {}, trace: [], simulatedMs: 0 };
   } finally {
     Math.random = random;
     console.error = error;
@@ -90,6 +92,7 @@ function result(world: World): RunResult {
     steps: world.loop.steps,
     ops: world.scenario.steps.length,
     faults: world.faults.injected,
+    pulls: world.pulls.counts,
     trace: world.trace.lines,
     simulatedMs: world.clock.now() - world.start,
   };

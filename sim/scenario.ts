@@ -8,6 +8,8 @@ export type Op =
   | { kind: 'clear'; device: number; tab: number }
   | { kind: 'event'; device: number; tab: number; event: 'blur' | 'hidden' | 'focus' }
   | { kind: 'sync-now'; device: number; tab: number }
+  /** Edit and Sync now, `count` times in a row: the other devices fall behind more versions than are kept (DESIGN §9). */
+  | { kind: 'edit-burst'; device: number; tab: number; key: number; count: number }
   | { kind: 'offline'; device: number }
   | { kind: 'online'; device: number }
   | { kind: 'reload'; device: number; tab: number }
@@ -59,6 +61,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: index, tab: index }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync-now' as const), device: index, tab: index }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit-burst' as const), device: index, tab: index, key: fc.nat({ max: 2 }), count: fc.integer({ min: 4, max: 12 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('offline' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('online' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('reload' as const), device: index, tab: index }) },

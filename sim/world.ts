@@ -11,6 +11,7 @@ import { faultyBucket } from './faulty-bucket.js';
 import { Ledger } from './ledger.js';
 import { MemoryBucket } from './memory-bucket.js';
 import { Network, type Endpoint } from './network.js';
+import { PullCoverage } from './patch-pulls.js';
 import { SimPage } from './page.js';
 import type { Scenario } from './scenario.js';
 import { Trace } from './trace.js';
@@ -44,6 +45,8 @@ export class World {
   readonly idp = new IdentityProvider(this.clock);
   readonly users: string[];
   readonly devices: SimDevice[];
+  /** What the pages' pulls asked and got (patch or full). */
+  readonly pulls = new PullCoverage();
   /** Seeded numbers in [0, 1): backoff jitter and `Math.random`. */
   readonly random: () => number;
   private readonly readerTokens = new Map<string, Promise<string>>();
@@ -69,6 +72,7 @@ export class World {
         if (user && method === 'DELETE') this.ledger.deleteFinished(user);
       },
       answered: (user, method, path, status, body) => {
+        if (method === 'GET') this.pulls.answered(path, status, body);
         if (!user || method !== 'POST' || !path.endsWith('/push') || status !== 200) return;
         const answer = JSON.parse(body) as { version: number; checksum: string };
         this.ledger.acknowledged(user, answer.version, answer.checksum);

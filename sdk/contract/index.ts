@@ -10,6 +10,7 @@ export * from './checksum.js';
 export * from './errors.js';
 export * from './gating.js';
 export * from './names.js';
+export * from './pull-patch.js';
 export * from './push-patch.js';
 export * from './snapshot.js';
 export * from './stored-size.js';

@@ -1,5 +1,6 @@
 import { isChecksum } from './checksum.js';
 import { isValidDeviceId } from './names.js';
+import type { PatchPullResponse, PullAnswer } from './pull-patch.js';
 import type { PushPatch } from './push-patch.js';
 import { isSnapshot, type Snapshot } from './snapshot.js';
 
@@ -28,10 +29,12 @@ export interface VersionRecord {
 /**
  * The wire format's version (DESIGN §8). 1: every push carries the full `data`. 2: a push may
  * carry a `patch` against its base version instead, every push may carry `baseChecksum`, and
- * request bodies may be gzip-compressed (`Content-Encoding: gzip`). A version-2 Worker answers
- * version-1 clients unchanged.
+ * request bodies may be gzip-compressed (`Content-Encoding: gzip`). 3 (DESIGN §9): a pull may name
+ * the version the device holds (`?since=N`) and may then be answered with the changes since it
+ * ({@link PatchPullResponse}). Each Worker answers older clients unchanged; an older Worker
+ * ignores `since` and answers the full data.
  */
-export const WIRE_VERSION = 2;
+export const WIRE_VERSION = 3;
 
 /** Fields of every `POST /api/sync/{app}/push` body, full or patch. */
 export interface PushFields {
@@ -216,6 +219,13 @@ export function parsePushResponse(body: unknown): Parsed<PushResponse> {
 export function parsePullResponse(body: unknown): Parsed<PullResponse> {
   const checked = isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
   return checked ? { ok: true, value: checked as unknown as PullResponse } : { ok: false, error: 'Malformed pull response' };
+}
+
+/** Validates a pull answer, full or (to a pull with `since`) patch, {@link PatchPullResponse} (client side). */
+export function parsePullAnswer(body: unknown): Parsed<PullAnswer> {
+  if (!isObject(body) || body.patch === undefined) return parsePullResponse(body);
+  const checked = body.success === true && isPushPatch(body.patch) && isVersionNumber(body.baseVersion) && isChecksum(body.baseChecksum) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
+  return checked ? { ok: true, value: checked as unknown as PatchPullResponse } : { ok: false, error: 'Malformed pull response' };
 }
 
 /** Validates a history success body (client side). */

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { HistoryResponse, MetaResponse, PullResponse, PushRequest, PushResponse, Snapshot } from '../contract/index.js';
+import type { HistoryResponse, MetaResponse, PullAnswer, PushRequest, PushResponse, Snapshot } from '../contract/index.js';
 
 /** A platform happening the sync manager reacts to. */
 export type PlatformEvent = 'hidden' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';
@@ -54,8 +54,13 @@ export interface TabChannel {
 export interface SyncTransport {
   /** `GET .../meta`: what the server holds, without the data. */
   meta(token: string, options?: RequestOptions): Promise<MetaResponse>;
-  /** `GET .../pull`: the current version's data. Rejects with a `RequestError` `NOT_FOUND` when nothing is stored. */
-  pull(token: string, options?: RequestOptions): Promise<PullResponse>;
+  /**
+   * `GET .../pull`: the current version's data; with `since` (the version the device holds), the
+   * server may answer the changes since it instead (a `PatchPullResponse`, DESIGN §9); without
+   * `since`, always the full data (a patch is a `BadResponseError`). Rejects with a `RequestError`
+   * `NOT_FOUND` when nothing is stored.
+   */
+  pull(token: string, options?: PullOptions): Promise<PullAnswer>;
   /**
    * Serialises a push body for {@link SyncTransport.push}, compressed where that pays. Separate from
    * sending so that a closing page only has to send bytes prepared before it began to hide.
@@ -67,6 +72,12 @@ export interface SyncTransport {
   history(version: number, token: string, options?: RequestOptions): Promise<HistoryResponse>;
   /** `DELETE /api/sync/{app}`: removes everything stored for this user and app. */
   delete(token: string, options?: RequestOptions): Promise<void>;
+}
+
+/** Options of {@link SyncTransport.pull}. */
+export interface PullOptions extends RequestOptions {
+  /** The version whose data the device holds: the server may answer only the changes since it. */
+  since?: number;
 }
 
 /** A push body ready to send: what {@link SyncTransport.encodePush} made of a {@link PushRequest}. */

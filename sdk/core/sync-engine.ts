@@ -1,8 +1,9 @@
-import { canonicalJson, canUseSync, checksum, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
+import { canonicalJson, canUseSync, checksum, isPatchPull, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
+import { patchedPull } from './patch-pull.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
@@ -377,11 +378,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
   };
 
-  /** The server's current data, checked against its checksum (a mismatch is retried, never applied); null when nothing is stored. */
+  /**
+   * The server's current data, checked against its checksum (a mismatch is retried, never applied); null when nothing is stored.
+   * A device that holds its base asks for the changes since it (DESIGN §9); a patch that does not lead from that base to the
+   * current checksum gets one full pull instead.
+   */
   const pullVerified = async (view: LocalView): Promise<PullResponse | null> => {
     try {
-      const pulled = await request(view, (token, options) => transport.pull(token, options));
-      return await verified(pulled);
+      const pull = (since?: number) => request(view, (token, options) => transport.pull(token, { ...options, since }));
+      const pulled = await pull((view.record.base && view.record.baseVersion) || undefined);
+      if (!isPatchPull(pulled)) return await verified(pulled);
+      return (await patchedPull(pulled, view.record)) ?? (await verified((await pull()) as PullResponse));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

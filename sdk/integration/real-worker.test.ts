@@ -36,7 +36,7 @@ interface Device {
   platform: FakePlatform;
 }
 
-function device(token: string, deviceId: string): Device {
+function device(token: string, deviceId: string, fetchVia?: typeof fetch): Device {
   const storage = new MemoryStorage();
   const platform = new FakePlatform();
   const sync = createSync({
@@ -49,6 +49,7 @@ function device(token: string, deviceId: string): Device {
     platform,
     channel: memoryTabChannels()(),
     random: () => 0,
+    ...(fetchVia && { fetch: fetchVia }),
   });
   // The "app" reads storage directly, so it always sees what a replacement wrote.
   sync.onReplace(() => {});
@@ -101,6 +102,50 @@ describe('the SDK against the real Worker', () => {
     expect(backup?.data.t_profile).toBe('phone again');
     expect(await a.sync.listVersions()).toEqual([1, 2, 3, 4]);
 
+    a.sync.stop();
+    b.sync.stop();
+  }, 60_000);
+
+  it('takes another device\'s edits as a patch pull, awkward keys included, and the full data once its base aged out', async () => {
+    const token = await devToken(`integration-patch-pull-${Date.now()}`);
+    const pulls: { url: string; body: Record<string, unknown> }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).includes('/pull')) pulls.push({ url: String(input), body: (await response.clone().json()) as Record<string, unknown> });
+      return response;
+    };
+    const a = device(token, 'laptop');
+    const b = device(token, 'phone', recording);
+    for (const [key, value] of Object.entries(AWKWARD_SNAPSHOT)) a.storage.setItem(key, value);
+    a.storage.setItem('t_notes', 'x'.repeat(5_000));
+    await a.sync.start();
+    await b.sync.start();
+    const keys = [...Object.keys(AWKWARD_SNAPSHOT), 't_notes'];
+
+    a.storage.setItem('__proto__', '{"edited":true}');
+    a.storage.setItem('10', 'ten, edited');
+    await a.sync.syncNow();
+    a.storage.setItem('t_more', 'added');
+    await a.sync.syncNow();
+    pulls.length = 0;
+    await b.sync.syncNow();
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]!.url).toMatch(/\/pull\?since=1$/);
+    expect(pulls[0]!.body).toMatchObject({ baseVersion: 1, patch: { set: { ['__proto__']: '{"edited":true}', 10: 'ten, edited', t_more: 'added' }, remove: [] }, meta: { version: 3 } });
+    expect(pulls[0]!.body).not.toHaveProperty('data');
+    expect(snapshotOf(b.storage, [...keys, 't_more'])).toEqual(snapshotOf(a.storage, [...keys, 't_more']));
+    expect(b.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+
+    for (let n = 0; n < 6; n++) {
+      a.storage.setItem('t_counter', String(n));
+      await a.sync.syncNow();
+    }
+    pulls.length = 0;
+    await b.sync.syncNow();
+    expect(pulls.map((p) => p.url.replace(/^.*\/pull/, '/pull'))).toEqual(['/pull?since=3']);
+    expect(pulls[0]!.body).toHaveProperty('data');
+    expect(snapshotOf(b.storage, [...keys, 't_more', 't_counter'])).toEqual(snapshotOf(a.storage, [...keys, 't_more', 't_counter']));
+    expect(b.sync.getState()).toMatchObject({ status: 'synced', version: 9 });
     a.sync.stop();
     b.sync.stop();
   }, 60_000);

@@ -29,8 +29,18 @@ describe('fetchTransport', () => {
     const { transport } = setup();
     const body = await pushBody();
     expect((await transport.push(body, token)).version).toBe(1);
-    expect({ ...(await transport.pull(token)).data }).toEqual({ a: '1' });
+    expect(await transport.pull(token)).toMatchObject({ data: { a: '1' } });
     expect((await transport.history(1, token)).meta.checksum).toBe(body.checksum);
+  });
+
+  it('pulls with since as /pull?since=N and takes a patch answer; without since only the full data', async () => {
+    const { server, transport } = setup();
+    await transport.push(await pushBody(), token);
+    await server.seed('tenure', snapshotFromEntries([['a', '1'], ['b', '2']]));
+    expect(await transport.pull(token, { since: 1 })).toMatchObject({ baseVersion: 1, patch: { set: { b: '2' }, remove: [] }, meta: { version: 2 } });
+    expect(server.requests.at(-1)).toMatchObject({ path: '/api/sync/tenure/pull', since: 1 });
+    expect(await transport.pull(token)).toMatchObject({ data: { a: '1', b: '2' } });
+    expect(server.requests.at(-1)).not.toHaveProperty('since');
   });
 
   it('passes keepalive through to fetch', async () => {

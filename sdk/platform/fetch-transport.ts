@@ -5,12 +5,12 @@ import {
   isVersionNumber,
   parseHistoryResponse,
   parseMetaResponse,
+  parsePullAnswer,
   parsePullResponse,
   parsePushResponse,
   type HistoryResponse,
   type MetaResponse,
   type Parsed,
-  type PullResponse,
   type PushResponse,
 } from '../contract/index.js';
 import {
@@ -98,7 +98,7 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
 
   return {
     meta: (token, init) => request('/meta', token, parseMetaResponse, init),
-    pull: (token, init) => request('/pull', token, parsePullResponse, init),
+    pull: (token, { since, ...init } = {}) => (since === undefined ? request('/pull', token, parsePullResponse, init) : request(`/pull?since=${since}`, token, parsePullAnswer, init)),
     history: (version, token, init) => request(`/history/${version}`, token, parseHistoryResponse, init),
     encodePush,
     push: async (body, token, init) => {

@@ -6,6 +6,7 @@ import {
   checksum,
   isPatchPush,
   parsePushRequest,
+  patchBetween,
   snapshotFromEntries,
   utf8ByteLength,
   type ErrorCode,
@@ -30,6 +31,8 @@ export interface SeenRequest {
   gzip?: boolean;
   /** Bytes of the body as sent (compressed when gzip), or 0. */
   bytes?: number;
+  /** The `since` of a pull (`?since=N`), when it named one. */
+  since?: number;
 }
 
 /** A request body as text: a string as is, bytes decoded (inflated when `Content-Encoding: gzip`). */
@@ -103,8 +106,14 @@ export class FakeSyncServer {
     this.requestsToHang++;
   }
 
-  /** Pulls answer data that does not match their checksum, this many times. */
+  /** Pulls answer data that does not match their checksum, this many times (full answers, even with `since`). */
   tamperedPulls = 0;
+  /** Whether a pull with `since` of a kept version is answered with the changes since it, as the Worker does (DESIGN §9). */
+  patchPulls = true;
+  /** Patch pulls answer a patch whose result does not have the current checksum, this many times. */
+  spoiledPatchPulls = 0;
+  /** Patch pulls answer a patch against other data than the device's (another base checksum), this many times. */
+  foreignBasePatchPulls = 0;
 
   /** Handles the next request as usual (a push commits), then loses its answer: fetch rejects as on a dropped network or a closed tab. */
   loseNextAnswer(): void {
@@ -147,11 +156,23 @@ export class FakeSyncServer {
     return record;
   }
 
+  /** The changes from `base` to `head` as a patch pull answers them, spoiled when a test asked for it. */
+  private async patchSince(base: StoredVersion, head: StoredVersion) {
+    const patch = patchBetween(base.data, head.data);
+    const spoiled = this.spoiledPatchPulls > 0;
+    const foreign = this.foreignBasePatchPulls > 0;
+    if (spoiled) this.spoiledPatchPulls--;
+    if (foreign) this.foreignBasePatchPulls--;
+    if (spoiled) patch.set = { ...patch.set, t_spoiled: 'lost bit' };
+    return { baseVersion: base.record.version, baseChecksum: foreign ? await checksum(snapshotFromEntries([['other', 'data']])) : base.record.checksum, patch };
+  }
+
   private async handle(url: string, init: RequestInit): Promise<Response> {
     const path = new URL(url).pathname;
     const method = init.method ?? 'GET';
     const bodyText = await bodyTextOf(init);
-    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText), gzip: new Headers(init.headers).get('content-encoding') === 'gzip', bytes: bodyBytesOf(init) };
+    const sinceText = new URL(url).searchParams.get('since');
+    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText), gzip: new Headers(init.headers).get('content-encoding') === 'gzip', bytes: bodyBytesOf(init), ...(sinceText !== null && { since: Number(sinceText) }) };
     this.requests.push(seen);
     this.onRequest?.(seen);
     const failure = this.failures.shift();
@@ -186,6 +207,8 @@ export class FakeSyncServer {
         this.tamperedPulls--;
         return json(200, { success: true, data: { ...head.data, t_tampered: 'bit flip' }, meta: head.record, availableVersions, versions });
       }
+      const base = list.find((v) => v.record.version === seen.since);
+      if (head && base && this.patchPulls) return json(200, { success: true, ...(await this.patchSince(base, head)), meta: head.record, availableVersions, versions });
       return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND');
     }
     if (method === 'GET' && endpoint === '/history') {

@@ -13,6 +13,7 @@ import {
   type VersionRecord,
 } from '../../sdk/contract/index.js';
 import { bearerToken, createTokenVerifier, type TokenVerifier } from './auth.js';
+import { patchPullResponse, sinceOf } from './change-log.js';
 import { addBenchRoutes, countingBucket, noR2Ops, type R2OpCounts } from './bench-routes.js';
 import { parseJson, readBodyText } from './body.js';
 import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
@@ -169,13 +170,17 @@ async function push(request: SyncRequest, { config }: Services): Promise<Respons
     const canonical = canonicalJson(body.data);
     assertStorable(body.data, canonical, config.maxStoredBytes);
     if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
-    command = { ...identity, canonical };
+    command = { ...identity, canonical, data: body.data };
   }
   const record = await request.store.push(command);
   return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
 }
 
 async function pull(request: SyncRequest): Promise<Response> {
+  // With `since` (DESIGN §9), the changes since that version when they are all kept, else the full data.
+  const since = sinceOf(request.query);
+  const changes = since === null ? null : await request.store.readChangesSince(since);
+  if (changes) return patchPullResponse(changes, changes.record, changes.versions);
   const current = await request.store.readCurrent();
   if (!current) throw new HttpError('NOT_FOUND', 'No data stored');
   const { availableVersions, versions } = keptVersions(current);

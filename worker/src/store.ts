@@ -1,4 +1,5 @@
-import { applyPatch, canonicalJson, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type VersionRecord } from '../../sdk/contract/index.js';
+import { applyPatch, canonicalJson, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import { changesSince, recordChange, type ChangeFiles, type ChangesSince, type CommittedChange } from './change-log.js';
 import { HttpError, unavailableError } from './http-error.js';
 import { assertStorable } from './stored-size.js';
 import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
@@ -28,7 +29,7 @@ export interface SyncLocation {
  * A push that passed validation: the full data as canonical JSON whose checksum matched, or a patch
  * against the data of `version` whose result must have `checksum` (DESIGN §8).
  */
-export type PushCommand = PushIdentity & ({ canonical: string } | { patch: PushPatch; maxStoredBytes: number });
+export type PushCommand = PushIdentity & ({ canonical: string; data?: Snapshot } | { patch: PushPatch; maxStoredBytes: number });
 
 /** What every push carries besides its data. */
 export interface PushIdentity {
@@ -65,6 +66,8 @@ function storageKeys({ userId, app }: SyncLocation) {
     meta: `${base}meta.json`,
     historyPrefix: `${base}history/`,
     history: (version: number): string => `${base}history/${version}.json`,
+    /** What version `version` changed (DESIGN §9, change-log.ts); kept and deleted with its history file. */
+    change: (version: number): string => `${base}history/${version}.patch.json`,
   };
 }
 
@@ -168,7 +171,7 @@ export class SyncStore {
     } else {
       canonical = 'canonical' in push ? push.canonical : await this.committedData(state.record);
     }
-    await this.finishCommit(state, canonical);
+    await this.finishCommit(state, canonical, 'patch' in push ? { patch: push.patch } : { data: push.data ?? (JSON.parse(canonical) as Snapshot) });
     return state.record;
   }
 
@@ -212,6 +215,16 @@ export class SyncStore {
     if (!object) return null;
     const state = await this.stateOf(object);
     return { ...state, dataText: dataTextOf(await this.r2('read', () => object.text())) };
+  }
+
+  /**
+   * The changes from version `since` to the current one as one patch (DESIGN §9): a `head` of
+   * current.json and one small `get` per version since; null when the full data must be answered.
+   */
+  async readChangesSince(since: number): Promise<(ChangesSince & CurrentState) | null> {
+    const state = await this.readState();
+    const changes = state && (await changesSince(state.record, state.versions, since, this.changeFiles()));
+    return changes && { ...changes, ...state };
   }
 
   /** The current record and the kept versions' records, without the data; null when nothing is stored. */
@@ -324,10 +337,11 @@ export class SyncStore {
    * DELETE, either its check sees current.json gone, or its writes happened before the DELETE's
    * final listing, which then finds them.
    */
-  private async finishCommit(state: CurrentState, canonical: string): Promise<void> {
+  private async finishCommit(state: CurrentState, canonical: string, change: CommittedChange): Promise<void> {
     const { record } = state;
     await this.writeOwnHistory(record, canonical);
-    if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP)]);
+    await recordChange(state.versions, change, this.changeFiles());
+    if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP), this.keys.change(record.version - HISTORY_KEEP)]);
     await this.writeMetaFile(state);
     const now = await this.readState();
     if (keeps(now, record)) return;
@@ -335,6 +349,8 @@ export class SyncStore {
     const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
     // Only its own file: after a DELETE the same number may be another, kept version's.
     if (file && carries(file, record)) leftovers.push(this.keys.history(record.version));
+    const changeFile = await this.r2('head', () => this.bucket.head(this.keys.change(record.version)));
+    if (changeFile && carries(changeFile, record)) leftovers.push(this.keys.change(record.version));
     if (!now || now.record.version < record.version) leftovers.push(this.keys.meta);
     if (leftovers.length) await this.deleteObjects(leftovers);
   }
@@ -351,6 +367,24 @@ export class SyncStore {
     const other = file && parseRecordMetadata(file.customMetadata);
     if (other && keeps(await this.readState(), other)) return;
     await this.writeHistory(record, canonical, file ? { etagMatches: file.etag } : { etagDoesNotMatch: '*' });
+  }
+
+  /** The R2 calls of the change log (change-log.ts): only files that carry the record asked for are read. */
+  private changeFiles(): ChangeFiles {
+    const checked = async (object: R2ObjectBody | null, record: VersionRecord): Promise<R2ObjectBody | null> => {
+      if (object && carries(object, record)) return object;
+      await object?.body.cancel();
+      return null;
+    };
+    return {
+      historyText: async (record) => {
+        const file = await checked(await this.r2('get', () => this.bucket.get(this.keys.history(record.version))), record);
+        return file && this.r2('read', () => file.text());
+      },
+      put: (version, text, options) => this.r2('put', () => this.bucket.put(this.keys.change(version), text, options)),
+      get: async (record) => checked(await this.r2('get', () => this.bucket.get(this.keys.change(record.version))), record),
+      text: (object) => this.r2('read', () => object.text()),
+    };
   }
 
   /** history/{v}.json holds exactly the canonical JSON; R2 verifies it against the checksum. */

@@ -125,7 +125,8 @@ describe('pull, meta and history', () => {
     const kept = Array.from({ length: HISTORY_KEEP }, (_, i) => TOTAL - HISTORY_KEEP + 1 + i);
     expect(kept).toEqual([4, 5, 6, 7, 8]);
     const historyKeys = (await env.BACKUPS.list({ prefix: `sync/${user}/tenure/history/` })).objects.map((o) => o.key);
-    expect(historyKeys.sort()).toEqual(kept.map((v) => `sync/${user}/tenure/history/${v}.json`).sort());
+    // Each kept version's data, and what it changed (DESIGN §9): version 4's change is kept with it.
+    expect(historyKeys.sort()).toEqual(kept.flatMap((v) => [`sync/${user}/tenure/history/${v}.json`, `sync/${user}/tenure/history/${v}.patch.json`]).sort());
 
     expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({ availableVersions: kept });
     expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: kept });

@@ -48,14 +48,16 @@ async function measureCalls() {
 const { pushCalls, readCalls, deleteCalls } = await measureCalls();
 
 describe('the R2 calls of a push and a DELETE (what the fault injection walks through)', () => {
-  it('a push: head, check the replaced version is in history, commit, history (unless a kept version holds its number), prune, meta, check it is still kept', () => {
+  it('a push: head, check the replaced version is in history, commit, history (unless a kept version holds its number), its change against the version before, prune, meta, check it is still kept', () => {
     expect(pushCalls).toEqual([
       'head current.json',
       'head history/5.json',
       'put current.json',
       'head history/6.json',
       'put history/6.json',
-      'delete history/1.json',
+      'get history/5.json',
+      'put history/6.patch.json',
+      expect.stringMatching(/^delete history\/1\.json,.*history\/1\.patch\.json$/),
       'head meta.json',
       'put meta.json',
       'head current.json',
@@ -91,10 +93,11 @@ describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => 
     const faulty = failingBucket(env.BACKUPS, k, when);
     const failed = await send(() => faulty.bucket);
     const metaOnly = pushCalls[k - 1]!.includes('meta.json');
-    // meta.json is best effort: its failure is logged, the push still succeeds.
-    expect(failed.status).toBe(metaOnly ? 200 : 503);
-    if (!metaOnly) expect(failed.headers.get('Retry-After')).toBe('1');
-    expect(String(errorLogs.calls().flat())).toContain(metaOnly ? 'meta.json not updated' : 'injected R2 failure');
+    const changeOnly = k === callNumber(pushCalls, 'get history/5.json') || k === callNumber(pushCalls, 'put history/6.patch.json');
+    // meta.json and the change file are best effort: a failure is logged, the push still succeeds.
+    expect(failed.status).toBe(metaOnly || changeOnly ? 200 : 503);
+    if (!metaOnly && !changeOnly) expect(failed.headers.get('Retry-After')).toBe('1');
+    expect(String(errorLogs.calls().flat())).toContain(metaOnly ? 'meta.json not updated' : changeOnly ? 'not recorded' : 'injected R2 failure');
 
     // Whether or not the commit landed, every reader sees only committed data.
     const maybeCommitted = new Map(committed).set(SEEDED_VERSIONS + 1, canonicalJson(data));
@@ -109,7 +112,7 @@ describe.each(WHEN)('a push whose k-th R2 call fails %s reaching R2', (when) => 
     expect(await json(retry)).toMatchObject({ success: true, version: SEEDED_VERSIONS + 1 });
     expect(await expectConsistent(user, token, maybeCommitted)).toBe(SEEDED_VERSIONS + 1);
     expect(await storedText(`sync/${user}/tenure/history/${SEEDED_VERSIONS + 1}.json`)).toBe(canonicalJson(data));
-    expect((await listUser(user)).filter((row) => row.includes('/history/'))).toHaveLength(5);
+    expect((await listUser(user)).filter((row) => /\/history\/\d+\.json /.test(row))).toHaveLength(5);
     expect(JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!)).toMatchObject({ version: SEEDED_VERSIONS + 1, versions: [2, 3, 4, 5, 6] });
   });
 });
