@@ -1,4 +1,5 @@
 import type { Snapshot } from '../sdk/contract/index.js';
+import type { ConflictInfo } from '../sdk/core/sync-state.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
@@ -61,6 +62,8 @@ export class Ledger {
   private readonly discarded = new Map<string, Set<string>>();
   /** Pushes a person allowed: `${user}|${device}|v${serverVersion}` (keep my changes) or `${user}|${device}|${checksum}` (restore). */
   private readonly allowances = new Set<string>();
+  /** "Keep my changes" on a key-level conflict: `${user}|${device}|v${serverVersion}` -> the colliding keys it decided (DESIGN §9). */
+  private readonly keyAllowances = new Map<string, Set<string>>();
   /** Acknowledged pushes: user, version, checksum, and when (in bucket writes) their commit landed. */
   readonly acked: { user: string; version: number; checksum: string; committedAt: number }[] = [];
   /** Bucket writes so far: the order of commits and DELETEs. */
@@ -128,9 +131,14 @@ export class Ledger {
     return false;
   }
 
-  /** A person chose "keep my changes" on `device` against `user`'s version `serverVersion`. */
-  allowKeepLocal(user: string, device: string, serverVersion: number): void {
-    this.allowances.add(`${user}|${device}|v${serverVersion}`);
+  /**
+   * A person chose "keep my changes" on `device` against `user`'s version `serverVersion`: for the
+   * whole data, or, on a key-level conflict, for its colliding `keys` only (every other key of the
+   * push must still follow from an edit on the device or leave the server's value as it was).
+   */
+  allowKeepLocal(user: string, device: string, serverVersion: number, keys?: readonly string[]): void {
+    if (keys) this.keyAllowances.set(`${user}|${device}|v${serverVersion}`, new Set(keys));
+    else this.allowances.add(`${user}|${device}|v${serverVersion}`);
   }
 
   /** A person chose to restore a kept version whose checksum is `checksum`. */
@@ -206,6 +214,8 @@ export class Ledger {
     // since came from this same device (another of its tabs pushed first).
     const earlier = previous.deviceId === deviceId ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`)) : undefined;
     if (earlier && this.allowances.delete(earlier)) return;
+    const decided = this.keyAllowances.get(`${user}|${deviceId}|v${previous.version}`);
+    this.keyAllowances.delete(`${user}|${deviceId}|v${previous.version}`);
     // An emptied store is not an edit (DESIGN §7.2): however the keys went, only a person empties the server.
     if (!Object.keys(commit.data).length && Object.keys(previous.data).length) {
       return this.violate('no-silent-overwrite', `${user} v${commit.version} from ${deviceId} emptied the server's data (v${previous.version} held ${Object.keys(previous.data).join(', ')}) without a person's choice`);
@@ -213,7 +223,7 @@ export class Ledger {
     for (const key of new Set([...Object.keys(previous.data), ...Object.keys(commit.data)])) {
       const from = previous.data[key] ?? null;
       const to = commit.data[key] ?? null;
-      if (from === to || this.editsLead(deviceId, key, from, to)) continue;
+      if (from === to || decided?.has(key) || this.editsLead(deviceId, key, from, to)) continue;
       this.violate(
         'no-silent-overwrite',
         `${user} v${commit.version} from ${deviceId} turned ${key} from ${from ?? '(absent)'} into ${to ?? '(absent)'} over v${previous.version}: no edit on ${deviceId} saw ${from ?? '(absent)'}, and no person chose it`,
@@ -276,6 +286,35 @@ export class Ledger {
     if (deletes.some((d) => d.end === undefined || d.end >= own.at) || (this.backupRestored.get(device) ?? -1) >= own.at) return;
     const same = keys.every((key) => local[key] === own.data[key]);
     if (same) this.violate('needless-conflict', `${page} raised ${reason} for ${user} though it holds exactly v${own.version}, which this device committed itself`);
+  }
+
+  /**
+   * A conflict two devices' edits could have merged (DESIGN §9): a key-level one must name only
+   * collisions, keys whose value both sides changed from the base (the version this device last
+   * synced) to different values; and with merging on, a `server-newer` or `push-rejected` conflict
+   * of a device that runs one release (no carried keys) is always key-level.
+   */
+  mergeConflictRaised(user: string, page: string, conflict: ConflictInfo, oneRelease: boolean): void {
+    if (conflict.reason !== 'server-newer' && conflict.reason !== 'push-rejected') return;
+    if (!conflict.keys) {
+      if (oneRelease) this.violate('needless-conflict', `${page} raised a whole-data ${conflict.reason} conflict for ${user}, where the keys that collide decide`);
+      return;
+    }
+    const base = this.dataOf(user, conflict.localVersion);
+    if (!base) return;
+    for (const key of conflict.keys) {
+      const shown = conflict.values.find((value) => value.key === key);
+      const was = Object.hasOwn(base, key) ? base[key] : null;
+      if (shown && (shown.local === shown.server || shown.local === was || shown.server === was)) {
+        this.violate('needless-conflict', `${page} named ${key} as a collision for ${user} (base v${conflict.localVersion} ${was ?? '(absent)'}, local ${shown.local ?? '(absent)'}, server ${shown.server ?? '(absent)'}): only one side changed it`);
+      }
+    }
+  }
+
+  /** The data committed as `version` of `user`, when exactly one text ever was. */
+  private dataOf(user: string, version: number): Snapshot | null {
+    const texts = this.committed.get(user)?.get(version);
+    return texts?.size === 1 ? (JSON.parse([...texts][0]!) as Snapshot) : null;
   }
 
   /** Whether `canonical` was ever committed as `version` of `user`. */

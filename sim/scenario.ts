@@ -6,7 +6,7 @@ import type { TabSpec } from './page.js';
 export type Op =
   | { kind: 'edit'; device: number; tab: number; key: number; remove: boolean }
   | { kind: 'clear'; device: number; tab: number }
-  | { kind: 'event'; device: number; tab: number; event: 'blur' | 'hidden' | 'focus' }
+  | { kind: 'event'; device: number; tab: number; event: 'blur' | 'hidden' | 'focus' | 'visible' }
   | { kind: 'sync-now'; device: number; tab: number }
   | { kind: 'offline'; device: number }
   | { kind: 'online'; device: number }
@@ -57,7 +57,7 @@ const tabSpecs: fc.Arbitrary<TabSpec[]> = fc
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: index, tab: index, key: fc.nat({ max: 2 }), remove: fc.nat({ max: 4 }).map((n) => n === 0) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: index, tab: index }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const, 'visible' as const) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync-now' as const), device: index, tab: index }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('offline' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('online' as const), device: index }) },

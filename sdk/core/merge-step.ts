@@ -27,8 +27,11 @@ export interface MergeSteps {
   rebase(view: LocalView, server: PullResponse, merged: Snapshot, replaced: Replacement): Promise<void>;
   /** Raises a conflict; `collisions` names the colliding keys of a key-level one, absent for a whole-data one. */
   conflict(view: LocalView, reason: ConflictReason, server: PullResponse | null, collisions?: string[]): Promise<void>;
-  /** Starts over from a fresh view: the app wrote while this merge ran, and its edit is merged too. */
-  again(view: LocalView): Promise<void>;
+  /**
+   * Starts over from a fresh view: the app wrote while this merge ran (its edit is merged too, and a
+   * person's choice still holds when `keepDecision`), or the server's data went away meanwhile.
+   */
+  again(view: LocalView, keepDecision: boolean): Promise<void>;
   /** Leaves a merge with no collision for the next start when the app cannot re-read replaced data now (DESIGN §7.4); true when it did. */
   postpone(view: LocalView): boolean;
 }
@@ -43,7 +46,9 @@ export interface MergeSteps {
 export async function mergeWithServer(view: LocalView, reason: ConflictReason, steps: MergeSteps, decision?: MergeDecision): Promise<void> {
   const server = await steps.pull(view);
   const { base } = view.record;
-  if (!server || !base) return steps.conflict(view, reason, server);
+  // Deleted since the check (or since the conflict was shown): the check decides afresh.
+  if (!server) return steps.again(view, false);
+  if (!base) return steps.conflict(view, reason, server);
   // A choice holds only for the server data it was made on: a newer version merges afresh.
   const decided = decision?.serverVersion === server.meta.version ? decision : undefined;
   const { merged, collisions } = threeWayMerge(base, view.data, server.data, decided?.prefer);
@@ -51,6 +56,6 @@ export async function mergeWithServer(view: LocalView, reason: ConflictReason, s
   if (collisions.some((key) => !decided?.keys.includes(key)) || view.merges > MERGE_ROUNDS) return steps.conflict(view, reason, server, collisions);
   if (!decision && steps.postpone(view)) return;
   const replaced = await steps.replace(view, decided?.prefer === 'server' ? 'use-server' : 'pull', merged);
-  if (!replaced) return steps.again(view);
+  if (!replaced) return steps.again(view, true);
   return steps.rebase(view, server, merged, replaced);
 }

@@ -3,7 +3,7 @@ import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
-import { mergeWithServer, type MergeDecision, type MergeSteps } from './merge-step.js';
+import { MERGE_ROUNDS, mergeWithServer, type MergeDecision, type MergeSteps } from './merge-step.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
@@ -228,11 +228,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
-  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }, kept = synced.base): Promise<void> => {
-    // What the store does not hold of the new base is carried, whichever release reads it next
-    // (of what a merge keeps: a key it removed is a deletion, not carried).
+  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }, carriedKeys?: string[]): Promise<void> => {
+    // What the store does not hold of the new base is carried, whichever release reads it next.
     const held = await adapter.collect();
-    const carried = Object.keys(kept ?? {}).filter((key) => !Object.hasOwn(held, key));
+    const carried = carriedKeys ?? Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
     const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
     const foreign = await foreignAfter(view, claims && view.owner !== null);
@@ -506,7 +505,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
     } catch (error) {
       await remembered;
-      if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
+      if (error instanceof ConflictError) {
+        // With merging on, a push that lost a race again asks (and merges) again, as often as a merge may.
+        const again = !retried || (deps.merge && (view.merges = (view.merges ?? 0) + 1) <= MERGE_ROUNDS);
+        return again ? check(view, mode, true) : raiseConflict(view, 'push-rejected');
+      }
       if (error instanceof RequestError) await save(view, { ...view.record, refused: { checksum: sum, code: error.code, message: error.message } });
       throw error;
     }
@@ -514,7 +517,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
     // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
+    // Carried are the keys the push carried: one the app removed while the push was in flight is a deletion to push next.
+    const carried = Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) }, carried);
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
@@ -569,9 +574,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       rebase: (v, server, merged, replaced) => rebase(v, mode, server, merged, replaced),
       conflict: raiseConflict,
       // The app wrote while the merge ran: its edit is merged too, or decided by a person.
-      again: async (v) => {
+      again: async (v, keepDecision) => {
         const next = await readLocalView(app, deps, v);
-        return decision && isPlainChange(localFacts(next, adapter.owns)) ? merge(next, mode, reason, decision) : check(next, mode);
+        return keepDecision && decision && isPlainChange(localFacts(next, adapter.owns)) ? merge(next, mode, reason, decision) : check(next, mode);
       },
       postpone: (v) => {
         if (deps.withoutReplaceListener !== 'defer' || replaceListeners.size || mode === 'start') return false;
@@ -590,7 +595,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const rebase = async (view: LocalView, mode: Mode, server: PullResponse, merged: Snapshot, replaced: Replacement): Promise<void> => {
     const pending = (await checksum(merged)) !== server.meta.checksum;
-    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced, ...(pending && { pendingSince: view.record.pendingSince ?? nowIso() }) }, merged);
+    // Carried: the merged keys this release does not own (a key the merge removed is a deletion).
+    const carried = Object.keys(merged).filter((key) => !adapter.owns(key));
+    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced, ...(pending && { pendingSince: view.record.pendingSince ?? nowIso() }) }, carried);
     await announce(view, replaced, mode);
     const next = await readLocalView(app, deps, view);
     const facts = localFacts(next, adapter.owns);
