@@ -21,6 +21,9 @@
 // changes that pagehide only sends +279.
 // Values written back from a stale copy of another account's data stay that account's after the
 // owner changes again or forget() (seeds 102467, 102764): +59.
+// Issue 20 (engine part, DESIGN §9) +799: the key-level three-way merge, the merge step (merge,
+// apply as a pull, push on the version merged with, merge again on a lost race, key-level
+// resolutions), conflict keys, and the throttled check on return (12,383 -> 13,182).
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -28,7 +31,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_420;
+const CEILING_BYTES = 13_219;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {
