@@ -62,8 +62,6 @@ export class Ledger {
   private readonly discarded = new Map<string, Set<string>>();
   /** Pushes a person allowed: `${user}|${device}|v${serverVersion}` (keep my changes) or `${user}|${device}|${checksum}` (restore). */
   private readonly allowances = new Set<string>();
-  /** "Keep my changes" on a key-level conflict: `${user}|${device}|v${serverVersion}` -> the colliding keys it decided (DESIGN §9). */
-  private readonly keyAllowances = new Map<string, Set<string>>();
   /** Acknowledged pushes: user, version, checksum, and when (in bucket writes) their commit landed. */
   readonly acked: { user: string; version: number; checksum: string; committedAt: number }[] = [];
   /** Bucket writes so far: the order of commits and DELETEs. */
@@ -131,14 +129,21 @@ export class Ledger {
     return false;
   }
 
+  /** A person chose "keep my changes" on `device` against `user`'s version `serverVersion` (a whole-data conflict). */
+  allowKeepLocal(user: string, device: string, serverVersion: number): void {
+    this.allowances.add(`${user}|${device}|v${serverVersion}`);
+  }
+
   /**
-   * A person chose "keep my changes" on `device` against `user`'s version `serverVersion`: for the
-   * whole data, or, on a key-level conflict, for its colliding `keys` only (every other key of the
-   * push must still follow from an edit on the device or leave the server's value as it was).
+   * A person chose on a key-level conflict (DESIGN §9): for each colliding key, the value kept
+   * replaces the other side's, which the person saw, as an edit on `device` does. Every other key
+   * of what the device pushes must still follow from its own edits or keep the server's value.
    */
-  allowKeepLocal(user: string, device: string, serverVersion: number, keys?: readonly string[]): void {
-    if (keys) this.keyAllowances.set(`${user}|${device}|v${serverVersion}`, new Set(keys));
-    else this.allowances.add(`${user}|${device}|v${serverVersion}`);
+  decideKeys(device: string, choice: 'keep-local' | 'use-server', values: readonly ConflictInfo['values'][number][]): void {
+    for (const { key, local, server } of values) {
+      if (choice === 'keep-local') this.edit(device, key, server, local);
+      else this.edit(device, key, local, server);
+    }
   }
 
   /** A person chose to restore a kept version whose checksum is `checksum`. */
@@ -214,8 +219,6 @@ export class Ledger {
     // since came from this same device (another of its tabs pushed first).
     const earlier = previous.deviceId === deviceId ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`)) : undefined;
     if (earlier && this.allowances.delete(earlier)) return;
-    const decided = this.keyAllowances.get(`${user}|${deviceId}|v${previous.version}`);
-    this.keyAllowances.delete(`${user}|${deviceId}|v${previous.version}`);
     // An emptied store is not an edit (DESIGN §7.2): however the keys went, only a person empties the server.
     if (!Object.keys(commit.data).length && Object.keys(previous.data).length) {
       return this.violate('no-silent-overwrite', `${user} v${commit.version} from ${deviceId} emptied the server's data (v${previous.version} held ${Object.keys(previous.data).join(', ')}) without a person's choice`);
@@ -223,7 +226,7 @@ export class Ledger {
     for (const key of new Set([...Object.keys(previous.data), ...Object.keys(commit.data)])) {
       const from = previous.data[key] ?? null;
       const to = commit.data[key] ?? null;
-      if (from === to || decided?.has(key) || this.editsLead(deviceId, key, from, to)) continue;
+      if (from === to || this.editsLead(deviceId, key, from, to)) continue;
       this.violate(
         'no-silent-overwrite',
         `${user} v${commit.version} from ${deviceId} turned ${key} from ${from ?? '(absent)'} into ${to ?? '(absent)'} over v${previous.version}: no edit on ${deviceId} saw ${from ?? '(absent)'}, and no person chose it`,

@@ -130,8 +130,8 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       if (state.status !== 'conflict' || !conflict || !user) return;
       if (conflict.keys) {
         // A key-level conflict (DESIGN §9): the choice decides its colliding keys, nothing else.
-        if (op.choice === 'keep-local') ledger.allowKeepLocal(user, device.name, conflict.serverVersion, conflict.keys);
-        else ledger.discard(device.name, conflict.keys.flatMap((key) => device.storage.getItem(key) ?? []));
+        ledger.decideKeys(device.name, op.choice, conflict.values.filter((value) => conflict.keys!.includes(value.key)));
+        if (op.choice === 'use-server') ledger.discard(device.name, conflict.keys.flatMap((key) => device.storage.getItem(key) ?? []));
       } else if (op.choice === 'keep-local') {
         ledger.allowKeepLocal(user, device.name, conflict.serverVersion);
         ledger.grant(localTokens(device), user);
