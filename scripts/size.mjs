@@ -27,6 +27,9 @@
 // sending, in the Worker's own words from the shared contract: +229.
 // Patch pulls (issue 20, DESIGN §9): pull names the version the device holds and a patch answer is
 // applied onto the base and checked before use (parsePullAnswer, applyPatch, isPushPatch): +268.
+// Issue 20 (engine part, DESIGN §9) +799: the key-level three-way merge, the merge step (merge,
+// apply as a pull, push on the version merged with, merge again on a lost race, key-level
+// resolutions), conflict keys, and the throttled check on return (12,383 -> 13,182).
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -39,7 +42,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 12_630;
+const CEILING_BYTES = 13_420;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

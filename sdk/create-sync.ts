@@ -21,6 +21,9 @@ export const DEBOUNCE_MS = 30_000;
 /** A request that has not answered after this long (30 s) is abandoned and retried (DESIGN §7.6). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/** A page the person comes back to (visible, or focused after a blur) checks the server at most once per this many ms (10 s), per device. */
+export const RETURN_CHECK_MS = 10_000;
+
 /** Options of {@link createSync}. Only `app`, `endpoint`, `getToken` and `adapter` are required. */
 export interface CreateSyncOptions {
   /** The app's name on the server, e.g. `tenure`. */
@@ -51,6 +54,14 @@ export interface CreateSyncOptions {
    * `state.reloadReason`. Either way a save from an old copy reaches the server only through a conflict.
    */
   withoutReplaceListener?: 'reload' | 'defer';
+  /**
+   * Whether changes of two devices merge key by key (DESIGN §9; default true): keys only one side
+   * changed take that side, and only keys both changed differently are a conflict, naming them.
+   * `false`: every difference is a whole-data conflict, for apps whose keys depend on each other.
+   */
+  merge?: boolean;
+  /** A page the person returns to checks the server at most this often, per device. Default {@link RETURN_CHECK_MS}. */
+  returnCheckMs?: number;
   /** A fixed device id (`^[A-Za-z0-9_-]{1,64}$`); by default a nanoid kept in IndexedDB. */
   deviceId?: string;
   /** The fetch to use; `globalThis.fetch` by default. */
@@ -94,6 +105,8 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     debounceMs: options.debounceMs ?? DEBOUNCE_MS,
     requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     withoutReplaceListener: options.withoutReplaceListener ?? 'reload',
+    merge: options.merge ?? true,
+    returnCheckMs: options.returnCheckMs ?? RETURN_CHECK_MS,
     deviceName: options.deviceName ?? browserDeviceName(),
     userOf: subjectFromToken,
     random: options.random ?? Math.random,

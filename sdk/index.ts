@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-export { createSync, DEBOUNCE_MS, REQUEST_TIMEOUT_MS, type CreateSyncOptions } from './create-sync.js';
+export { createSync, DEBOUNCE_MS, REQUEST_TIMEOUT_MS, RETURN_CHECK_MS, type CreateSyncOptions } from './create-sync.js';
 export { deviceNameFromUserAgent } from './platform/device-name.js';
 export { keyPrefixAdapter, type KeyPrefixOptions } from './adapters/key-prefix.js';
 export type { StorageAdapter } from './adapters/storage-adapter.js';

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../sdk/contract/index.js';
+import type { ConflictInfo } from '../sdk/core/sync-state.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
@@ -128,9 +129,21 @@ export class Ledger {
     return false;
   }
 
-  /** A person chose "keep my changes" on `device` against `user`'s version `serverVersion`. */
+  /** A person chose "keep my changes" on `device` against `user`'s version `serverVersion` (a whole-data conflict). */
   allowKeepLocal(user: string, device: string, serverVersion: number): void {
     this.allowances.add(`${user}|${device}|v${serverVersion}`);
+  }
+
+  /**
+   * A person chose on a key-level conflict (DESIGN §9): for each colliding key, the value kept
+   * replaces the other side's, which the person saw, as an edit on `device` does. Every other key
+   * of what the device pushes must still follow from its own edits or keep the server's value.
+   */
+  decideKeys(device: string, choice: 'keep-local' | 'use-server', values: readonly ConflictInfo['values'][number][]): void {
+    for (const { key, local, server } of values) {
+      if (choice === 'keep-local') this.edit(device, key, server, local);
+      else this.edit(device, key, local, server);
+    }
   }
 
   /** A person chose to restore a kept version whose checksum is `checksum`. */
@@ -276,6 +289,35 @@ export class Ledger {
     if (deletes.some((d) => d.end === undefined || d.end >= own.at) || (this.backupRestored.get(device) ?? -1) >= own.at) return;
     const same = keys.every((key) => local[key] === own.data[key]);
     if (same) this.violate('needless-conflict', `${page} raised ${reason} for ${user} though it holds exactly v${own.version}, which this device committed itself`);
+  }
+
+  /**
+   * A conflict two devices' edits could have merged (DESIGN §9): a key-level one must name only
+   * collisions, keys whose value both sides changed from the base (the version this device last
+   * synced) to different values; and with merging on, a `server-newer` or `push-rejected` conflict
+   * of a device that runs one release (no carried keys) is always key-level.
+   */
+  mergeConflictRaised(user: string, page: string, conflict: ConflictInfo, oneRelease: boolean): void {
+    if (conflict.reason !== 'server-newer' && conflict.reason !== 'push-rejected') return;
+    if (!conflict.keys) {
+      if (oneRelease) this.violate('needless-conflict', `${page} raised a whole-data ${conflict.reason} conflict for ${user}, where the keys that collide decide`);
+      return;
+    }
+    const base = this.dataOf(user, conflict.localVersion);
+    if (!base) return;
+    for (const key of conflict.keys) {
+      const shown = conflict.values.find((value) => value.key === key);
+      const was = Object.hasOwn(base, key) ? base[key] : null;
+      if (shown && (shown.local === shown.server || shown.local === was || shown.server === was)) {
+        this.violate('needless-conflict', `${page} named ${key} as a collision for ${user} (base v${conflict.localVersion} ${was ?? '(absent)'}, local ${shown.local ?? '(absent)'}, server ${shown.server ?? '(absent)'}): only one side changed it`);
+      }
+    }
+  }
+
+  /** The data committed as `version` of `user`, when exactly one text ever was. */
+  private dataOf(user: string, version: number): Snapshot | null {
+    const texts = this.committed.get(user)?.get(version);
+    return texts?.size === 1 ? (JSON.parse([...texts][0]!) as Snapshot) : null;
   }
 
   /** Whether `canonical` was ever committed as `version` of `user`. */

@@ -139,7 +139,11 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       const conflict = state.conflict;
       const user = device.session.user;
       if (state.status !== 'conflict' || !conflict || !user) return;
-      if (op.choice === 'keep-local') {
+      if (conflict.keys) {
+        // A key-level conflict (DESIGN §9): the choice decides its colliding keys, nothing else.
+        ledger.decideKeys(device.name, op.choice, conflict.values.filter((value) => conflict.keys!.includes(value.key)));
+        if (op.choice === 'use-server') ledger.discard(device.name, conflict.keys.flatMap((key) => device.storage.getItem(key) ?? []));
+      } else if (op.choice === 'keep-local') {
         ledger.allowKeepLocal(user, device.name, conflict.serverVersion);
         ledger.grant(localTokens(device), user);
       } else {

@@ -141,6 +141,7 @@ export class SimPage implements Sender {
       const keys = KEYS_BY_RELEASE[this.spec.release];
       const local = Object.fromEntries(keys.flatMap((key) => (this.device.storage.getItem(key) === null ? [] : [[key, this.device.storage.getItem(key)!]])));
       this.world.ledger.conflictRaised(this.device.session.user, this.device.name, this.name, state.conflict.reason, local, keys);
+      this.world.ledger.mergeConflictRaised(this.device.session.user, this.name, state.conflict, new Set(this.device.tabs.map((tab) => tab.release)).size === 1);
     }
     if (state.status !== 'syncing') this.busySince = null;
     if (state.status !== previous.status || state.version !== previous.version) {

@@ -125,9 +125,13 @@ async function calm(world: World): Promise<void> {
         else if (state.reloadReason) applyOp(world, { kind: 'reload', device: d, tab: page.slot });
         else if (state.status === 'error') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status === 'disabled') page.emit('focus');
-        // Nothing tells an open page that another device pushed (no server push, DESIGN §1): the
-        // person looking at each device presses "Sync now".
-        else if (state.status !== 'syncing') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
+        // Nothing tells an open page that another device pushed (no live updates here): the person
+        // comes back to each page (a check on return, DESIGN §9) or presses "Sync now".
+        else if (state.status !== 'syncing' && world.dice.chance(0.5)) applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
+        else if (state.status !== 'syncing') {
+          page.emit('hidden');
+          page.emit('visible');
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import type { TabSpec } from './page.js';
 export type Op =
   | { kind: 'edit'; device: number; tab: number; key: number; remove: boolean }
   | { kind: 'clear'; device: number; tab: number }
-  | { kind: 'event'; device: number; tab: number; event: 'blur' | 'hidden' | 'focus' }
+  | { kind: 'event'; device: number; tab: number; event: 'blur' | 'hidden' | 'focus' | 'visible' }
   | { kind: 'sync-now'; device: number; tab: number }
   /** Edit and Sync now, `count` times in a row: the other devices fall behind more versions than are kept (DESIGN §9). */
   | { kind: 'edit-burst'; device: number; tab: number; key: number; count: number }
@@ -59,7 +59,7 @@ const tabSpecs: fc.Arbitrary<TabSpec[]> = fc
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: index, tab: index, key: fc.nat({ max: 2 }), remove: fc.nat({ max: 4 }).map((n) => n === 0) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: index, tab: index }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const, 'visible' as const) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync-now' as const), device: index, tab: index }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit-burst' as const), device: index, tab: index, key: fc.nat({ max: 2 }), count: fc.integer({ min: 4, max: 12 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('offline' as const), device: index }) },

@@ -9,6 +9,8 @@ export interface ConflictSides {
   local: { data: Snapshot; modifiedAt: string | null; deviceName: string | null };
   /** The server's head record and data; null when the server holds nothing (an emptied account). */
   server: { record: VersionRecord; data: Snapshot } | null;
+  /** The colliding keys of a key-level conflict (DESIGN §9); absent for a whole-data one. */
+  collisions?: readonly string[];
 }
 
 const sideOf = (data: Snapshot, modifiedAt: string | null, deviceName: string | null): ConflictSide => ({
@@ -32,8 +34,8 @@ function shownValues(local: Snapshot, server: Snapshot, keys: readonly string[])
   return values;
 }
 
-/** The {@link ConflictInfo} a dialog shows: both sides, what differs, and a few small values. */
-export function conflictInfo({ reason, baseVersion, local, server }: ConflictSides): ConflictInfo {
+/** The {@link ConflictInfo} a dialog shows: both sides, what differs (or, key-level, what collides), and a few small values. */
+export function conflictInfo({ reason, baseVersion, local, server, collisions }: ConflictSides): ConflictInfo {
   const serverData = server?.data ?? Object.create(null);
   const diff = diffSnapshots(local.data, serverData);
   const record = server?.record;
@@ -46,6 +48,7 @@ export function conflictInfo({ reason, baseVersion, local, server }: ConflictSid
     diff,
     local: sideOf(local.data, local.modifiedAt, local.deviceName),
     server: sideOf(serverData, record?.lastModified ?? null, record?.deviceName ?? null),
-    values: shownValues(local.data, serverData, [...diff.changed, ...diff.added, ...diff.removed].sort()),
+    values: shownValues(local.data, serverData, collisions ?? [...diff.changed, ...diff.added, ...diff.removed].sort()),
+    ...(collisions && { keys: [...collisions] }),
   };
 }

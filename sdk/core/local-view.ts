@@ -22,6 +22,8 @@ export interface LocalView {
   data: Snapshot;
   /** `checksum(data)`. */
   sum: string;
+  /** Merges this operation made so far (DESIGN §9); bounded by `MERGE_ROUNDS`. */
+  merges?: number;
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import type { HistoryResponse, MetaResponse, PullAnswer, PushRequest, PushResponse, Snapshot } from '../contract/index.js';
 
-/** A platform happening the sync manager reacts to. */
-export type PlatformEvent = 'hidden' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';
+/** A platform happening the sync manager reacts to: `hidden` and `visible` are the page's visibility changes. */
+export type PlatformEvent = 'hidden' | 'visible' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';
 
 /** The port for the page's lifecycle and connectivity. */
 export interface Platform {

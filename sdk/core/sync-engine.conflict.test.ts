@@ -4,14 +4,14 @@ import { FakeSyncServer, openTab, useFakeTime, type TestTab } from '../test-supp
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
-describe('conflicts and their resolution', () => {
+describe('whole-data conflicts (merge: false) and their resolution', () => {
   let server: FakeSyncServer;
   let tab: TestTab;
   /** This device synced v1, then another device pushed v2 and this one changed its data. */
   beforeEach(async () => {
     useFakeTime();
     server = new FakeSyncServer();
-    tab = openTab({ server });
+    tab = openTab({ server, extra: { merge: false } });
     tab.write({ t_same: 's', t_edit: 'v1', t_gone: 'g' });
     await tab.sync.start();
     await server.seed('tenure', data({ t_same: 's', t_edit: 'server', t_gone: 'g', t_theirs: 'x' }));

@@ -129,7 +129,10 @@ describe('start flow', () => {
     expect(server.current('tenure')?.data).toEqual({ t_other: 'other device data' });
   });
 
-  it('never overwrites an edit made while a pull backs up the keys it deletes: it raises a conflict', async () => {
+  it.each([
+    ['merges it with the pull', true],
+    ['raises a conflict with merge: false', false],
+  ])('never overwrites an edit made while a pull backs up the keys it deletes: %s', async (_, merge) => {
     const device = await syncedDevice(server, { t_a: '1', t_b: 'b' });
     await server.seed('tenure', data({ t_a: '1' }));
     const records = device.records;
@@ -140,10 +143,13 @@ describe('start flow', () => {
         device.storage.setItem('t_new', 'typed during the backup');
       },
     };
-    const again = openTab({ server, device: { ...device, records: writingDuringBackup } });
+    const again = openTab({ server, device: { ...device, records: writingDuringBackup }, extra: { merge } });
     await again.sync.start();
     expect(device.storage.getItem('t_new')).toBe('typed during the backup');
-    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer', diff: { added: ['t_b', 't_new'] } } });
+    if (!merge) return expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer', diff: { added: ['t_b', 't_new'] } } });
+    expect(device.storage.dump()).toEqual([['t_a', '1'], ['t_new', 'typed during the backup']]);
+    expect(server.current('tenure')).toMatchObject({ record: { version: 3 }, data: { t_a: '1', t_new: 'typed during the backup' } });
+    expect(again.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
   });
 
   it('adopts the server version without a conflict when a never-synced device holds the same data', async () => {

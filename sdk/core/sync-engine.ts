@@ -3,6 +3,7 @@ import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
+import { MERGE_ROUNDS, mergeWithServer, type MergeDecision, type MergeSteps } from './merge-step.js';
 import { patchedPull } from './patch-pull.js';
 import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
@@ -45,16 +46,21 @@ export interface SyncEngineDeps {
   withoutReplaceListener: 'reload' | 'defer';
   /** Asks for durable storage at start; null where unsupported. */
   persistStorage?: () => Promise<boolean | null>;
+  /** Whether local changes that meet a newer server version merge key by key (DESIGN §9); false: every difference is a whole-data conflict. */
+  merge: boolean;
+  /** A page the person returns to (visible, or focused after a blur) checks the server at most once this often, per device. */
+  returnCheckMs: number;
 }
 
 /**
  * Why a sync runs: `start` and `check` ask the server first (`start` is the first one of a page);
  * `now` is `syncNow()`, a check that also resends a snapshot the server refused; the others push
  * what changed. `hidden` pushes with keepalive when the body fits, so the request outlives a page
- * that is closing; `keepalive` (pagehide) sends only such a request. `prepare` sends nothing: it
+ * that is closing; `keepalive` (pagehide) sends only such a request. `return` is the check of a page
+ * the person came back to, skipped when this device heard from the server lately. `prepare` sends nothing: it
  * readies the push a closing page sends ({@link PreparedPush}).
  */
-type Mode = 'start' | 'check' | 'now' | 'push' | 'hidden' | 'keepalive' | 'prepare';
+type Mode = 'start' | 'check' | 'return' | 'now' | 'push' | 'hidden' | 'keepalive' | 'prepare';
 
 /**
  * A push body made ready while the page is visible, for a hiding page to send as it is: async work
@@ -151,6 +157,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let prepared: PreparedPush | null = null;
   /** `notifyChanged()` calls so far: a prepared push made before the latest one is stale. */
   let changes = 0;
+  /** Whether the page was hidden or blurred since it last checked; and when this page last checked on a return. */
+  let away = false;
+  let returnCheckedAt = 0;
 
   const publish = (event: SyncEvent): void => {
     const next = reduceSyncState(state, event);
@@ -221,10 +230,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
-  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }): Promise<void> => {
+  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }, carriedKeys?: string[]): Promise<void> => {
     // What the store does not hold of the new base is carried, whichever release reads it next.
     const held = await adapter.collect();
-    const carried = Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
+    const carried = carriedKeys ?? Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
     const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
     const foreign = await foreignAfter(view, claims && view.owner !== null);
@@ -411,6 +420,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const changed = hasLocalChanges(facts);
     if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
+    // Another tab of this device (or this one) heard from the server lately: nothing to check on a return.
+    if (mode === 'return' && clock.now() - Date.parse(view.record.lastSyncedAt ?? '') < deps.returnCheckMs) return;
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
@@ -461,7 +472,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced });
     if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
-    return raiseConflict(view, rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason);
+    const reason = rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason;
+    // Carried-key differences are whole-data conflicts: no sync saw those values (DESIGN §7.3).
+    if (deps.merge && decision.reason === 'server-newer' && !localFacts(view, adapter.owns).carriedDiffers) return merge(view, mode, reason);
+    return raiseConflict(view, reason);
   };
 
   /**
@@ -502,7 +516,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
     } catch (error) {
       await remembered;
-      if (error instanceof ConflictError) return retried ? raiseConflict(view, 'push-rejected') : check(view, mode, true);
+      if (error instanceof ConflictError) {
+        // With merging on, a push that lost a race again asks (and merges) again, as often as a merge may.
+        const again = !retried || (deps.merge && (view.merges = (view.merges ?? 0) + 1) <= MERGE_ROUNDS);
+        return again ? check(view, mode, true) : raiseConflict(view, 'push-rejected');
+      }
       if (error instanceof RequestError) await save(view, { ...view.record, refused: { checksum: sum, code: error.code, message: error.message } });
       throw error;
     }
@@ -510,7 +528,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
     // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) });
+    // Carried are the keys the push carried: one the app removed while the push was in flight is a deletion to push next.
+    const carried = Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) }, carried);
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
@@ -534,8 +554,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return dispatch({ type: 'reload', reason: 'newer-data' }, view);
     }
     const replaced = await replaceLocal(view, 'pull', server.data);
-    // The app wrote since the view was read: that edit is never overwritten.
-    if (!replaced) return raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
+    // The app wrote since the view was read: that edit is never overwritten (merged, or a conflict).
+    if (!replaced) return deps.merge ? check(await readLocalView(app, deps, view), mode) : raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
     await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced });
     await announce(view, replaced, mode);
   };
@@ -544,13 +564,56 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * The one place a conflict is raised: pulls the server's side to show both. Equal data is no
    * conflict at all; it is adopted.
    */
-  const raiseConflict = async (view: LocalView, reason: ConflictReason, pulled?: PullResponse): Promise<void> => {
-    const server = pulled ?? (await pullVerified(view));
+  const raiseConflict = async (view: LocalView, reason: ConflictReason, pulled?: PullResponse | null, collisions?: string[]): Promise<void> => {
+    const server = pulled === undefined ? await pullVerified(view) : pulled;
     if (server?.meta.checksum === view.sum) return commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: view.sum, base: view.data, replaced: view.record.replaced });
     const { record } = view;
     const local = { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName: deps.deviceName };
-    const conflict = conflictInfo({ reason, baseVersion: record.baseVersion, local, server: server && { record: server.meta, data: server.data } });
+    const conflict = conflictInfo({ reason, baseVersion: record.baseVersion, local, server: server && { record: server.meta, data: server.data }, collisions });
     dispatch({ type: 'enter', status: 'conflict', conflict }, view);
+  };
+
+  /**
+   * Merges local changes with a newer server version key by key (DESIGN §9); `decision` is a
+   * person's choice on a key-level conflict. Like a pull, a merge with no collision waits for the
+   * next start when the app cannot re-read replaced data now (`defer` without an `onReplace` listener).
+   */
+  const merge = (view: LocalView, mode: Mode, reason: ConflictReason, decision?: MergeDecision): Promise<void> => {
+    const steps: MergeSteps = {
+      pull: pullVerified,
+      replace: replaceLocal,
+      rebase: (v, server, merged, replaced) => rebase(v, mode, server, merged, replaced),
+      conflict: raiseConflict,
+      // The app wrote while the merge ran: its edit is merged too, or decided by a person.
+      again: async (v, keepDecision) => {
+        const next = await readLocalView(app, deps, v);
+        return keepDecision && decision && isPlainChange(localFacts(next, adapter.owns)) ? merge(next, mode, reason, decision) : check(next, mode);
+      },
+      postpone: (v) => {
+        if (deps.withoutReplaceListener !== 'defer' || replaceListeners.size || mode === 'start') return false;
+        dispatch({ type: 'settled', record: v.record }, v);
+        dispatch({ type: 'reload', reason: 'newer-data' }, v);
+        return true;
+      },
+    };
+    return mergeWithServer(view, reason, steps, decision);
+  };
+
+  /**
+   * After a merge: records the server version it merged with as synced, the merged data held
+   * locally as its pending changes; tells the app; then pushes them, compare-and-swap on that
+   * version (a patch against its data). A 409 merges again ({@link check}).
+   */
+  const rebase = async (view: LocalView, mode: Mode, server: PullResponse, merged: Snapshot, replaced: Replacement): Promise<void> => {
+    const pending = (await checksum(merged)) !== server.meta.checksum;
+    // Carried: the merged keys this release does not own (a key the merge removed is a deletion).
+    const carried = Object.keys(merged).filter((key) => !adapter.owns(key));
+    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced, ...(pending && { pendingSince: view.record.pendingSince ?? nowIso() }) }, carried);
+    await announce(view, replaced, mode);
+    const next = await readLocalView(app, deps, view);
+    const facts = localFacts(next, adapter.owns);
+    if (!hasLocalChanges(facts)) return;
+    return isPlainChange(facts) ? push(next, server.meta.version, mode, syncedBase(next.record, server.meta.version)) : check(next, mode);
   };
 
   /**
@@ -701,13 +764,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       clearTimer('retry');
       attempt = 0;
       void sync('check');
-    } else if (event === 'focus') {
-      if (state.status === 'disabled') void sync('check');
+    } else if (event === 'focus' || event === 'visible') {
+      if (event === 'focus' && state.status === 'disabled') void sync('check');
+      else if (away) returned();
     } else {
+      away = true;
       clearTimer('debounce');
       if ((event === 'pagehide' || event === 'hidden') && sendPrepared()) return;
       void sync(event === 'pagehide' ? 'keepalive' : event === 'hidden' ? 'hidden' : 'push');
     }
+  };
+
+  /** The person came back to this page (it was hidden or blurred): a check, at most once per `returnCheckMs` (the `return` mode skips it when any tab heard from the server lately). */
+  const returned = (): void => {
+    away = false;
+    if (clock.now() - returnCheckedAt < deps.returnCheckMs) return;
+    returnCheckedAt = clock.now();
+    void sync('return');
   };
 
   const onOtherTab = async (): Promise<void> => {
@@ -753,6 +826,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (started) return idle();
       started = true;
       stopping = new AbortController();
+      away = false;
+      returnCheckedAt = clock.now();
       unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab().catch(noop))];
       if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
       await sync('start');
@@ -785,8 +860,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     resolveConflict(choice: ConflictChoice) {
       const conflict = state.conflict;
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
+      // A key-level conflict: the choice decides its colliding keys, every other change stays merged (DESIGN §9).
+      const decision: MergeDecision | undefined = conflict.keys && deps.merge ? { prefer: choice === 'keep-local' ? 'local' : 'server', keys: conflict.keys, serverVersion: conflict.serverVersion } : undefined;
       // Keep-local is compare-and-swap on the version the conflict showed, whatever data it holds.
-      return userAction((view) => (choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : useServer(view)));
+      return userAction((view) => (decision ? merge(view, 'now', conflict.reason, decision) : choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : useServer(view)));
     },
     restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {

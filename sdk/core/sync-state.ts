@@ -84,8 +84,15 @@ export interface ConflictInfo {
   /** The server's side. */
   server: ConflictSide;
   /**
+   * Present for a key-level conflict (`server-newer`, `push-rejected`; DESIGN §9): the keys both
+   * sides changed to different values, sorted. The choice decides only these; every other change
+   * of both sides is merged. Absent for a whole-data conflict, where the choice takes one side's data.
+   */
+  keys?: string[];
+  /**
    * A few differing keys (at most {@link CONFLICT_VALUES_SHOWN}) whose values on both sides are small
-   * (at most {@link CONFLICT_VALUE_MAX_CHARS} characters each), so a dialog can show what each side says.
+   * (at most {@link CONFLICT_VALUE_MAX_CHARS} characters each), so a dialog can show what each side says;
+   * for a key-level conflict, of the colliding keys only.
    */
   values: ConflictValue[];
 }

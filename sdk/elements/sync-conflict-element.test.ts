@@ -137,6 +137,22 @@ describe('<taco-sync-conflict>', () => {
     expect(part(element, 'values').querySelector('.more')!.textContent).toBe('2 more entries differ, too long to show here.');
   });
 
+  it('for a key-level conflict, names the colliding entries and says the choice decides only those, the other changes are kept', () => {
+    const keyLevel = { ...CONFLICT, keys: ['tenure:settings'], values: [CONFLICT.values[0]!] };
+    const { element } = mount({ ...CONFLICT_STATE, conflict: keyLevel });
+    const summary = part(element, 'summary').textContent!;
+    expect(summary).toContain('Both devices changed “tenure:settings” in different ways.');
+    expect(summary).toContain('Your choice decides only this entry: all other changes of both devices are kept.');
+    expect(summary).not.toContain('Choose which copy to keep');
+    expect([...part(element, 'values').querySelectorAll('.value code')].map((node) => node.textContent)).toEqual(['tenure:settings']);
+    expect(part(element, 'values').querySelector<HTMLElement>('.more')!.hidden).toBe(true);
+  });
+
+  it('names several colliding entries in a list a person reads', () => {
+    const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, keys: ['a', 'b', 'c'] } });
+    expect(part(element, 'summary').textContent).toContain('Both devices changed “a”, “b” and “c” in different ways. Your choice decides only these entries');
+  });
+
   it('shows no value section when nothing differs', () => {
     const same = { ...CONFLICT, reason: 'other-account' as const, diff: { added: [], removed: [], changed: [] }, values: [] };
     const { element } = mount({ ...CONFLICT_STATE, conflict: same });

@@ -64,6 +64,19 @@ const REASONS: Record<ConflictReason, ReasonWords> = {
   },
 };
 
+/**
+ * What a key-level conflict (DESIGN §9) adds to the summary: which entries both devices changed
+ * differently, and that the choice decides only those.
+ */
+function collisionText(keys: readonly string[]): string {
+  if (!keys.length) return 'Other devices kept syncing while this one merged their changes. No entry was changed differently on both sides: either choice keeps every change of both devices.';
+  const named = keys.slice(0, KEYS_SHOWN_PER_KIND).map((key) => `“${key}”`);
+  const rest = keys.length - named.length;
+  const list = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  const these = keys.length === 1 ? 'this entry' : 'these entries';
+  return `Both devices changed ${list} in different ways. Your choice decides only ${these}: all other changes of both devices are kept.`;
+}
+
 const NOTE_TEXT =
   'Nothing is lost either way. If you use the server data, the data on this device is backed up here first and can be restored. If you keep your changes, the server’s copy stays in its version history.';
 
@@ -360,7 +373,7 @@ export class TacoSyncConflictElement extends ManagerElement {
   private fill(conflict: ConflictInfo): void {
     const words = REASONS[conflict.reason] ?? REASONS['server-newer'];
     this.field('#title').textContent = words.title;
-    this.field('#summary').textContent = `${words.why} Choose which copy to keep.`;
+    this.field('#summary').textContent = conflict.keys ? `${words.why} ${collisionText(conflict.keys)}` : `${words.why} Choose which copy to keep.`;
     this.field('[data-field="local-name"]').textContent = words.local;
     this.field('[data-field="server-name"]').textContent = words.server;
     this.fillSide('local', conflict.local, this.localOrigin(conflict));
@@ -398,7 +411,8 @@ export class TacoSyncConflictElement extends ManagerElement {
 
   private fillValues(conflict: ConflictInfo, serverName: string): void {
     const { diff, values } = conflict;
-    const differing = diff.added.length + diff.removed.length + diff.changed.length;
+    // A key-level conflict shows only what collides; the rest is merged.
+    const differing = conflict.keys?.length ?? diff.added.length + diff.removed.length + diff.changed.length;
     const section = this.field('.values');
     section.hidden = differing === 0;
     const list = section.querySelector('dl')!;

@@ -2,7 +2,7 @@ import type { PlatformEvent, Platform } from '../core/ports.js';
 
 
 /**
- * The browser's {@link Platform}: `visibilitychange` to hidden, `pagehide`, window `blur` and
+ * The browser's {@link Platform}: `visibilitychange` (to `hidden` or `visible`), `pagehide`, window `blur` and
  * `focus`, `online` and `offline`. Outside a browser it reports online and never fires.
  */
 export function browserPlatform(): Platform {
@@ -11,9 +11,7 @@ export function browserPlatform(): Platform {
     reload: () => location.reload(),
     listen(listener) {
       if (typeof window === 'undefined') return () => {};
-      const onVisibility = (): void => {
-        if (document.visibilityState === 'hidden') listener('hidden');
-      };
+      const onVisibility = (): void => listener(document.visibilityState === 'hidden' ? 'hidden' : 'visible');
       const forward = (event: Event): void => listener(event.type as PlatformEvent);
       const windowEvents = ['pagehide', 'blur', 'focus', 'online', 'offline'] as const;
       for (const type of windowEvents) window.addEventListener(type, forward);

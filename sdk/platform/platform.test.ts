@@ -5,7 +5,7 @@ import { broadcastTabChannel } from './tab-channel.js';
 import { inProcessLock, webLock } from './web-lock.js';
 
 describe('browserPlatform', () => {
-  it('forwards hidden, pagehide, blur, focus, online and offline until unsubscribed', () => {
+  it('forwards hidden, visible, pagehide, blur, focus, online and offline until unsubscribed', () => {
     const seen: PlatformEvent[] = [];
     const stop = browserPlatform().listen((event) => seen.push(event));
     for (const type of ['pagehide', 'blur', 'focus', 'online', 'offline']) window.dispatchEvent(new Event(type));
@@ -15,7 +15,7 @@ describe('browserPlatform', () => {
     document.dispatchEvent(new Event('visibilitychange'));
     stop();
     window.dispatchEvent(new Event('blur'));
-    expect(seen).toEqual(['pagehide', 'blur', 'focus', 'online', 'offline', 'hidden']);
+    expect(seen).toEqual(['pagehide', 'blur', 'focus', 'online', 'offline', 'hidden', 'visible']);
   });
 
   it('reads navigator.onLine', () => {
