@@ -1,5 +1,6 @@
 import { DEFAULT_SYNC_APPS, isValidAppName } from '../../sdk/contract/index.js';
 import { HttpError } from './http-error.js';
+import type { LiveRoom } from './live-room.js';
 import { parseOrigin } from './origins.js';
 
 /** Default body limit: 10 MiB. */
@@ -15,6 +16,8 @@ export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
  */
 export interface WorkerEnv {
   BACKUPS: R2Bucket;
+  /** The live rooms' Durable Object namespace (DESIGN §9); absent when the operator did not turn live updates on. */
+  LIVE?: DurableObjectNamespace<LiveRoom>;
   SYNC_APPS?: string;
   ALLOWED_ORIGINS?: string;
   MAX_BODY_BYTES?: string;

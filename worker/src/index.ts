@@ -19,6 +19,7 @@ import { ConfigError, corsConfigOf, parseConfig, servesApp, type WorkerConfig, t
 import { preflightResponse, withCors } from './cors.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { HttpError, responseForError } from './http-error.js';
+import { announceHead, liveRoute } from './live-route.js';
 import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
@@ -41,6 +42,7 @@ function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts)
     .get(`${API_PREFIX}/:app/meta`, withStore, meta)
     .get<SyncRequest, [Services]>(`${API_PREFIX}/:app/history/:version`, withVersion, withStore, history)
     .delete(`${API_PREFIX}/:app`, withStore, remove)
+    .get(`${API_PREFIX}/:app/live`, liveRoute)
     .all('*', () => {
       throw new HttpError('NOT_FOUND', 'Not found');
     });
@@ -57,7 +59,7 @@ export interface WorkerOptions {
 
 /** The Worker's fetch handler, as `export default` and tests use it. */
 export interface SyncWorker {
-  fetch(request: Request, env: WorkerEnv): Promise<Response>;
+  fetch(request: Request, env: WorkerEnv, ctx?: Pick<ExecutionContext, 'waitUntil'>): Promise<Response>;
 }
 
 /** What every handler gets besides the request. */
@@ -66,10 +68,13 @@ interface Services {
   now: () => Date;
   config: WorkerConfig;
   verifyToken: TokenVerifier;
+  env: WorkerEnv;
+  /** Keeps work going after the answer (the live announcement of a commit). */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /** A sync request once its caller is known and allowed: the store is theirs for this app. */
-type SyncRequest = IRequest & { store: SyncStore; version: number };
+type SyncRequest = IRequest & { store: SyncStore; version: number; userId: string };
 
 /**
  * Creates the Worker. The configuration is parsed once per environment object.
@@ -96,14 +101,15 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   };
 
   return {
-    async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    async fetch(request: Request, env: WorkerEnv, ctx?: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
       const cors = corsConfigOf(env);
       if (request.method === 'OPTIONS') return preflightResponse(request, cors);
       try {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
-        return await router.fetch(request, { bucket, now, config, verifyToken });
+        const waitUntil = ctx ? (promise: Promise<unknown>) => ctx.waitUntil(promise) : (promise: Promise<unknown>) => void promise;
+        return await router.fetch(request, { bucket, now, config, verifyToken, env, waitUntil });
       } catch (error) {
         if (error instanceof ConfigError) console.error(error.message);
         return withCors(responseForError(error), request, cors);
@@ -117,6 +123,7 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
 parseConfig(startupEnv);
 
 export default createWorker() satisfies ExportedHandler<Env>;
+export { LiveRoom } from './live-room.js';
 
 /** Token (401), then app (404), then subscription (403); on success the caller's store is attached. */
 async function withStore(request: SyncRequest, { bucket, now, config, verifyToken }: Services): Promise<undefined> {
@@ -126,6 +133,7 @@ async function withStore(request: SyncRequest, { bucket, now, config, verifyToke
   const access = canUseSync(app, caller.subscriptions);
   if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
+  request.userId = caller.userId;
   return undefined;
 }
 
@@ -139,7 +147,7 @@ function withVersion(request: SyncRequest): undefined {
 }
 
 /** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
-async function push(request: SyncRequest, { config }: Services): Promise<Response> {
+async function push(request: SyncRequest, { config, env, waitUntil }: Services): Promise<Response> {
   const parsed = parsePushRequest(parseJson(await readBodyText(request, config.maxBodyBytes)));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
@@ -154,6 +162,7 @@ async function push(request: SyncRequest, { config }: Services): Promise<Respons
     command = { ...identity, canonical };
   }
   const record = await request.store.push(command);
+  announceHead(env, waitUntil, request.userId, request.params.app!, record);
   return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
 }
 
@@ -178,8 +187,10 @@ async function history(request: SyncRequest): Promise<Response> {
   return versionResponse(stored);
 }
 
-async function remove(request: SyncRequest): Promise<Response> {
-  return Response.json({ success: true, deleted: await request.store.deleteAll() } satisfies DeleteResponse);
+async function remove(request: SyncRequest, { env, waitUntil }: Services): Promise<Response> {
+  const deleted = await request.store.deleteAll();
+  announceHead(env, waitUntil, request.userId, request.params.app!, { version: 0, checksum: null });
+  return Response.json({ success: true, deleted } satisfies DeleteResponse);
 }
 
 /** The kept versions as meta and pull answer them: their numbers and their records, ascending. */
