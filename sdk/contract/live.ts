@@ -1,5 +1,5 @@
-import { isChecksum } from './checksum.js';
-import { isVersionNumber } from './wire.js';
+// No imports: the live client is a chunk of its own, and anything it shared with the core would
+// move into a third chunk every app loads (cross-chunk names cost the core ~360 B min+gz).
 
 /**
  * The subprotocol a live socket speaks (`GET /api/sync/{app}/live`, DESIGN §9). The Worker answers
@@ -36,12 +36,13 @@ export const liveProtocols = (token: string): string[] => [LIVE_SUBPROTOCOL, `${
 export function parseLiveMessage(text: unknown): LiveHeadMessage | null {
   let value: unknown;
   try {
-    value = typeof text === 'string' ? JSON.parse(text) : null;
+    value = typeof text === 'string' ? (JSON.parse(text) as unknown) : null;
   } catch {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
   const { type, version, checksum } = value as Record<string, unknown>;
-  if (type !== 'head' || !isVersionNumber(version) || (checksum !== null && !isChecksum(checksum))) return null;
+  const isVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0;
+  if (type !== 'head' || !isVersion || (checksum !== null && !(typeof checksum === 'string' && /^[0-9a-f]{64}$/.test(checksum)))) return null;
   return { type, version, checksum };
 }

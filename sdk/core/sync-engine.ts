@@ -3,7 +3,7 @@ import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
-import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import type { Clock, EncodedPush, LiveUpdates, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
@@ -44,6 +44,8 @@ export interface SyncEngineDeps {
   withoutReplaceListener: 'reload' | 'defer';
   /** Asks for durable storage at start; null where unsupported. */
   persistStorage?: () => Promise<boolean | null>;
+  /** Announcements of new versions (DESIGN §9), when the app turned them on. */
+  live?: LiveUpdates;
 }
 
 /**
@@ -133,6 +135,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let run = 0;
   let stopping = new AbortController();
   let unlisten: (() => void)[] = [];
+  let stopLive = noop;
   let attempt = 0;
   let tail: Promise<unknown> = Promise.resolve();
   let deviceId: Promise<string> | undefined;
@@ -744,6 +747,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       stopping = new AbortController();
       unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab().catch(noop))];
       if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
+      // A hint only: a version this device does not hold yet (0: deleted; null: maybe missed one) makes the ordinary check run.
+      stopLive = deps.live?.start((version) => void ((!version || version > state.version) && sync('check'))) ?? noop;
       await sync('start');
     },
     stop() {
@@ -754,6 +759,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       clearTimer('retry');
       for (const stopListening of unlisten) stopListening();
       unlisten = [];
+      stopLive();
+      stopLive = noop;
       publish({ type: 'enter', status: 'idle' });
     },
     notifyChanged() {
