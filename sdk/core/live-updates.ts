@@ -4,6 +4,8 @@ import type { GetToken } from './sync-engine.js';
 
 /** A ping every 50 s keeps proxies from closing an idle socket (the server answers without waking up). */
 export const LIVE_PING_MS = 50_000;
+/** While signed out the token is asked for again every 10 s (local; no request), so a sign-in connects soon. */
+export const LIVE_SIGNED_OUT_RETRY_MS = 10_000;
 /** A socket that stayed open this long (60 s) was healthy: the backoff starts again from its first step. */
 export const LIVE_STABLE_MS = 60_000;
 
@@ -83,8 +85,8 @@ class LiveSession {
     }
     this.refreshToken = false;
     if (this.stopped) return;
-    // Signed out, or the identity provider is unreachable: try again later, as the engine does.
-    if (token === null) return this.retry();
+    // Signed out, or the identity provider is unreachable: ask again soon, without growing the backoff.
+    if (token === null) return void (this.retryTimer = this.deps.clock.setTimeout(() => void this.connect(), LIVE_SIGNED_OUT_RETRY_MS));
     const mine = ++this.generation;
     let openedAt: number | null = null;
     this.socket = this.deps.connector.connect(token, {
