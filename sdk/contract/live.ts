@@ -22,6 +22,7 @@ export const LIVE_CLOSE_TOKEN_EXPIRED = 4401;
  * head. A hint that a check will find something new, never data: `checksum` is null after a DELETE.
  */
 export interface LiveHeadMessage {
+  /** The only kind of message so far; others are ignored (a newer server may send more). */
   type: 'head';
   /** The server's version after the commit (0 when nothing is stored). */
   version: number;
