@@ -69,6 +69,9 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
     debounceMs: Number(params.get('debounce') ?? 30_000),
     // `?persist=1` asks the browser to keep this origin's storage, as docs/troubleshooting.md advises.
     persistStorage: params.get('persist') === '1',
+    // `?live=1` (the two-devices page sets it): `npm run dev` has live updates on, so the other
+    // device's edits arrive without pressing Sync now.
+    live: params.get('live') === '1',
   });
   const storageEvents = [];
   window.demo = { sync, storageEvents };

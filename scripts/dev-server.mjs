@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -129,6 +130,18 @@ function startSecondOrigin(targetPort, port) {
     );
     upstream.on('error', () => { res.writeHead(502).end(); });
     req.pipe(upstream);
+  });
+  // Live sockets (`live: true`): the upgrade request is replayed upstream and the bytes piped both ways.
+  server.on('upgrade', (req, socket, head) => {
+    const upstream = connect(targetPort, '127.0.0.1', () => {
+      const headers = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
-import { isDeviceName, isValidAppName, isValidDeviceId } from './contract/index.js';
+import { API_PREFIX, isDeviceName, isValidAppName, isValidDeviceId } from './contract/index.js';
+import { backoffDelayMs } from './core/backoff.js';
 import { browserDeviceName } from './platform/device-name.js';
 import type { StorageAdapter } from './adapters/storage-adapter.js';
 import { loadDeviceId } from './core/device-id.js';
@@ -8,6 +9,7 @@ import { persistStorage } from './platform/storage-durability.js';
 import { registerPageManager } from './platform/page-managers.js';
 import { broadcastTabChannel, type TabChannel } from './platform/tab-channel.js';
 import { webLock, type SyncLock } from './platform/web-lock.js';
+import type { LiveUpdates } from './core/ports.js';
 import { createSyncEngine, type GetToken } from './core/sync-engine.js';
 import type { SyncManager } from './core/sync-manager.js';
 import type { SyncRecordStore } from './core/sync-record-store.js';
@@ -80,6 +82,14 @@ export interface CreateSyncOptions {
   random?: () => number;
   /** How tabs tell each other that the record changed; a BroadcastChannel by default. */
   channel?: TabChannel;
+  /**
+   * Live updates (DESIGN §9): `true` keeps one WebSocket per app open in one tab while started, and
+   * checks the server as soon as it announces a newer version (the client is loaded on the first
+   * `start()`, outside the core bundle). A server without live updates is met silently: the manager
+   * checks as it would without. Another {@link LiveUpdates} (tests, a custom server) is used as given.
+   * Off by default.
+   */
+  live?: boolean | LiveUpdates;
 }
 
 /**
@@ -100,6 +110,17 @@ export function createSync(options: CreateSyncOptions): SyncManager {
   if (options.deviceName !== undefined && !isDeviceName(options.deviceName)) throw new TypeError(`Invalid device name "${options.deviceName}" (1 to 64 characters)`);
   let reportProblem = (_error: unknown): void => {};
   const records = options.recordStore ?? idbSyncRecordStore((error) => reportProblem(error));
+  const lock = options.lock ?? webLock();
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  // `live: true` loads the live client on start, a chunk of its own: apps without it never load it.
+  // A chunk that fails to load leaves the manager checking as it does without live updates.
+  const live: LiveUpdates | undefined = options.live === true ? {
+    start(hint) {
+      const stopping = import('./live.js').then((m) => m.browserLiveUpdates({ ...options, apiPrefix: API_PREFIX, lock, clock, random, backoff: backoffDelayMs }).start(hint), () => () => {});
+      return () => void stopping.then((stop) => stop());
+    },
+  } : options.live || undefined;
   const engine = createSyncEngine({
     ...options,
     debounceMs: options.debounceMs ?? DEBOUNCE_MS,
@@ -109,16 +130,17 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     returnCheckMs: options.returnCheckMs ?? RETURN_CHECK_MS,
     deviceName: options.deviceName ?? browserDeviceName(),
     userOf: subjectFromToken,
-    random: options.random ?? Math.random,
+    random,
     transport: options.transport ?? fetchTransport(options),
     records,
     platform: options.platform ?? browserPlatform(),
-    lock: options.lock ?? webLock(),
-    clock: options.clock ?? systemClock,
+    lock,
+    clock,
     channel: options.channel ?? broadcastTabChannel(`taco-sync:${app}`),
     subscriptionsFor: (token) => (typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token))),
     deviceId: () => (deviceId ? Promise.resolve(deviceId) : loadDeviceId(records)),
     persistStorage: options.persistStorage ? persistStorage : undefined,
+    live,
   });
   reportProblem = engine.reportLocalStateProblem;
   registerPageManager(engine);

@@ -36,7 +36,7 @@ export { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelayMs } from './core/backoff.
 export { memorySyncRecordStore, type SyncRecord, type SyncRecordStore, type Replacement, type SentPush } from './core/sync-record-store.js';
 export { idbSyncRecordStore } from './platform/idb-record-store.js';
 export { KEEPALIVE_MAX_BYTES, type GetToken } from './core/sync-engine.js';
-export type { EncodedPush, Platform, PlatformEvent, PullOptions, RequestOptions } from './core/ports.js';
+export type { EncodedPush, LiveUpdates, Platform, PlatformEvent, PullOptions, RequestOptions } from './core/ports.js';
 export type { SyncLock } from './platform/web-lock.js';
 export type { Clock } from './platform/clock.js';
 export type { TabChannel } from './platform/tab-channel.js';

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** One request that left a device (an API call, a page, a script), as its relay saw it. */
 export interface ApiRequest {
@@ -102,6 +102,28 @@ export class DeviceRelay {
       );
       upstreamRequest.on('error', () => res.writeHead(502).end());
       req.pipe(upstreamRequest);
+    });
+    // A live socket (`live: true`): the upgrade is replayed upstream and the bytes piped both ways;
+    // taking the network down cuts it with the rest (its client socket is one of `sockets`).
+    server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+      const record: ApiRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: null, page: false, at: Date.now(), bodyBytes: 0 };
+      relay.requests.push(record);
+      if (relay.down) {
+        record.status = 'refused';
+        socket.destroy();
+        return;
+      }
+      const upstreamSocket = connect(Number(target.port), target.hostname, () => {
+        const headers: string[] = [];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        upstreamSocket.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+        upstreamSocket.write(head);
+        upstreamSocket.once('data', (first: Buffer) => (record.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(first.toString('latin1'))?.[1] ?? 0) || null));
+        socket.pipe(upstreamSocket).pipe(socket);
+      });
+      upstreamSocket.on('error', () => socket.destroy());
+      socket.on('error', () => upstreamSocket.destroy());
+      socket.once('close', () => upstreamSocket.destroy());
     });
     return relay;
   }

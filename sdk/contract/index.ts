@@ -9,6 +9,7 @@ export * from './canonical-json.js';
 export * from './checksum.js';
 export * from './errors.js';
 export * from './gating.js';
+export * from './live.js';
 export * from './names.js';
 export * from './pull-patch.js';
 export * from './push-patch.js';

@@ -115,3 +115,41 @@ export interface StorageAdapter {
   /** True when `key` belongs to this app's data. */
   owns(key: string): boolean;
 }
+
+/**
+ * The port for live updates (DESIGN §9): tells the engine when the server may hold a newer version.
+ * Messages are hints only; the engine runs its ordinary check on them.
+ */
+export interface LiveUpdates {
+  /**
+   * Starts listening while the manager is started. `hint` gets an announced version, or null when a
+   * check should run anyway (a socket reconnected, so an announcement may have been missed).
+   * Returns the function that stops listening and closes the socket.
+   */
+  start(hint: (version: number | null) => void): () => void;
+}
+
+/** What a live socket reports to its owner. */
+export interface LiveSocketHandlers {
+  /** The socket opened. */
+  open(): void;
+  /** A text message arrived. */
+  message(text: string): void;
+  /** The socket closed (or never opened), with the close code (1006 when there was none). */
+  close(code: number): void;
+}
+
+/**
+ * Why the live route refused a socket, as a plain request to it tells (a browser learns nothing
+ * from a refused upgrade): `open` (it would open now), `token` (401), `forbidden` (403, 404),
+ * `disabled` (501 `LIVE_DISABLED`: the server has no live updates), `transient` (anything else).
+ */
+export type LiveRefusal = 'open' | 'token' | 'forbidden' | 'disabled' | 'transient';
+
+/** The port to the server's live route: a socket, and the plain request that says why one did not open. */
+export interface LiveConnector {
+  /** Opens a socket to the app's live route with `token`; `handlers` hear it until it closes. */
+  connect(token: string, handlers: LiveSocketHandlers): { send(text: string): void; close(): void };
+  /** Asks the live route with an ordinary request why a socket did not open. Never rejects. */
+  whyRefused(token: string): Promise<LiveRefusal>;
+}

@@ -5,7 +5,7 @@ import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, Pa
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
 import { MERGE_ROUNDS, mergeWithServer, type MergeDecision, type MergeSteps } from './merge-step.js';
 import { patchedPull } from './patch-pull.js';
-import type { Clock, EncodedPush, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import type { Clock, EncodedPush, LiveUpdates, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
@@ -50,6 +50,8 @@ export interface SyncEngineDeps {
   merge: boolean;
   /** A page the person returns to (visible, or focused after a blur) checks the server at most once this often, per device. */
   returnCheckMs: number;
+  /** Announcements of new versions (DESIGN §9), when the app turned them on. */
+  live?: LiveUpdates;
 }
 
 /**
@@ -141,6 +143,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let run = 0;
   let stopping = new AbortController();
   let unlisten: (() => void)[] = [];
+  let stopLive = noop;
   let attempt = 0;
   let tail: Promise<unknown> = Promise.resolve();
   let deviceId: Promise<string> | undefined;
@@ -830,6 +833,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       returnCheckedAt = clock.now();
       unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab().catch(noop))];
       if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
+      // A hint only: a version this device does not hold yet (0: deleted; null: maybe missed one) makes the ordinary check run.
+      stopLive = deps.live?.start((version) => void ((!version || version > state.version) && sync('check'))) ?? noop;
       await sync('start');
     },
     stop() {
@@ -840,6 +845,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       clearTimer('retry');
       for (const stopListening of unlisten) stopListening();
       unlisten = [];
+      stopLive();
+      stopLive = noop;
       publish({ type: 'enter', status: 'idle' });
     },
     notifyChanged() {

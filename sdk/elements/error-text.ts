@@ -23,9 +23,11 @@ const WORDS: Record<SyncErrorInfo['code'], string> = {
   CONFLICT: 'Another device synced different data first.',
   PATCH_REJECTED: 'The sync server could not apply the changes from this device.',
   PAYLOAD_TOO_LARGE: 'Your data is too large for the sync server.',
+  UPGRADE_REQUIRED: 'The sync server expected a live connection.',
   RATE_LIMITED: 'The sync server is busy.',
   UNAVAILABLE: 'The sync server is not available right now.',
   INTERNAL: 'The sync server ran into a problem.',
+  LIVE_DISABLED: 'The sync server does not send live updates; this device checks on its own.',
   LOCAL: 'Could not save the data on this device. Nothing was changed.',
 };
 

@@ -15,6 +15,8 @@ export interface Caller {
   userId: string;
   /** The `subscriptions` claim (strings only; empty when absent). */
   subscriptions: string[];
+  /** When the token expires (its `exp`), in ms since the epoch: a live socket is closed then. */
+  expiresAtMs: number;
 }
 
 /** Verifies a bearer token at a given time and returns the caller. */
@@ -82,7 +84,7 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
     const subscriptions = Array.isArray(payload.subscriptions)
       ? payload.subscriptions.filter((s): s is string => typeof s === 'string')
       : [];
-    return { userId: payload.sub, subscriptions };
+    return { userId: payload.sub, subscriptions, expiresAtMs: payload.exp! * 1000 };
   };
 }
 

@@ -1,5 +1,7 @@
 import { DEFAULT_MAX_STORED_BYTES, DEFAULT_SYNC_APPS, isValidAppName, PUSH_ENVELOPE_MAX_BYTES } from '../../sdk/contract/index.js';
 import { unsafeKeysReason } from './config-checks.js';
+import { HttpError } from './http-error.js';
+import type { LiveRoom } from './live-room.js';
 import { parseOrigin } from './origins.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -19,6 +21,8 @@ export interface WorkerEnv {
   /** Per-user limiters (`[[ratelimits]]`); see rate-limit.ts. */
   RATE_LIMIT_REQUESTS?: RateLimiter;
   RATE_LIMIT_WRITES?: RateLimiter;
+  /** The live rooms' Durable Object namespace (DESIGN §9); absent when the operator did not turn live updates on. */
+  LIVE?: DurableObjectNamespace<LiveRoom>;
   SYNC_APPS?: string;
   ALLOWED_ORIGINS?: string;
   MAX_BODY_BYTES?: string;

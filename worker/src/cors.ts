@@ -45,6 +45,8 @@ export function preflightResponse(request: Request, config: CorsConfig): Respons
 
 /** Returns `response` with the CORS headers of `request` added (a copy, so any response works). */
 export function withCors(response: Response, request: Request, config: CorsConfig): Response {
+  // An accepted WebSocket upgrade cannot be copied, and WebSockets have no CORS (the live route checks the Origin).
+  if (response.status === 101) return response;
   const copy = new Response(response.body, response);
   for (const [name, value] of Object.entries(corsHeaders(request, config))) copy.headers.set(name, value);
   return copy;

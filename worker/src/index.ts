@@ -24,6 +24,7 @@ import { withSecurityHeaders } from './security-headers.js';
 import { enforceRateLimits, rateLimitersOf, type RateLimiters } from './rate-limit.js';
 import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
+import { announceHead, liveRoute } from './live-route.js';
 import { assertStorable, refuseTooManyKeys } from './stored-size.js';
 import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
 
@@ -48,6 +49,7 @@ function buildRouter(config: WorkerConfig, faults: FaultPlan, r2Ops: R2OpCounts)
     .get(`${API_PREFIX}/:app/meta`, withStore, meta)
     .get<SyncRequest, [Services]>(`${API_PREFIX}/:app/history/:version`, withVersion, withStore, history)
     .delete(`${API_PREFIX}/:app`, withOwnStore, remove)
+    .get(`${API_PREFIX}/:app/live`, liveRoute)
     .all('*', () => {
       throw new HttpError('NOT_FOUND', 'Not found');
     });
@@ -64,7 +66,7 @@ export interface WorkerOptions {
 
 /** The Worker's fetch handler, as `export default` and tests use it. */
 export interface SyncWorker {
-  fetch(request: Request, env: WorkerEnv): Promise<Response>;
+  fetch(request: Request, env: WorkerEnv, ctx?: Pick<ExecutionContext, 'waitUntil'>): Promise<Response>;
 }
 
 /** What every handler gets besides the request. */
@@ -74,10 +76,13 @@ interface Services {
   config: WorkerConfig;
   verifyToken: TokenVerifier;
   limiters: RateLimiters;
+  env: WorkerEnv;
+  /** Keeps work going after the answer (the live announcement of a commit). */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 /** A sync request once its caller is known and allowed: the store is theirs for this app. */
-type SyncRequest = IRequest & { store: SyncStore; version: number };
+type SyncRequest = IRequest & { store: SyncStore; version: number; userId: string };
 
 /**
  * Creates the Worker. The configuration is parsed once per environment object.
@@ -104,7 +109,7 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   };
 
   return {
-    async fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    async fetch(request: Request, env: WorkerEnv, ctx?: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
       const cors = corsConfigOf(env);
       const host = request.headers.get('Host');
       if (cors.devMode && host !== null && !isLoopbackHost(host)) return withSecurityHeaders(errorResponse('FORBIDDEN', 'Dev mode answers only localhost, 127.0.0.1 and [::1]'));
@@ -113,7 +118,8 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
-        return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env) });
+        const waitUntil = ctx ? (promise: Promise<unknown>) => ctx.waitUntil(promise) : (promise: Promise<unknown>) => void promise;
+        return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env), env, waitUntil });
       } catch (error) {
         if (!(error instanceof ConfigError)) return withSecurityHeaders(withCors(responseForError(error), request, cors));
         console.error(error.message);
@@ -128,6 +134,7 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
 parseConfig(startupEnv);
 
 export default createWorker() satisfies ExportedHandler<Env>;
+export { LiveRoom } from './live-room.js';
 
 /** Token (401), then the caller's rate limits (429), app (404), subscription (403); on success the caller's store is attached. */
 const withStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, true);
@@ -143,6 +150,7 @@ async function attachStore(request: SyncRequest, { bucket, now, config, verifyTo
   const access = canUseSync(app, caller.subscriptions);
   if (needsSubscription && !access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
+  request.userId = caller.userId;
   return undefined;
 }
 
@@ -156,7 +164,7 @@ function withVersion(request: SyncRequest): undefined {
 }
 
 /** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
-async function push(request: SyncRequest, { config }: Services): Promise<Response> {
+async function push(request: SyncRequest, { config, env, waitUntil }: Services): Promise<Response> {
   const parsed = parsePushRequest(parseJson(refuseTooManyKeys(await readBodyText(request, config.maxBodyBytes))));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
@@ -173,6 +181,7 @@ async function push(request: SyncRequest, { config }: Services): Promise<Respons
     command = { ...identity, canonical, data: body.data };
   }
   const record = await request.store.push(command);
+  announceHead(env, waitUntil, request.userId, request.params.app!, record);
   return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
 }
 
@@ -201,8 +210,10 @@ async function history(request: SyncRequest): Promise<Response> {
   return versionResponse(stored);
 }
 
-async function remove(request: SyncRequest): Promise<Response> {
-  return Response.json({ success: true, deleted: await request.store.deleteAll() } satisfies DeleteResponse);
+async function remove(request: SyncRequest, { env, waitUntil }: Services): Promise<Response> {
+  const deleted = await request.store.deleteAll();
+  announceHead(env, waitUntil, request.userId, request.params.app!, { version: 0, checksum: null });
+  return Response.json({ success: true, deleted } satisfies DeleteResponse);
 }
 
 /** The kept versions as meta and pull answer them: their numbers and their records, ascending. */
