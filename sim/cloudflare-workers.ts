@@ -6,3 +6,14 @@ import { SIM_APP } from './app-model.js';
  * environment it checks its configuration against (the bundler and vitest alias the module here).
  */
 export const env = { SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '' };
+
+/**
+ * The base class of Durable Objects: the simulation does not run the live room (its pages hear
+ * announcements through the simulation's own model), but the Worker's module graph imports it.
+ */
+export class DurableObject<Env = unknown> {
+  constructor(
+    protected readonly ctx: unknown,
+    protected readonly env: Env,
+  ) {}
+}

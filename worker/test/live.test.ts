@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LIVE_CLOSE_TOKEN_EXPIRED, LIVE_SUBPROTOCOL, liveProtocols, parseLiveMessage, type LiveHeadMessage } from '../../sdk/contract/index.js';
 import type { WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
-import { call, json, newUser, nowSeconds, push, pushBody, signClaims, snap, strictEnv, testEnv, tokenFor } from './helpers.js';
+import { call, json, newUser, nowSeconds, push, pushBody, signClaims, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
 
 /** Generous: the announcement travels Worker -> Durable Object -> socket on a busy machine. */
 const MESSAGE_WAIT_MS = 10_000;
@@ -84,12 +84,12 @@ describe('the live route refuses before upgrading, like every route', () => {
   });
 
   it('refuses an app the Worker does not serve (404)', async () => {
-    const token = await tokenFor(newUser());
+    const token = await strictTokenFor(newUser());
     await expectRefused(upgradeRequest('notes', liveProtocols(token)), 404, 'NOT_FOUND', strictEnv);
   });
 
   it('refuses a page of an origin the API does not answer (403)', async () => {
-    const token = await tokenFor(newUser());
+    const token = await strictTokenFor(newUser());
     await expectRefused(upgradeRequest('tenure', liveProtocols(token), { Origin: 'https://evil.example' }), 403, 'FORBIDDEN', strictEnv);
   });
 
