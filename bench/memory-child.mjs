@@ -105,5 +105,7 @@ const body = operation === 'pull' ? undefined : input(operation === 'push' ? 'pu
 globalThis.gc();
 globalThis.gc();
 process.stdout.write(`${JSON.stringify({ baseline: process.memoryUsage().heapUsed })}\n`);
+const cpuBefore = process.cpuUsage();
 await send('measured', operation === 'pull' ? 'GET' : 'POST', operation === 'pull' ? 'pull' : 'push', body);
-process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
+const cpu = process.cpuUsage(cpuBefore);
+process.stdout.write(`${JSON.stringify({ ok: true, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);

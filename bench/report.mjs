@@ -255,13 +255,13 @@ ${memorySection(run.memory)}
 
 /**
  * The memory section: peak V8 heap of the Worker's push and pull code per MB of data (bench/memory.mjs).
- * @param {{ size: { label: string }, keys: number, dataBytes: number, operation: string, capMib: number, baselineMib: number, peakMib: number, perMb: number }[]} rows
+ * @param {{ size: { label: string }, keys: number, dataBytes: number, operation: string, capMib: number, baselineMib: number, peakMib: number, perMb: number, cpuMs: number }[]} rows
  */
 export function memorySection(rows) {
   const mib = (value) => value.toFixed(1);
-  const body = table(['Snapshot', 'Keys', 'Request', 'data (MB)', 'smallest heap (MiB)', 'baseline (MiB)', '**peak above baseline (MiB)**', '**MiB per MB of data**', 'of a 128 MB isolate'],
+  const body = table(['Snapshot', 'Keys', 'Request', 'data (MB)', 'smallest heap (MiB)', 'baseline (MiB)', '**peak above baseline (MiB)**', '**MiB per MB of data**', 'of a 128 MB isolate', 'CPU (ms)'],
     rows.map((row) => [row.size.label, row.keys.toLocaleString('en-US'), row.operation, (row.dataBytes / 1e6).toFixed(2), row.capMib, mib(row.baselineMib),
-      `**${mib(row.peakMib)}**`, `**${row.perMb.toFixed(1)}**`, percent((row.peakMib * MIB_BYTES) / ISOLATE_BYTES)]));
+      `**${mib(row.peakMib)}**`, `**${row.perMb.toFixed(1)}**`, percent((row.peakMib * MIB_BYTES) / ISOLATE_BYTES), ms(row.cpuMs)]));
   return `## 6. Memory: peak V8 heap of the Worker per MB of data
 
 The Worker's own code (\`createWorker\` from worker/src, bundled by esbuild) answering one request in
@@ -276,7 +276,9 @@ ArrayBuffers the Worker allocates itself (the body's bytes as they are read, the
 hashes and counts) are outside V8's heap too and not in these figures: up to twice the body while
 it is read and decoded, once the data while it is hashed. The full push replaces version 1 with an
 edited copy (the SDK's fallback after a refused patch), the patch push sends a one-key edit of
-version 1, the pull reads it.
+version 1, the pull reads it. CPU is the process's user + system time for the request with V8's
+default heap (one run; Node's V8, not workerd's, and no real R2), which docs/deploying.md uses for
+the cost of a push.
 
 ${body}`;
 }
