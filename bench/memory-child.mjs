@@ -4,7 +4,9 @@
 // arrive as bytes outside the heap, as a request body and R2 objects do in workerd), runs a small
 // warm-up request, collects garbage, prints the heap it holds then ("baseline"), runs the measured
 // request and exits 0 only if it answered 200. Running out of heap kills the process (exit code
-// 134): the parent searches for the smallest heap in which the request still answers.
+// 134): the parent searches for the smallest heap in which the request still answers. Run with
+// `prepare` instead of an operation, it stores the base data with one full push (uncapped) and
+// writes what R2 then holds to files, which every measured run loads as its stored state.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { signDevToken } from '../worker/src/dev-token.ts';
@@ -96,10 +98,8 @@ if (operation === 'prepare') {
   process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
   process.exit(0);
 }
-{
-  for (const [name, { etag, customMetadata, file }] of Object.entries(JSON.parse(input('stored.json').toString('utf8')))) {
-    bucket.objects.set(MEASURED_PREFIX + name, { bytes: input(file), etag, customMetadata });
-  }
+for (const [name, { etag, customMetadata, file }] of Object.entries(JSON.parse(input('stored.json').toString('utf8')))) {
+  bucket.objects.set(MEASURED_PREFIX + name, { bytes: input(file), etag, customMetadata });
 }
 const body = operation === 'pull' ? undefined : input(operation === 'push' ? 'push.json' : 'patch.json');
 globalThis.gc();
