@@ -200,8 +200,14 @@ function correctnessSection(load, contention) {
 - Result: **pass** (the bench exits non-zero and writes no report otherwise).`;
 }
 
+/** The memory row from 5 MB up with the most heap per MB of data, as a list of zero or one. */
+function largestHeapPerMb(memory) {
+  const large = memory.filter((row) => row.dataBytes >= 5e6);
+  return large.length ? [large.reduce((most, next) => (next.perMb > most.perMb ? next : most))] : [];
+}
+
 /** Each cost the run measured as a ratio to its floor, largest first. */
-export function costsByRatio({ client, wire, load }) {
+export function costsByRatio({ client, wire, load, memory = [] }) {
   const largest = client.at(-1);
   const largestWire = wire.at(-1);
   const ops = wire[0].ops;
@@ -219,6 +225,8 @@ export function costsByRatio({ client, wire, load }) {
     { ratio: busiest.push.p50 / busiest.barePut.p50, text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)` },
     { ratio: busiest.pull.p50 / busiest.bareGet.p50, text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)` },
     { ratio: largest.apply / largest.applyFloor, text: `apply in the page against JSON.parse + setItem ${at} (${ms(largest.apply)} ms against ${ms(largest.applyFloor)} ms)` },
+    ...largestHeapPerMb(memory).map((row) =>
+      ({ ratio: (row.peakMib * MIB_BYTES) / row.dataBytes, text: `Worker's peak V8 heap against the data for a ${row.operation} of ${row.size.label} (${row.peakMib.toFixed(1)} MiB for ${bytes(row.dataBytes)}; the most of the memory table from 5 MB)` })),
   ].sort((a, b) => b.ratio - a.ratio);
 }
 
@@ -231,7 +239,7 @@ ${lines.join('\n')}`;
 
 /**
  * The whole report as Markdown.
- * @param {{ machine: object, client: object[], wire: object[], load: object, contention: object, runtimeMs: number }} run
+ * @param {{ machine: object, client: object[], wire: object[], load: object, contention: object, memory: object[], runtimeMs: number }} run
  */
 export function renderReport(run) {
   const { machine } = run;
@@ -257,5 +265,40 @@ ${loadSection(run.load)}
 ${costSection(run.wire)}
 
 ${correctnessSection(run.load, run.contention)}
+
+${memorySection(run.memory)}
 `;
 }
+
+/**
+ * The memory section: peak V8 heap of the Worker's push and pull code per MB of data (bench/memory.mjs).
+ * @param {{ size: { label: string }, keys: number, dataBytes: number, operation: string, capMib: number, baselineMib: number, peakMib: number, perMb: number, cpuMs: number }[]} rows
+ */
+export function memorySection(rows) {
+  const mib = (value) => value.toFixed(1);
+  const body = table(['Snapshot', 'Keys', 'Request', 'data (MB)', 'smallest heap (MiB)', 'baseline (MiB)', '**peak above baseline (MiB)**', '**MiB per MB of data**', 'of a 128 MB isolate', 'CPU (ms)'],
+    rows.map((row) => [row.size.label, row.keys.toLocaleString('en-US'), row.operation, (row.dataBytes / 1e6).toFixed(2), row.capMib, mib(row.baselineMib),
+      `**${mib(row.peakMib)}**`, `**${row.perMb.toFixed(1)}**`, percent((row.peakMib * MIB_BYTES) / ISOLATE_BYTES), ms(row.cpuMs)]));
+  return `## 6. Memory: peak V8 heap of the Worker per MB of data
+
+The Worker's own code (\`createWorker\` from worker/src, bundled by esbuild) answering one request in
+a fresh Node ${process.version} process whose V8 old generation is capped (\`--max-old-space-size\`,
+1 MiB semi-spaces); a binary search finds the smallest cap in which the request still answers 200
+(to ${'±'}1 MiB or 3 %). V8 runs last-resort full collections before it gives up, so that cap is the request's
+peak of live heap (strings, parsed objects) on top of what the process held before it: the
+baseline, measured after a warm-up request (the compiled code) and a full collection, and
+subtracted. The request body and the R2 objects are bytes outside the heap, as in workerd (an
+in-memory R2 port that keeps Buffers: a put encodes the string it is given, a get decodes a new one).
+ArrayBuffers the Worker allocates itself (the body's bytes as they are read, the UTF-8 bytes it
+hashes and counts) are outside V8's heap too and not in these figures: up to twice the body while
+it is read and decoded, once the data while it is hashed. The full push replaces version 1 with an
+edited copy (the SDK's fallback after a refused patch), the patch push sends a one-key edit of
+version 1, the pull reads it. CPU is the process's user + system time for the request with V8's
+default heap (one run; Node's V8, not workerd's, and no real R2), which docs/deploying.md uses for
+the cost of a push.
+
+${body}`;
+}
+
+const MIB_BYTES = 1024 * 1024;
+const ISOLATE_BYTES = 128 * 1e6;

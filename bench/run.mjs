@@ -1,6 +1,7 @@
 // `npm run bench` (issue 7): builds the SDK, starts the Worker under `wrangler dev` with a fresh
 // local R2 and Debian's Chromium, measures client, wire, Worker and R2 cost for 10 KB to 5 MB
-// snapshots, checks correctness under the load, prints the tables and writes docs/performance.md.
+// snapshots and the Worker's peak heap per MB of data (bench/memory.mjs, 1 to 10 MB), checks
+// correctness under the load, prints the tables and writes docs/performance.md.
 // Exits non-zero (and writes nothing) if any acknowledged push is lost or acknowledged twice.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -55,6 +56,7 @@ async function main() {
   const { measureLoad, PHASE_MS } = await import('./load.mjs');
   const { checkContention, CONTENTION_DEVICES, CONTENTION_MS } = await import('./contention.mjs');
   const { renderReport } = await import('./report.mjs');
+  const { measureMemory } = await import('./memory.mjs');
 
   const runId = Date.now().toString(36);
   const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-bench-'));
@@ -90,7 +92,11 @@ async function main() {
     step(`racing pushes (${CONTENTION_DEVICES} devices, one user)`);
     const contention = await checkContention({ url: server.url, runId, data: cases[0].data, failures });
 
+    step('peak V8 heap of the Worker per MB of data (node bench/memory.mjs runs this part alone)');
+    const memory = await measureMemory({ log: (line) => process.stdout.write(`${line}\n`) });
+
     const run = {
+      memory,
       machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire,
       load: { ...load, phaseMs: PHASE_MS },
       contention: { ...contention, devices: CONTENTION_DEVICES, size: cases[0].size, seconds: CONTENTION_MS / 1000 },

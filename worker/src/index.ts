@@ -26,7 +26,7 @@ import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
 import { announceHead, liveRoute } from './live-route.js';
 import { assertStorable, refuseTooManyKeys } from './stored-size.js';
-import { SyncStore, type CurrentState, type PushCommand, type StoredVersion, type SyncBucket } from './store.js';
+import { SyncStore, type CurrentState, type PushCommand, type PushIdentity, type StoredVersion, type SyncBucket } from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
@@ -165,24 +165,33 @@ function withVersion(request: SyncRequest): undefined {
 
 /** A push, full or patch (DESIGN §3, §8); the store checks the base and applies a patch. */
 async function push(request: SyncRequest, { config, env, waitUntil }: Services): Promise<Response> {
+  const record = await request.store.push(await pushCommandOf(request, config));
+  announceHead(env, waitUntil, request.userId, request.params.app!, record);
+  return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
+}
+
+/**
+ * A push body as the store's command: its own function, so the parsed body (a full push's data
+ * as objects) is garbage once the command holds the canonical text.
+ */
+async function pushCommandOf(request: SyncRequest, config: WorkerConfig): Promise<PushCommand> {
   const parsed = parsePushRequest(parseJson(refuseTooManyKeys(await readBodyText(request, config.maxBodyBytes))));
   if (!parsed.ok) throw new HttpError('BAD_REQUEST', parsed.error);
   const body = parsed.value;
   const { version, checksum, baseChecksum, deviceId } = body;
   const deviceName = cleanDeviceName(body.deviceName);
   const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
-  let command: PushCommand;
-  if (isPatchPush(body)) {
-    command = { ...identity, patch: body.patch, maxStoredBytes: config.maxStoredBytes };
-  } else {
-    const canonical = canonicalJson(body.data);
-    assertStorable(body.data, canonical, config.maxStoredBytes);
-    if ((await sha256Hex(canonical)) !== checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
-    command = { ...identity, canonical, data: body.data };
-  }
-  const record = await request.store.push(command);
-  announceHead(env, waitUntil, request.userId, request.params.app!, record);
-  return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
+  if (isPatchPush(body)) return { ...identity, patch: body.patch, maxStoredBytes: config.maxStoredBytes };
+  const canonical = canonicalJson(body.data);
+  assertStorable(body.data, canonical, config.maxStoredBytes);
+  // Returned, not awaited: this frame, and the parsed data it holds, ends before the hash.
+  return checksumChecked({ ...identity, canonical });
+}
+
+/** The full push's command once its canonical text hashes to `checksum`. */
+async function checksumChecked(command: PushIdentity & { canonical: string }): Promise<PushCommand> {
+  if ((await sha256Hex(command.canonical)) !== command.checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
+  return command;
 }
 
 async function pull(request: SyncRequest): Promise<Response> {

@@ -1,5 +1,6 @@
-import { applyPatch, canonicalJson, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import { canonicalJson, emptySnapshot, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
 import { changesSince, recordChange, type ChangeFiles, type ChangesSince, type CommittedChange } from './change-log.js';
+import { patchInPlace } from './patch-in-place.js';
 import { HttpError, unavailableError } from './http-error.js';
 import { assertStorable } from './stored-size.js';
 import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
@@ -29,7 +30,7 @@ export interface SyncLocation {
  * A push that passed validation: the full data as canonical JSON whose checksum matched, or a patch
  * against the data of `version` whose result must have `checksum` (DESIGN §8).
  */
-export type PushCommand = PushIdentity & ({ canonical: string; data?: Snapshot } | { patch: PushPatch; maxStoredBytes: number });
+export type PushCommand = PushIdentity & ({ canonical: string } | { patch: PushPatch; maxStoredBytes: number });
 
 /** What every push carries besides its data. */
 export interface PushIdentity {
@@ -171,7 +172,7 @@ export class SyncStore {
     } else {
       canonical = 'canonical' in push ? push.canonical : await this.committedData(state.record);
     }
-    await this.finishCommit(state, canonical, 'patch' in push ? { patch: push.patch } : { data: push.data ?? (JSON.parse(canonical) as Snapshot) });
+    await this.finishCommit(state, canonical, 'patch' in push ? { patch: push.patch } : { data: JSON.parse(canonical) as Snapshot });
     return state.record;
   }
 
@@ -183,22 +184,30 @@ export class SyncStore {
    * PAYLOAD_TOO_LARGE when the result is over the key cap or `maxStoredBytes`.
    */
   private async patched(push: PushIdentity & { maxStoredBytes: number }, patch: PushPatch, head: R2Object | null): Promise<string> {
-    let baseText = '{}';
-    if (head) {
-      const object = await this.r2('get', () => this.bucket.get(this.keys.current));
-      if (!object || object.etag !== head.etag) {
-        await object?.body.cancel();
-        throw conflictError(push.version, (await this.readState())?.record ?? null);
-      }
-      baseText = dataTextOf(await this.r2('read', () => object.text()));
-    }
-    const base: unknown = JSON.parse(baseText);
-    if (!isSnapshot(base)) throw new Error('current.json holds data that is not a snapshot');
-    const data = applyPatch(base, patch);
+    // The base is parsed in a frame of its own and patched in place, so its text and the parsed
+    // objects are garbage once the canonical text exists (docs/performance.md, "Memory").
+    const data = patchInPlace(head ? await this.baseData(push, head) : emptySnapshot(), patch);
     const canonical = canonicalJson(data);
     assertStorable(data, canonical, push.maxStoredBytes);
-    if ((await sha256Hex(canonical)) !== push.checksum) throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
+    return this.patchResultChecked(canonical, push.checksum);
+  }
+
+  /** `canonical` once it hashes to `checksum`; an async frame of its own, so the patched objects are not kept across the hash. */
+  private async patchResultChecked(canonical: string, checksum: string): Promise<string> {
+    if ((await sha256Hex(canonical)) !== checksum) throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
     return canonical;
+  }
+
+  /** The data of current.json as the head `head` saw it, parsed; a conflict if another push committed since. */
+  private async baseData(push: PushIdentity, head: R2Object): Promise<Snapshot> {
+    const object = await this.r2('get', () => this.bucket.get(this.keys.current));
+    if (!object || object.etag !== head.etag) {
+      await object?.body.cancel();
+      throw conflictError(push.version, (await this.readState())?.record ?? null);
+    }
+    const base: unknown = JSON.parse(dataTextOf(await this.r2('read', () => object.text())));
+    if (!isSnapshot(base)) throw new Error('current.json holds data that is not a snapshot');
+    return base;
   }
 
   /** The data text of the head, which is `record` (a retry of a committed patch push, whose data is only stored). */
