@@ -35,6 +35,9 @@
 // split as an app's bundler splits it). What stays in the core: the contract's two error codes
 // LIVE_DISABLED and UPGRADE_REQUIRED +33, the option's loader in createSync and the engine's hint
 // +143 (12,381 -> 12,557 B).
+// Backoff that survives a flapping connection (issue 21): the retry schedule in its own module,
+// nothing sent before the retry a server refusal set (a hiding page's prepared push included), the
+// backoff ended only by a sync the server answered: +188 (13,561 -> 13,749 B).
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -47,7 +50,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 13_600;
+const CEILING_BYTES = 13_788;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

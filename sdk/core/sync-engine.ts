@@ -1,5 +1,4 @@
 import { canonicalJson, canUseSync, checksum, isPatchPull, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
-import { backoffDelayMs } from './backoff.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
@@ -7,6 +6,7 @@ import { MERGE_ROUNDS, mergeWithServer, type MergeDecision, type MergeSteps } fr
 import { patchedPull } from './patch-pull.js';
 import type { Clock, EncodedPush, LiveUpdates, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
+import { NO_RETRY, retryAfterFailure, retryWaitMs, type RetrySchedule } from './retry-schedule.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
 import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
 import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
@@ -144,7 +144,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let stopping = new AbortController();
   let unlisten: (() => void)[] = [];
   let stopLive = noop;
-  let attempt = 0;
+  let retry: RetrySchedule = NO_RETRY;
+  /** Requests the server answered so far: a sync that got none does not end the backoff. */
+  let answered = 0;
   let tail: Promise<unknown> = Promise.resolve();
   let deviceId: Promise<string> | undefined;
   let lastUser: string | null = null;
@@ -216,8 +218,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     queued.set(mode, at);
     const task = exclusive(async () => {
       if (queued.get(mode) === at) queued.delete(mode);
+      const answers = answered;
       if (started && at === run) await syncLocked(mode, at);
-      if (mode !== 'prepare') attempt = 0;
+      if (answered > answers) retry = NO_RETRY;
     });
     // Preparing is best effort: the push it readies is made anyway when it is due.
     return task.catch((error: unknown) => (mode === 'prepare' ? undefined : fail(error, mode, at)));
@@ -366,7 +369,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (stopped.aborted) return onStop();
       stopped.addEventListener('abort', onStop);
       const timer = clock.setTimeout(() => fail(new NetworkError('NETWORK', `No answer within ${deps.requestTimeoutMs / 1000} s`)), deps.requestTimeoutMs);
-      call({ signal: abort.signal }).then(resolve, reject).finally(() => {
+      call({ signal: abort.signal }).then((answer) => {
+        answered++;
+        resolve(answer);
+      }, reject).finally(() => {
         clock.clearTimeout(timer);
         stopped.removeEventListener('abort', onStop);
       });
@@ -425,6 +431,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
     // Another tab of this device (or this one) heard from the server lately: nothing to check on a return.
     if (mode === 'return' && clock.now() - Date.parse(view.record.lastSyncedAt ?? '') < deps.returnCheckMs) return;
+    // After the server refused, nothing is sent before the retry it set, whatever asked for it.
+    const waitMs = retryWaitMs(retry, clock.now());
+    if (waitMs > 0) return 'retry' in timers ? undefined : retryIn(waitMs, isBackground(mode) ? 'push' : 'check', at);
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
@@ -460,7 +469,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const sendPrepared = (): boolean => {
     const ready = prepared;
     prepared = null;
-    if (!ready || ready.run !== run || ready.changes !== changes || ready.version !== state.version || state.status === 'conflict') return false;
+    if (!ready || ready.run !== run || ready.changes !== changes || ready.version !== state.version || state.status === 'conflict' || retryWaitMs(retry, clock.now()) > 0) return false;
     const settle = (): void => void sync('check');
     transport.push(ready.encoded, ready.token, { keepalive: true }).then(settle, settle);
     return true;
@@ -702,11 +711,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const fail = (error: unknown, mode: Mode, at: number): void => {
     if (!started || at !== run || error instanceof StoppedError) return;
     if (error instanceof ForbiddenError) return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
-    if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
     if (!isRetryable(error)) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
-    const delayMs = backoffDelayMs(attempt++, deps.random, error instanceof ServerError ? error.retryAfterMs : null);
-    setTimer('retry', delayMs, isBackground(mode) ? 'push' : 'check');
-    dispatch({ type: 'enter', status: 'pending', error: infoOf(error), nextRetryAt: new Date(clock.now() + delayMs).toISOString() });
+    retry = retryAfterFailure(retry, error, clock.now(), deps.random);
+    if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
+    retryIn(retry.retryAtMs - clock.now(), isBackground(mode) ? 'push' : 'check', at, infoOf(error));
+  };
+
+  /** Runs `mode` as the retry in `waitMs`, `pending` until then, unless the run `at` was stopped. */
+  const retryIn = (waitMs: number, mode: Mode, at: number, error = state.error): void => {
+    if (at !== run) return;
+    setTimer('retry', waitMs, mode);
+    dispatch({ type: 'enter', status: 'pending', error, nextRetryAt: new Date(clock.now() + waitMs).toISOString() });
   };
 
   /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
@@ -765,7 +780,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (event === 'online') {
       dispatch({ type: 'connectivity', online: true });
       clearTimer('retry');
-      attempt = 0;
       void sync('check');
     } else if (event === 'focus' || event === 'visible') {
       if (event === 'focus' && state.status === 'disabled') void sync('check');
