@@ -53,6 +53,7 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
   let world: World | undefined;
   const afterStep = async (): Promise<void> => {
     checkNothingHangs(world!);
+    world!.live.afterStep();
     if (!options.checkEveryStep) return;
     for (const user of [...world!.ledger.dirtyUsers]) {
       world!.ledger.dirtyUsers.delete(user);
@@ -122,8 +123,8 @@ async function calm(world: World): Promise<void> {
         else if (state.reloadReason) applyOp(world, { kind: 'reload', device: d, tab: page.slot });
         else if (state.status === 'error') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status === 'disabled') page.emit('focus');
-        // Nothing tells an open page that another device pushed (no server push, DESIGN §1): the
-        // person looking at each device presses "Sync now".
+        // Without live updates nothing tells an open page that another device pushed, and with them
+        // an announcement may have been missed (a hint only, DESIGN §9): the person presses "Sync now".
         else if (state.status !== 'syncing') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
       }
     }
