@@ -35,6 +35,19 @@ const settle = async (tab: TestTab): Promise<void> => {
   await tab.sync.idle();
 };
 
+/** Drops the open socket once per wait and checks that the next one opens exactly `wait` ms later. */
+async function expectReconnectWaits(connector: FakeLiveConnector, waits: number[]): Promise<void> {
+  const before = connector.sockets.length;
+  for (const [index, wait] of waits.entries()) {
+    connector.last.drop();
+    await vi.advanceTimersByTimeAsync(wait - 1);
+    expect(connector.sockets).toHaveLength(before + index);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(connector.sockets).toHaveLength(before + index + 1);
+    connector.last.open();
+  }
+}
+
 describe('live updates (DESIGN §9)', () => {
   let server: FakeSyncServer;
   let connector: FakeLiveConnector;
@@ -106,14 +119,7 @@ describe('live updates (DESIGN §9)', () => {
     connector.last.open();
     const waits = [0, 1, 2, 3].map((attempt) => backoffDelayMs(attempt, HALF));
     expect(waits).toEqual([500, 1000, 2000, 4000]);
-    for (const [index, wait] of waits.entries()) {
-      connector.last.drop();
-      await vi.advanceTimersByTimeAsync(wait - 1);
-      expect(connector.sockets).toHaveLength(index + 1);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(connector.sockets).toHaveLength(index + 2);
-      connector.last.open();
-    }
+    await expectReconnectWaits(connector, waits);
     await settle(tab);
   });
 
@@ -133,14 +139,7 @@ describe('live updates (DESIGN §9)', () => {
     const tab = await liveTab(server, connector, testDevice(), () => draws.shift() ?? 0.5);
     connector.last.open();
     // Steps of 1 s, 2 s, 4 s times the draws: 100 ms, 1,800 ms, 1,600 ms (not in growing order).
-    for (const [index, wait] of [100, 1_800, 1_600].entries()) {
-      connector.last.drop();
-      await vi.advanceTimersByTimeAsync(wait - 1);
-      expect(connector.sockets).toHaveLength(index + 1);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(connector.sockets).toHaveLength(index + 2);
-      connector.last.open();
-    }
+    await expectReconnectWaits(connector, [100, 1_800, 1_600]);
     await settle(tab);
   });
 
