@@ -106,7 +106,8 @@ export class LiveAnnouncements {
     const epoch = this.deleteEpochs.get(user);
     return () => {
       const state = page.engine.getState();
-      if (!page.alive || page.device.session.user !== user || this.deleteEpochs.get(user) !== epoch || state.status !== 'synced') return;
+      // A page that defers a replacement (no onReplace listener, `defer`) knows of the newer version and asks for a reload.
+      if (!page.alive || page.device.session.user !== user || this.deleteEpochs.get(user) !== epoch || state.status !== 'synced' || state.reloadReason) return;
       if (state.version < head) this.world.ledger.violate('live-missed-caught', `${page.name} pressed Sync now after v${head} of ${user} was announced, and ended synced at v${state.version}`);
     };
   }
