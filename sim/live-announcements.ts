@@ -69,6 +69,10 @@ export class LiveAnnouncements {
   private readonly heads = new Map<string, number>();
   /** user -> DELETEs that reached the Worker or finished there: a check across one proves nothing. */
   private readonly deleteEpochs = new Map<string, number>();
+  /** user -> pushes the Worker is handling now. */
+  private readonly pushesAtWorker = new Map<string, number>();
+  /** Users with a push that was at the Worker when a DELETE arrived, still running (the versions it announces may not stand). */
+  private readonly racingDelete = new Set<string>();
   private probes: StaleProbe[] = [];
   /** Pages already reported for showing an uncommitted version (once each). */
   private readonly flagged = new Set<SimPage>();
@@ -89,10 +93,17 @@ export class LiveAnnouncements {
     return { start: (hint) => live.start((version) => this.heard(page, version, hint)) };
   }
 
-  /** A DELETE of `user`'s data reached the Worker, or finished there. */
-  deleteSeen(user: string): void {
+  /** A request of `user` reached the Worker (`done` false) or was answered there. */
+  atWorker(user: string, method: string, path: string, done: boolean): void {
+    if (method === 'POST' && path.endsWith('/push')) {
+      const pushes = (this.pushesAtWorker.get(user) ?? 0) + (done ? -1 : 1);
+      this.pushesAtWorker.set(user, pushes);
+      if (pushes === 0) this.racingDelete.delete(user);
+    }
+    if (method !== 'DELETE') return;
     this.deleteEpochs.set(user, (this.deleteEpochs.get(user) ?? 0) + 1);
     this.heads.set(user, 0);
+    if (!done && (this.pushesAtWorker.get(user) ?? 0) > 0) this.racingDelete.add(user);
   }
 
   /**
@@ -168,7 +179,8 @@ export class LiveAnnouncements {
 
   /** `LiveRoom.announce`: the new head of `app` to each of the user's open sockets, as the faults allow. */
   private announce(user: string, app: string, head: Omit<LiveHeadMessage, 'type'>): number {
-    if (head.version > 0) this.heads.set(user, Math.max(this.heads.get(user) ?? 0, head.version));
+    // A push racing a DELETE announces a version that may not stand (DESIGN §10, versions never restart, is the fix).
+    if (head.version > 0 && !this.racingDelete.has(user)) this.heads.set(user, Math.max(this.heads.get(user) ?? 0, head.version));
     let sent = 0;
     for (const socket of [...this.sockets]) {
       if (socket.user !== user || app !== SIM_APP) continue;

@@ -67,15 +67,13 @@ export class World {
     this.worker = workerOver(faultyBucket(this.bucket, this.loop, this.faults, this.trace), this.clock, this.live);
     this.reader = workerOver(this.bucket, this.clock);
     this.network = new Network(this.loop, this.faults, dice, this.trace, this.worker, {
-      arrived: (user, method) => {
-        if (!user || method !== 'DELETE') return;
-        this.ledger.deleteStarted(user);
-        this.live.deleteSeen(user);
+      arrived: (user, method, path) => {
+        if (user) this.live.atWorker(user, method, path, false);
+        if (user && method === 'DELETE') this.ledger.deleteStarted(user);
       },
-      handled: (user, method) => {
-        if (!user || method !== 'DELETE') return;
-        this.ledger.deleteFinished(user);
-        this.live.deleteSeen(user);
+      handled: (user, method, path) => {
+        if (user) this.live.atWorker(user, method, path, true);
+        if (user && method === 'DELETE') this.ledger.deleteFinished(user);
       },
       answered: (user, method, path, status, body) => {
         if (!user || method !== 'POST' || !path.endsWith('/push') || status !== 200) return;
