@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium-config.mjs';
 import { buildExamples, root, startDevServer } from '../scripts/dev-server.mjs';
 import { makeSnapshot, SNAPSHOT_SIZES } from './snapshots.mjs';
 
@@ -48,6 +48,7 @@ async function main() {
   const { measureClient, CLIENT_RUNS } = await import('./client.mjs');
   const { measureLoad, PHASE_MS } = await import('./load.mjs');
   const { checkContention, CONTENTION_DEVICES, CONTENTION_MS } = await import('./contention.mjs');
+  const { measureLiveLatency, LIVE_COMMITS } = await import('./live.mjs');
   const { renderReport } = await import('./report.mjs');
 
   const runId = Date.now().toString(36);
@@ -84,8 +85,11 @@ async function main() {
     step(`racing pushes (${CONTENTION_DEVICES} devices, one user)`);
     const contention = await checkContention({ url: server.url, runId, data: cases[0].data, failures });
 
+    step(`live updates (${LIVE_COMMITS} commits to an open tab)`);
+    const live = await measureLiveLatency(browser, { url: server.url, runId, failures });
+
     const run = {
-      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire,
+      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire, live,
       load: { ...load, phaseMs: PHASE_MS },
       contention: { ...contention, devices: CONTENTION_DEVICES, size: cases[0].size, seconds: CONTENTION_MS / 1000 },
       runtimeMs: performance.now() - started,
