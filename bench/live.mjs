@@ -59,8 +59,9 @@ export async function measureLiveLatency(browser, { url, runId, failures }) {
   const api = syncApi(url, token);
   let version = 0;
   const push = async (value) => {
+    const body = pushBodyText(await preparedSnapshot({ [KEY]: value }), version, 'bench-other-device');
     const sentAt = performance.now();
-    const answer = await api.push(pushBodyText(await preparedSnapshot({ [KEY]: value }), version, 'bench-other-device'));
+    const answer = await api.push(body);
     if (answer.status !== 200) throw new Error(`live bench: push answered ${answer.status} ${answer.text}`);
     version = JSON.parse(answer.text).version;
     return { sentAt, answeredAt: performance.now() };
@@ -74,6 +75,7 @@ export async function measureLiveLatency(browser, { url, runId, failures }) {
   page.on('websocket', () => sockets++);
   page.on('request', (request) => new URL(request.url()).pathname.endsWith(`/${APP}/meta`) && checks.push(performance.now()));
   await page.exposeFunction('benchApplied', (value) => applied.push({ value, at: performance.now() }));
+  // BENCH_DEBUG=1 shows the page's console (a socket the browser refused says why there only).
   page.on('console', (message) => process.env.BENCH_DEBUG && process.stderr.write(`page: ${message.text()}\n`));
   // A page the dev Worker serves: Chromium's local network access checks block a WebSocket to
   // 127.0.0.1 from a page Playwright fulfils itself.
