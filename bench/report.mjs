@@ -1,5 +1,6 @@
 // Turns one benchmark run into docs/performance.md (and the same tables on stdout). Every figure
 // here comes from the run; nothing is typed in by hand.
+import { liveSection } from './live.mjs';
 
 /** R2 prices used for the cost table (Standard storage, per million requests, USD). */
 export const R2_PRICES = {
@@ -267,6 +268,8 @@ ${costSection(run.wire)}
 ${correctnessSection(run.load, run.contention)}
 
 ${memorySection(run.memory)}
+
+${liveSection(run.live)}
 `;
 }
 

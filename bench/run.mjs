@@ -55,6 +55,7 @@ async function main() {
   const { measureClient, CLIENT_RUNS } = await import('./client.mjs');
   const { measureLoad, PHASE_MS } = await import('./load.mjs');
   const { checkContention, CONTENTION_DEVICES, CONTENTION_MS } = await import('./contention.mjs');
+  const { measureLiveLatency, LIVE_COMMITS } = await import('./live.mjs');
   const { renderReport } = await import('./report.mjs');
   const { measureMemory } = await import('./memory.mjs');
 
@@ -95,9 +96,12 @@ async function main() {
     step('peak V8 heap of the Worker per MB of data (node bench/memory.mjs runs this part alone)');
     const memory = await measureMemory({ log: (line) => process.stdout.write(`${line}\n`) });
 
+    step(`live updates (${LIVE_COMMITS} commits to an open tab)`);
+    const live = await measureLiveLatency(browser, { url: server.url, runId, failures });
+
     const run = {
       memory,
-      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire,
+      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire, live,
       load: { ...load, phaseMs: PHASE_MS },
       contention: { ...contention, devices: CONTENTION_DEVICES, size: cases[0].size, seconds: CONTENTION_MS / 1000 },
       runtimeMs: performance.now() - started,

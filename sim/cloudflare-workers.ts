@@ -8,12 +8,12 @@ import { SIM_APP } from './app-model.js';
 export const env = { SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '' };
 
 /**
- * The base class of Durable Objects: the simulation does not run the live room (its pages hear
- * announcements through the simulation's own model), but the Worker's module graph imports it.
+ * The base class the Worker's `LiveRoom` extends. The simulation never builds a room: its `LIVE`
+ * binding is `sim/live-announcements.ts`, which stands for the rooms and their sockets.
  */
-export class DurableObject<Env = unknown> {
+export class DurableObject {
   constructor(
-    protected readonly ctx: unknown,
-    protected readonly env: Env,
+    readonly ctx: unknown,
+    readonly env: unknown,
   ) {}
 }

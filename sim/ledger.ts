@@ -3,7 +3,7 @@ import type { ConflictInfo } from '../sdk/core/sync-state.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
-  invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash';
+  invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash' | 'live-hint-only' | 'live-missed-caught' | 'live-no-storm';
   message: string;
   at: number;
   /** The known, reported issue this violation is an instance of (see `known-issues.ts`), if any. */

@@ -107,8 +107,10 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
     case 'event':
       trace.add(`${page.name} ${op.event}`);
       return page.emit(op.event);
-    case 'sync-now':
-      return void act(world, page, 'Sync now', () => page.engine.syncNow());
+    case 'sync-now': {
+      const caughtUp = world.live.nextCheck(page);
+      return void act(world, page, 'Sync now', () => page.engine.syncNow().then(caughtUp));
+    }
     case 'edit-burst':
       if (!page.rendered) return;
       return void act(world, page, `edits and syncs ${op.count} times`, async () => {

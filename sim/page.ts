@@ -15,6 +15,8 @@ export interface TabSpec {
   app: AppKind;
   release: Release;
   withoutReplaceListener: 'reload' | 'defer';
+  /** The app turned live updates on (`live`, DESIGN §9): announcements of new versions reach this page. */
+  live?: boolean;
 }
 
 /** The SDK's debounce in the simulation: shorter than the default, so runs reach pushes sooner. */
@@ -56,6 +58,8 @@ export class SimPage implements Sender {
   alive = true;
   rendered = false;
   inFlight = 0;
+  /** Requests this page has sent so far (the live checks count them). */
+  requestsSent = 0;
   /** When the state last became `syncing`, or last sent a request while syncing (simulated ms). */
   busySince: number | null = null;
   state: SyncState;
@@ -70,12 +74,14 @@ export class SimPage implements Sender {
     this.name = `${device.name}/tab${slot}${incarnation ? `#${incarnation}` : ''}`;
     const keys = KEYS_BY_RELEASE[spec.release];
     this.platform = new SimPlatform(device, () => world.requestReload(this));
+    const networkFetch = world.network.fetchFor(this);
+    const fetch: typeof globalThis.fetch = (input, init) => (this.requestsSent++, networkFetch(input, init));
     this.engine = createSync({
       app: 'tenure',
       endpoint: 'https://sync.sim',
       getToken: device.session.getToken,
       adapter: this.observed(keyPrefixAdapter({ keys, storage: this.guardedStorage() })),
-      fetch: world.network.fetchFor(this),
+      fetch,
       platform: this.platform,
       lock: device.lock,
       recordStore: this.guardedRecords(),
@@ -87,6 +93,7 @@ export class SimPage implements Sender {
       debounceMs: SIM_DEBOUNCE_MS,
       requestTimeoutMs: SIM_REQUEST_TIMEOUT_MS,
       withoutReplaceListener: spec.withoutReplaceListener,
+      ...(spec.live && { live: world.live.updatesFor(this, fetch) }),
     }) as SyncEngine;
     const context = {
       device: device.name,
@@ -112,7 +119,7 @@ export class SimPage implements Sender {
 
   /** Opens the page: `await sync.start()`, then the app renders (getting-started's order). */
   open(): void {
-    this.world.trace.add(`${this.name} opens (${this.spec.app} app, ${this.spec.release} release, ${this.spec.withoutReplaceListener})`);
+    this.world.trace.add(`${this.name} opens (${this.spec.app} app, ${this.spec.release} release, ${this.spec.withoutReplaceListener}${this.spec.live ? ', live' : ''})`);
     void this.engine.start().then(() => {
       if (!this.alive) return;
       this.app.render();

@@ -55,6 +55,7 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
   let world: World | undefined;
   const afterStep = async (): Promise<void> => {
     checkNothingHangs(world!);
+    world!.live.afterStep();
     if (!options.checkEveryStep) return;
     for (const user of [...world!.ledger.dirtyUsers]) {
       world!.ledger.dirtyUsers.delete(user);
@@ -125,8 +126,9 @@ async function calm(world: World): Promise<void> {
         else if (state.reloadReason) applyOp(world, { kind: 'reload', device: d, tab: page.slot });
         else if (state.status === 'error') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status === 'disabled') page.emit('focus');
-        // Nothing tells an open page that another device pushed (no live updates here): the person
-        // comes back to each page (a check on return, DESIGN §9) or presses "Sync now".
+        // Without live updates nothing tells an open page that another device pushed, and with them
+        // an announcement may have been missed (a hint only, DESIGN §9): the person comes back to
+        // each page (a check on return) or presses "Sync now".
         else if (state.status !== 'syncing' && world.dice.chance(0.5)) applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status !== 'syncing') {
           page.emit('hidden');

@@ -51,10 +51,10 @@ const index = fc.nat({ max: 7 });
 
 const release = fc.constantFrom('new' as const, 'new' as const, 'old' as const);
 
-/** One to two tabs of one app: the same kind and option on every tab, a release per tab. */
+/** One to two tabs of one app: the same kind and options (live updates too) on every tab, a release per tab. */
 const tabSpecs: fc.Arbitrary<TabSpec[]> = fc
-  .record({ app: fc.constantFrom('live' as const, 'memory' as const), withoutReplaceListener: fc.constantFrom('reload' as const, 'defer' as const), releases: fc.array(release, { minLength: 1, maxLength: 2 }) })
-  .map(({ app, withoutReplaceListener, releases }) => releases.map((r) => ({ app, release: r, withoutReplaceListener })));
+  .record({ app: fc.constantFrom('live' as const, 'memory' as const), withoutReplaceListener: fc.constantFrom('reload' as const, 'defer' as const), releases: fc.array(release, { minLength: 1, maxLength: 2 }), live: fc.boolean() })
+  .map(({ app, withoutReplaceListener, releases, live }) => releases.map((r) => ({ app, release: r, withoutReplaceListener, live })));
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 30, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: index, tab: index, key: fc.nat({ max: 2 }), remove: fc.nat({ max: 4 }).map((n) => n === 0) }) },

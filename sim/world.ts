@@ -9,6 +9,7 @@ import { EventLoop } from './event-loop.js';
 import { Dice, Faults } from './faults.js';
 import { faultyBucket } from './faulty-bucket.js';
 import { Ledger } from './ledger.js';
+import { LiveAnnouncements } from './live-announcements.js';
 import { MemoryBucket } from './memory-bucket.js';
 import { Network, type Endpoint } from './network.js';
 import { PullCoverage } from './patch-pulls.js';
@@ -18,9 +19,9 @@ import { Trace } from './trace.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A Worker over `bucket`, as `createWorker` builds it for production, with simulated time. */
-function workerOver(bucket: SyncBucket, clock: VirtualClock): Endpoint {
+function workerOver(bucket: SyncBucket, clock: VirtualClock, live?: LiveAnnouncements): Endpoint {
   const worker = createWorker({ bucket: () => bucket, now: () => new Date(clock.now()) });
-  const env = { BACKUPS: bucket, SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '', MAX_BODY_BYTES: '10485760' } as unknown as WorkerEnv;
+  const env = { BACKUPS: bucket, SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '', MAX_BODY_BYTES: '10485760', ...(live && { LIVE: live.binding }) } as unknown as WorkerEnv;
   return { fetch: (request) => worker.fetch(request, env) };
 }
 
@@ -40,6 +41,10 @@ export class World {
   readonly loop: EventLoop;
   readonly bucket: MemoryBucket;
   readonly network: Network;
+  /** The Worker the pages reach (its bucket faulty), with live updates on. */
+  readonly worker: Endpoint;
+  /** The live rooms, the pages' sockets and what announcements do (DESIGN §9). */
+  readonly live: LiveAnnouncements = new LiveAnnouncements(this);
   /** The Worker the checks read through: the same bucket, no faults, no scheduling. */
   readonly reader: Endpoint;
   readonly idp = new IdentityProvider(this.clock);
@@ -62,13 +67,15 @@ export class World {
     this.loop = new EventLoop(dice, this.clock, afterStep);
     this.bucket = new MemoryBucket(() => this.clock.now(), () => (this.faults.active ? 1 + dice.int(3) : 1000));
     this.bucket.onWrite = ({ key, before, after }) => this.ledger.bucketWrite(key, before, after);
-    const live = workerOver(faultyBucket(this.bucket, this.loop, this.faults, this.trace), this.clock);
+    this.worker = workerOver(faultyBucket(this.bucket, this.loop, this.faults, this.trace), this.clock, this.live);
     this.reader = workerOver(this.bucket, this.clock);
-    this.network = new Network(this.loop, this.faults, dice, this.trace, live, {
-      arrived: (user, method) => {
+    this.network = new Network(this.loop, this.faults, dice, this.trace, this.worker, {
+      arrived: (user, method, path) => {
+        if (user) this.live.atWorker(user, method, path, false);
         if (user && method === 'DELETE') this.ledger.deleteStarted(user);
       },
-      handled: (user, method) => {
+      handled: (user, method, path) => {
+        if (user) this.live.atWorker(user, method, path, true);
         if (user && method === 'DELETE') this.ledger.deleteFinished(user);
       },
       answered: (user, method, path, status, body) => {
