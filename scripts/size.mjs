@@ -23,7 +23,9 @@
 // owner changes again or forget() (seeds 102467, 102764): +59.
 // Issue 20 (engine part, DESIGN §9) +799: the key-level three-way merge, the merge step (merge,
 // apply as a pull, push on the version merged with, merge again on a lost race, key-level
-// resolutions), conflict keys, and the throttled check on return (12,383 -> 13,182).
+// resolutions), conflict keys, and the throttled check on return (12,383 -> 13,182). Then +35 for
+// correctness: carried keys of an adopted version read from the view, and a resolution that
+// recorded its merge stays made when its push fails (sim seeds 2928, 1259, 1306): 13,217.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';

@@ -712,12 +712,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const userAction = async (task: (view: LocalView) => Promise<void>, localOnly = false): Promise<void> => {
     let previous = state;
     const at = run;
-    const committed = commits;
+    let committed = commits;
     try {
       await exclusive(async () => {
         // On failure the state goes back to what this action found, not to what it was when the
         // action was called: an operation that ran before it may have been "syncing" then.
         previous = state;
+        committed = commits;
         const view = await begin(at, localOnly);
         previous = state;
         if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
