@@ -34,7 +34,8 @@ export class PageClock {
     await this.tab.evaluate(addScript, await fakeTimersScript());
     await this.tab.evaluate(() => {
       const page = window as unknown as { __tacoFakeTimers: { install(config: object): unknown }; __tacoClock: unknown };
-      page.__tacoClock = page.__tacoFakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+      // From the real time on, not 1970: times the page read before (as the SDK's at its start) stay in the past.
+      page.__tacoClock = page.__tacoFakeTimers.install({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     });
   }
 

@@ -152,3 +152,26 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
     expect(server.current('tenure')?.data).toEqual({ k1: 'a', k2: 'added while closed', k3: 'new' });
   });
 });
+
+describe('a key removed while a check runs is a deletion, never carried (DESIGN §7.3)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it('pushes the removal of a key the app removed while a check adopted the version it already held', async () => {
+    const tab = await syncedTab(server, { t_a: '1', t_b: '1' });
+    server.onRequest = (request) => {
+      if (request.path.endsWith('/meta')) tab.device.storage.removeItem('t_b');
+    };
+    await tab.sync.syncNow();
+    server.onRequest = undefined;
+    tab.sync.notifyChanged();
+    await tab.sync.syncNow();
+    expect(server.current('tenure')).toMatchObject({ record: { version: 2 }, data: { t_a: '1' } });
+    expect(tab.device.storage.getItem('t_b')).toBeNull();
+    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
+  });
+});

@@ -196,6 +196,22 @@ describe('a collision names only its keys, and each choice keeps every other edi
     expect(backup).toMatchObject({ reason: 'use-server', data: { t_a: 'phone', t_d: 'phone' } });
   });
 
+  it('a choice whose merge was recorded stays made when the push after it fails: the push is retried, the conflict is not shown again', async () => {
+    server.onRequest = (request) => {
+      if (request.method === 'POST') server.failNext({ status: 503, code: 'UNAVAILABLE' });
+    };
+    await expect(phone.sync.resolveConflict('keep-local')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    server.onRequest = undefined;
+    const result = { t_a: 'phone', t_b: '1', t_d: 'phone', t_laptop: 'new' };
+    expect(phone.sync.getState()).toMatchObject({ status: 'pending', version: 2, error: { code: 'UNAVAILABLE' } });
+    expect(phone.sync.getState().conflict).toBeUndefined();
+    expect(Object.fromEntries(phone.device.storage.dump())).toEqual(result);
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    await phone.sync.idle();
+    expect(server.current('tenure')).toMatchObject({ record: { version: 3 }, data: result });
+    expect(phone.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
+  });
+
   it('asks again, with fresh keys, when a third device pushed after the conflict was shown', async () => {
     await server.seed('tenure', data({ ...server.current('tenure')!.data, t_d: 'third' }), 'third-device');
     await phone.sync.resolveConflict('keep-local');

@@ -121,6 +121,13 @@ function stacked(previous: Replacement | undefined, next: Replacement): Replacem
   };
 }
 
+/**
+ * The keys a view's data carries (in it, not in the store as the view read it): the carried keys of
+ * a version synced with that data. Read from the view, not the store: a key the app removed since
+ * is a deletion to push next, not a key to carry.
+ */
+const carriedOf = (view: LocalView): string[] => Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
+
 const pick = (data: Snapshot, keys: readonly string[]): Snapshot => snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
 
 /**
@@ -162,6 +169,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   let prepared: PreparedPush | null = null;
   /** `notifyChanged()` calls so far: a prepared push made before the latest one is stale. */
   let changes = 0;
+  /** Versions this page recorded as synced so far: a user's action that recorded one took effect even if a later step fails. */
+  let commits = 0;
   /** Whether the page was hidden or blurred since it last checked; and when this page last checked on a return. */
   let away = false;
   let returnCheckedAt = 0;
@@ -244,6 +253,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
     const foreign = await foreignAfter(view, claims && view.owner !== null);
     const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), ...(foreign && { foreign }), lastSyncedAt: nowIso() });
+    commits++;
     if (claims) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
   };
@@ -481,7 +491,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const meta = await request(view, (token, options) => transport.meta(token, options));
     if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
     const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta });
-    if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced });
+    if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced }, carriedOf(view));
     if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
     const reason = rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason;
@@ -541,8 +551,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
     // Carried are the keys the push carried: one the app removed while the push was in flight is a deletion to push next.
-    const carried = Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) }, carried);
+    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) }, carriedOf(view));
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
@@ -578,7 +587,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   const raiseConflict = async (view: LocalView, reason: ConflictReason, pulled?: PullResponse | null, collisions?: string[]): Promise<void> => {
     const server = pulled === undefined ? await pullVerified(view) : pulled;
-    if (server?.meta.checksum === view.sum) return commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: view.sum, base: view.data, replaced: view.record.replaced });
+    if (server?.meta.checksum === view.sum) return commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: view.sum, base: view.data, replaced: view.record.replaced }, carriedOf(view));
     const { record } = view;
     const local = { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName: deps.deviceName };
     const conflict = conflictInfo({ reason, baseVersion: record.baseVersion, local, server: server && { record: server.meta, data: server.data }, collisions });
@@ -724,15 +733,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     dispatch({ type: 'enter', status: 'pending', error, nextRetryAt: new Date(clock.now() + waitMs).toISOString() });
   };
 
-  /** Runs a user's action in the lock; on failure the state goes back to what it was (with the error) and the promise rejects. */
+  /**
+   * Runs a user's action in the lock; on failure the state goes back to what it was (with the error)
+   * and the promise rejects. An action that already recorded a version (a resolution that merged,
+   * then lost its push) took effect: what is left is an ordinary sync, retried like one.
+   */
   const userAction = async (task: (view: LocalView) => Promise<void>, localOnly = false): Promise<void> => {
     let previous = state;
     const at = run;
+    let committed = commits;
     try {
       await exclusive(async () => {
         // On failure the state goes back to what this action found, not to what it was when the
         // action was called: an operation that ran before it may have been "syncing" then.
         previous = state;
+        committed = commits;
         const view = await begin(at, localOnly);
         previous = state;
         if (!view) throw new ForbiddenError('FORBIDDEN', state.disabledReason ?? '');
@@ -741,6 +756,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     } catch (error) {
       if (error instanceof StoppedError) throw error;
       if (error instanceof ForbiddenError) dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
+      else if (commits !== committed) fail(error, 'check', at);
       else dispatch({ type: 'action-failed', previous, error: infoOf(error) });
       throw error;
     }
