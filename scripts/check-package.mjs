@@ -15,8 +15,8 @@ import { answerHelp } from './usage.mjs';
 answerHelp(`usage: npm run check:package
   Builds the package, lints the manifest (publint --strict) and its types (attw), packs it and uses
   the tarball from Node ESM, CommonJS (Node 20 and this Node), Jest (CommonJS and ES modules, node
-  and jsdom), one TypeScript program with ES module and CommonJS importers (nodenext and node16,
-  skipLibCheck off), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
+  and jsdom), one TypeScript program with ES module and CommonJS importers (TypeScript 5.9 and 7,
+  nodenext and node16, skipLibCheck off), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, cwd = root) => {
