@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 // The package as users get it: build, lint the manifest (publint --strict), check the types
 // resolve for every subpath (attw), then install the packed tarball into a throwaway consumer and
-// use it from a Node ESM script, a CJS require and an esbuild browser bundle. Any problem exits 1.
+// use it from a Node ESM script, a CJS require, a TypeScript program with both and an esbuild
+// browser bundle. Any problem exits 1.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCommonJsConsumers } from './check-commonjs-consumers.mjs';
+import { checkTypeScriptConsumers } from './check-typescript-consumers.mjs';
 import { answerHelp } from './usage.mjs';
 
 answerHelp(`usage: npm run check:package
   Builds the package, lints the manifest (publint --strict) and its types (attw), packs it and uses
   the tarball from Node ESM, CommonJS (Node 20 and this Node), Jest (CommonJS and ES modules, node
-  and jsdom), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
+  and jsdom), one TypeScript program with ES module and CommonJS importers (TypeScript 5.9 and 7,
+  nodenext and node16, skipLibCheck off), an esbuild browser bundle and Chromium. Exits 1 at the first problem. No options.`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args, cwd = root) => {
@@ -21,7 +24,7 @@ const run = (cmd, args, cwd = root) => {
   execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 };
 
-run('npx', ['tsup', '--silent']);
+run('npm', ['run', '-s', 'build']); // tsup, then scripts/public-declarations.mjs
 run('npx', ['publint', '--strict']);
 // node16 profile: node10 resolution ignores `exports`, so subpaths such as `taco-sync/presets`
 // cannot resolve there by design; we support TypeScript's bundler/node16/nodenext resolution.
@@ -33,10 +36,13 @@ try {
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   cpSync(join(root, 'scripts/package-consumer'), work, { recursive: true });
   writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball)], work);
+  // @types/react and solid-js for the TypeScript program: linked from this repo's node_modules.
+  const typesFor = ['@types/react', 'solid-js'].map((name) => join(root, 'node_modules', name));
+  run('npm', ['install', '--no-audit', '--no-fund', '--silent', join(work, tarball), ...typesFor], work);
   run('node', ['esm.mjs'], work);
   run('node', ['cjs.cjs'], work);
   checkCommonJsConsumers(work);
+  checkTypeScriptConsumers(work);
   run(join(root, 'node_modules/.bin/esbuild'), ['browser.js', '--bundle', '--format=esm', '--platform=browser',
     '--minify', '--outfile=out/browser.js', '--log-level=warning'], work);
   run('node', ['check-bundle.mjs'], work);

@@ -1,0 +1,3 @@
+/** Types of scripts/public-declarations.mjs, for the tests that import it. */
+export function withoutNonPublicMembers(text: string, fileName: string): string;
+export function publicDeclarations(dir: string): number;
