@@ -21,12 +21,13 @@ const shared: Options = {
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 /**
- * The CommonJS build carries the ESM-only nanoid 6 inside it, and idb-keyval with it: a
+ * The CommonJS build carries idb-keyval inside it (and carried the ESM-only nanoid 6 until device
+ * ids became UUIDs): a
  * `require('taco-sync')` must work where `require` cannot load ES modules (Jest's module system,
- * Node before require(esm)). Bundlers and Node's `import` get the ESM build, which keeps them as
- * dependencies to share with the app.
+ * Node before require(esm)). Bundlers and Node's `import` get the ESM build, which keeps it as a
+ * dependency to share with the app.
  */
 export default defineConfig([
   { ...shared, format: ['esm'] },
-  { ...shared, format: ['cjs'], noExternal: ['nanoid', 'idb-keyval'] },
+  { ...shared, format: ['cjs'], noExternal: ['idb-keyval'] },
 ]);

@@ -64,7 +64,7 @@ export interface CreateSyncOptions {
   merge?: boolean;
   /** A page the person returns to checks the server at most this often, per device. Default {@link RETURN_CHECK_MS}. */
   returnCheckMs?: number;
-  /** A fixed device id (`^[A-Za-z0-9_-]{1,64}$`); by default a nanoid kept in IndexedDB. */
+  /** A fixed device id (`^[A-Za-z0-9_-]{1,64}$`); by default a random UUID kept in IndexedDB. */
   deviceId?: string;
   /** The fetch to use; `globalThis.fetch` by default. */
   fetch?: typeof fetch;

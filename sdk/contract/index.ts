@@ -14,5 +14,6 @@ export * from './names.js';
 export * from './pull-patch.js';
 export * from './push-patch.js';
 export * from './snapshot.js';
+export * from './snapshot-diff.js';
 export * from './stored-size.js';
 export * from './wire.js';

@@ -4,7 +4,7 @@ export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 /** User ids (the JWT `sub`): safe as one R2 key segment, never containing `/`. */
 export const USER_ID_PATTERN = /^[A-Za-z0-9._@|:+=-]{1,128}$/;
 
-/** Device ids as sent in a push. nanoid's alphabet fits. */
+/** Device ids as sent in a push. A UUID fits, and so do nanoids (earlier releases made those). */
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** True when `app` is a well-formed app name (whether it is configured is the server's call). */

@@ -174,7 +174,7 @@ describe('pushing local changes', () => {
 });
 
 describe('device id', () => {
-  it('is a nanoid kept in the record store and reused by every manager on the device', async () => {
+  it('is a random UUID kept in the record store and reused by every manager on the device', async () => {
     const server = new FakeSyncServer();
     const device = testDevice();
     const make = () => createSync(deviceOptions(server, device));
@@ -184,7 +184,7 @@ describe('device id', () => {
     await make().start();
     const ids = server.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { deviceId: string }).deviceId);
     expect(ids).toHaveLength(2);
-    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(ids[1]).toBe(ids[0]);
   });
 });

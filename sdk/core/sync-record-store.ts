@@ -1,6 +1,7 @@
 import { isChecksum, isSnapshot, isVersionNumber, type Snapshot } from '../contract/index.js';
 import type { LocalBackup, ReplaceReason } from './sync-manager.js';
 import type { SyncErrorInfo } from './sync-state.js';
+import { arrayOf, isBoolean, isNullableString, isString, optional, shaped, type Check } from './value-shape.js';
 
 /** What a device remembers about one app for one account between page loads. */
 export interface SyncRecord {
@@ -106,43 +107,46 @@ export interface KeyValueStore {
   update(key: string, updater: (old: unknown) => unknown): Promise<void>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
-const isSentPush = (v: unknown): v is SentPush => isObject(v) && isVersionNumber(v.version) && isChecksum(v.checksum);
-const isReplacement = (v: unknown): v is Replacement =>
-  isObject(v) && typeof v.id === 'string' && typeof v.reason === 'string' && Array.isArray(v.keys) && v.keys.every((k) => typeof k === 'string') && isSnapshot(v.removed) && isNullableString(v.removedOwner ?? null) && isSnapshot(v.applied) && typeof v.page === 'string' && typeof v.acknowledged === 'boolean';
+const isSentPush: Check<SentPush> = shaped<SentPush>({ version: isVersionNumber, checksum: isChecksum });
+const isReplacement: Check<Replacement> = shaped<Replacement>({
+  id: isString,
+  reason: isString as Check<ReplaceReason>,
+  keys: arrayOf(isString),
+  removed: isSnapshot,
+  // Looser than the type, as it always was: null passes too.
+  removedOwner: optional(isNullableString) as Check<string | undefined>,
+  applied: isSnapshot,
+  page: isString,
+  acknowledged: isBoolean,
+});
 
 /** True when `value` is a well-formed {@link SyncRecord}. */
-export function isSyncRecord(value: unknown): value is SyncRecord {
-  return (
-    isObject(value) &&
-    isVersionNumber(value.baseVersion) &&
-    (value.lastSyncedChecksum === null || isChecksum(value.lastSyncedChecksum)) &&
-    isNullableString(value.lastSyncedAt) &&
-    isNullableString(value.pendingSince) &&
-    (value.unconfirmed === undefined || (Array.isArray(value.unconfirmed) && value.unconfirmed.every(isSentPush))) &&
-    (value.base === undefined || isSnapshot(value.base)) &&
-    (value.carried === undefined || (Array.isArray(value.carried) && value.carried.every((key) => typeof key === 'string'))) &&
-    (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
-    (value.replaced === undefined || isReplacement(value.replaced)) &&
-    (value.foreign === undefined || (isObject(value.foreign) && typeof value.foreign.owner === 'string' && isSnapshot(value.foreign.data)))
-  );
-}
+export const isSyncRecord: Check<SyncRecord> = shaped<SyncRecord>({
+  baseVersion: isVersionNumber,
+  lastSyncedChecksum: (v): v is string | null => v === null || isChecksum(v),
+  lastSyncedAt: isNullableString,
+  pendingSince: isNullableString,
+  unconfirmed: optional(arrayOf(isSentPush)),
+  base: optional(isSnapshot),
+  carried: optional(arrayOf(isString)),
+  refused: optional(shaped<SyncErrorInfo & { checksum: string }>({ checksum: isChecksum, code: isString as Check<SyncErrorInfo['code']>, message: isString })),
+  replaced: optional(isReplacement),
+  foreign: optional(shaped<{ owner: string; data: Snapshot }>({ owner: isString, data: isSnapshot })),
+});
+
+const REPLACE_REASONS: readonly unknown[] = ['use-server', 'restore', 'pull', 'backup'] satisfies ReplaceReason[];
 
 /** True when `value` is a well-formed {@link LocalBackup}. */
-export function isLocalBackup(value: unknown): value is LocalBackup {
-  return (
-    isObject(value) &&
-    typeof value.id === 'string' &&
-    typeof value.app === 'string' &&
-    typeof value.createdAt === 'string' &&
-    ['use-server', 'restore', 'pull', 'backup'].includes(value.reason as string) &&
-    isNullableString(value.owner) &&
-    isVersionNumber(value.baseVersion) &&
-    isChecksum(value.checksum) &&
-    isSnapshot(value.data)
-  );
-}
+export const isLocalBackup: Check<LocalBackup> = shaped<LocalBackup>({
+  id: isString,
+  app: isString,
+  createdAt: isString,
+  reason: (v): v is ReplaceReason => REPLACE_REASONS.includes(v),
+  owner: isNullableString,
+  baseVersion: isVersionNumber,
+  checksum: isChecksum,
+  data: isSnapshot,
+});
 
 const backupsIn = (value: unknown): LocalBackup[] => (Array.isArray(value) ? value.filter(isLocalBackup) : []);
 // Keys are JSON arrays so that no app name or account id can spell another's key.
