@@ -7,3 +7,11 @@ export const BENCH_APP = 'tenure';
 export const BENCH_SECRET = 'bench-memory-secret-0123456789abcdef';
 
 export const env = { SYNC_APPS: BENCH_APP, JWT_SECRET: BENCH_SECRET, ALLOWED_ORIGINS: '' };
+
+/** The base class the Worker's live room extends: the measurement never builds a room (no LIVE binding). */
+export class DurableObject {
+  constructor(ctx, env) {
+    this.ctx = ctx;
+    this.env = env;
+  }
+}
