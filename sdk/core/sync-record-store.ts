@@ -41,6 +41,11 @@ export interface SyncRecord {
    * and a release that owns them meets them as `other-account` (DESIGN §7.1, §7.3).
    */
   foreign?: { owner: string; data: Snapshot };
+  /**
+   * Set when the person kept this device's data on it after the cloud copy was deleted (DESIGN
+   * §10): the tombstone's version. This device then syncs nothing until `syncNow()`.
+   */
+  keptOnDevice?: number;
 }
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
@@ -125,7 +130,8 @@ export function isSyncRecord(value: unknown): value is SyncRecord {
     (value.carried === undefined || (Array.isArray(value.carried) && value.carried.every((key) => typeof key === 'string'))) &&
     (value.refused === undefined || (isObject(value.refused) && isChecksum(value.refused.checksum) && typeof value.refused.code === 'string' && typeof value.refused.message === 'string')) &&
     (value.replaced === undefined || isReplacement(value.replaced)) &&
-    (value.foreign === undefined || (isObject(value.foreign) && typeof value.foreign.owner === 'string' && isSnapshot(value.foreign.data)))
+    (value.foreign === undefined || (isObject(value.foreign) && typeof value.foreign.owner === 'string' && isSnapshot(value.foreign.data))) &&
+    (value.keptOnDevice === undefined || isVersionNumber(value.keptOnDevice))
   );
 }
 
