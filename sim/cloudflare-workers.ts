@@ -6,3 +6,11 @@ import { SIM_APP } from './app-model.js';
  * environment it checks its configuration against (the bundler and vitest alias the module here).
  */
 export const env = { SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '' };
+
+/** The base class the Worker's LiveRoom extends; the simulation runs without the LIVE binding, so none is ever made. */
+export class DurableObject {
+  constructor(
+    readonly ctx: unknown,
+    readonly env: unknown,
+  ) {}
+}

@@ -2,7 +2,7 @@ import type { DeletedRecord } from '../contract/index.js';
 import { conflictInfo } from './conflict-info.js';
 import type { LocalView } from './local-view.js';
 import type { SyncRecord } from './sync-record-store.js';
-import type { ConflictInfo } from './sync-state.js';
+import type { ConflictInfo, ConflictReason } from './sync-state.js';
 
 /**
  * The cloud data was deleted (DESIGN §10) while this device holds data it synced before: nothing
@@ -15,10 +15,14 @@ import type { ConflictInfo } from './sync-state.js';
 /** The `disabledReason` of a device whose person kept its data on it after the cloud copy was deleted. */
 export const KEPT_ON_DEVICE_REASON = 'The cloud copy was deleted; this device keeps its data and does not sync it (Sync now asks again)';
 
-/** The `cloud-deleted` conflict: this device's data against the deleted cloud copy (the tombstone's version and time). */
-export function cloudDeletedConflict(view: LocalView, deviceName: string, deleted: DeletedRecord): ConflictInfo {
+/**
+ * A conflict over deleted cloud data: `cloud-deleted`, or another whole-data reason met while the
+ * server holds a tombstone. Its server side is the tombstone (version and time), so `keep-local`
+ * pushes on that version.
+ */
+export function deletedConflict(view: LocalView, deviceName: string, deleted: DeletedRecord, reason: ConflictReason = 'cloud-deleted'): ConflictInfo {
   const { record } = view;
-  const info = conflictInfo({ reason: 'cloud-deleted', baseVersion: record.baseVersion, local: { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName }, server: null });
+  const info = conflictInfo({ reason, baseVersion: record.baseVersion, local: { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName }, server: null });
   return { ...info, serverVersion: deleted.version, serverModified: deleted.deletedAt, server: { ...info.server, modifiedAt: deleted.deletedAt } };
 }
 
