@@ -254,7 +254,7 @@ export function parseHistoryResponse(body: unknown): Parsed<HistoryResponse> {
 }
 
 /** True for a well-formed {@link DeletedRecord}. */
-export const isDeletedRecord = (v: unknown): v is DeletedRecord => isObject(v) && isVersionNumber(v.version) && v.version > 0 && isIsoDateTime(v.deletedAt);
+export const isDeletedRecord = (v: unknown): v is DeletedRecord => isObject(v) && isVersionNumber(v.version) && v.version > 0 && typeof v.deletedAt === 'string';
 
 /** Validates a meta success body (client side). */
 export function parseMetaResponse(body: unknown): Parsed<MetaResponse> {

@@ -1,6 +1,6 @@
 import { canonicalJson, canUseSync, checksum, isPatchPull, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
 import { backoffDelayMs } from './backoff.js';
-import { deletedConflict, KEPT_ON_DEVICE_REASON, keptOnDeviceRecord } from './cloud-deleted.js';
+import { deletedConflict, KEPT_ON_DEVICE, keptOnDeviceRecord } from './cloud-deleted.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
@@ -424,7 +424,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const changed = hasLocalChanges(facts);
     if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
     // The person kept this device's data after the cloud copy was deleted: only Sync now asks again (DESIGN §10).
-    if (facts.keptOnDevice && mode !== 'now') return dispatch({ type: 'enter', status: 'disabled', disabledReason: KEPT_ON_DEVICE_REASON }, view);
+    if (facts.keptOnDevice && mode !== 'now') return dispatch(KEPT_ON_DEVICE, view);
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
     // Another tab of this device (or this one) heard from the server lately: nothing to check on a return.
     if (mode === 'return' && clock.now() - Date.parse(view.record.lastSyncedAt ?? '') < deps.returnCheckMs) return;
@@ -749,7 +749,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** Accepts a deletion (`use-server` on `cloud-deleted`): the data stays here, unsynced, and this device stops syncing it. */
   const keepOnDevice = async (view: LocalView, version: number): Promise<void> => {
     dispatch({ type: 'record', record: await save(view, keptOnDeviceRecord(view.record, version)) }, view);
-    dispatch({ type: 'enter', status: 'disabled', disabledReason: KEPT_ON_DEVICE_REASON }, view);
+    dispatch(KEPT_ON_DEVICE, view);
   };
 
   const restore = async (view: LocalView, version: number): Promise<void> => {
