@@ -36,7 +36,8 @@
 // LIVE_DISABLED and UPGRADE_REQUIRED +33, the option's loader in createSync and the engine's hint
 // +143 (12,381 -> 12,557 B).
 // Tombstones (issue 21, DESIGN §10): the cloud-deleted decision, conflict and kept-on-device stop,
-// meta's `deleted` checked, +364 B measured (13,561 -> 13,925 B); the ceiling rises by exactly that.
+// meta's `deleted` checked, a base-less merge named first-sync, +385 B measured (13,561 -> 13,946 B);
+// the ceiling rises by exactly that.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -49,7 +50,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 13_964;
+const CEILING_BYTES = 13_946;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {
