@@ -1,6 +1,6 @@
 import { canonicalJson, checksum, type Snapshot, type VersionRecord } from '../sdk/contract/index.js';
 import { KEYS_BY_RELEASE } from './app-model.js';
-import { DELETE_UNDERCUTS_RACING_PUSH } from './known-issues.js';
+import { KEPT_ON_DEVICE_REASON } from '../sdk/core/cloud-deleted.js';
 import { SIM_REQUEST_TIMEOUT_MS } from './page.js';
 import { checkPatchPull } from './patch-pulls.js';
 import type { World } from './world.js';
@@ -20,20 +20,18 @@ const VERSIONS_KEPT = 5;
  */
 export async function checkServer(world: World, user: string): Promise<void> {
   const { ledger } = world;
-  const deleting = ledger.deleteRunning(user);
-  const known = (message: string): string | undefined => {
-    const listed = /^v(\d+) is listed as available but /.exec(message);
-    if (!listed) return undefined;
-    // While the DELETE runs, or for good when it stopped early (an R2 failure) after its batch had hit a racing push's file.
-    return deleting || ledger.committedDuringDelete(user, Number(listed[1])) ? DELETE_UNDERCUTS_RACING_PUSH : undefined;
-  };
-  const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`, known(message));
+  const fail = (message: string): void => ledger.violate('readers-consistent', `${user}: ${message}`);
   const meta = await world.read(user, '/meta');
   const pull = await world.read(user, '/pull');
   let current = 0;
   let available: number[] = [];
   if (pull.status === 404) {
     if (meta.status !== 200 || meta.body.exists !== false) fail(`pull says nothing is stored, meta says ${JSON.stringify(meta.body).slice(0, 200)}`);
+    // A tombstone (DESIGN §10): meta and pull say the same deletion, above every version ever committed.
+    const deleted = JSON.stringify(meta.body.deleted ?? null);
+    if (JSON.stringify(pull.body.deleted ?? null) !== deleted) fail(`pull says deleted ${JSON.stringify(pull.body.deleted ?? null)}, meta ${deleted}`);
+    const tombstone = (meta.body.deleted as { version: number } | undefined)?.version;
+    if (tombstone !== undefined && tombstone < ledger.highestVersion(user)) fail(`the tombstone v${tombstone} is served though v${ledger.highestVersion(user)} was committed after it`);
   } else if (pull.status !== 200 || meta.status !== 200) {
     return fail(`pull answered ${pull.status}, meta ${meta.status}: ${JSON.stringify(pull.body).slice(0, 200)}`);
   } else {
@@ -96,7 +94,8 @@ export async function unsettled(world: World): Promise<string[]> {
   const heads = new Map<string, { version: number; data: Snapshot }>();
   for (const user of world.users) {
     const pull = await world.read(user, '/pull');
-    heads.set(user, pull.status === 200 ? { version: (pull.body.meta as VersionRecord).version, data: pull.body.data as Snapshot } : { version: 0, data: {} });
+    const deleted = (pull.body.deleted as { version: number } | undefined)?.version ?? 0;
+    heads.set(user, pull.status === 200 ? { version: (pull.body.meta as VersionRecord).version, data: pull.body.data as Snapshot } : { version: deleted, data: {} });
   }
   for (const device of world.devices) {
     const user = device.session.user;
@@ -104,6 +103,8 @@ export async function unsettled(world: World): Promise<string[]> {
     const head = heads.get(user)!;
     for (const page of device.openPages()) {
       const state = page.engine.getState();
+      // The person kept this device's data after a deletion (cloud-deleted, use-server): it stays out of sync by choice.
+      if (state.status === 'disabled' && state.disabledReason === KEPT_ON_DEVICE_REASON) continue;
       const keys = KEYS_BY_RELEASE[page.spec.release];
       const local = Object.fromEntries(keys.flatMap((key) => (device.storage.getItem(key) === null ? [] : [[key, device.storage.getItem(key)!]])));
       const server = Object.fromEntries(keys.flatMap((key) => (head.data[key] === undefined ? [] : [[key, head.data[key]!]])));

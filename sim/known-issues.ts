@@ -20,13 +20,7 @@ export const KNOWN_ISSUES: Record<string, string> = {
     'new one (seeds 1444, 1879). A value the older release left behind after a pull, synced before, is asked about as a ' +
     'conflict by the newer release, which cannot tell it from an unsynced one (seed 1). Needs the record to say which keys ' +
     'the syncing release could see, and what the store held of the others.',
-  'delete-undercuts-racing-push':
-    'A DELETE deletes current.json, then the other keys it listed; a push that lands in between commits a new v1, v2 and ' +
-    'their history files, and the DELETE\'s batch then deletes those files too: until its next round removes current.json ' +
-    'again, meta lists versions that answer 404 (for good, if the DELETE stops there). Worker, DELETE write order (issue 17). Seed 1250.',
 };
-
-export const DELETE_UNDERCUTS_RACING_PUSH = 'delete-undercuts-racing-push';
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
 const OLDER_RELEASE_ISSUE = 'older-release-unowned-keys';

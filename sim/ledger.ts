@@ -3,7 +3,7 @@ import type { ConflictInfo } from '../sdk/core/sync-state.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
-  invariant: 'acknowledged-version' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash' | 'live-hint-only' | 'live-missed-caught' | 'live-no-storm';
+  invariant: 'acknowledged-version' | 'versions-up' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash' | 'live-hint-only' | 'live-missed-caught' | 'live-no-storm';
   message: string;
   at: number;
   /** The known, reported issue this violation is an instance of (see `known-issues.ts`), if any. */
@@ -29,10 +29,17 @@ export interface Commit {
 const CURRENT_KEY = /^sync\/([^/]+)\/[^/]+\/current\.json$/;
 const DATA_MARKER = ',"data":';
 
-/** Reads a current.json body as DESIGN §5 lays it out: `{"meta":<record>,"data":<canonical JSON>}`. */
+/** The version of a tombstone current.json (`{"deleted":{"version":N,...}}`, DESIGN §10), or null for any other object. */
+export function tombstoneVersion(key: string, text: string): number | null {
+  if (!CURRENT_KEY.test(key)) return null;
+  const parsed = JSON.parse(text) as { deleted?: { version: number } };
+  return parsed.deleted?.version ?? null;
+}
+
+/** Reads a current.json body as DESIGN §5 lays it out: `{"meta":<record>,"data":<canonical JSON>}`; null for a tombstone. */
 export function parseCurrent(key: string, text: string): Commit | null {
   const user = CURRENT_KEY.exec(key)?.[1];
-  if (!user) return null;
+  if (!user || tombstoneVersion(key, text) !== null) return null;
   const parsed = JSON.parse(text) as { meta: { version: number; deviceId: string; checksum: string }; data: Snapshot };
   const at = text.indexOf(DATA_MARKER);
   return { user, version: parsed.meta.version, deviceId: parsed.meta.deviceId, checksum: parsed.meta.checksum, data: parsed.data, canonical: text.slice(at + DATA_MARKER.length, -1) };
@@ -52,7 +59,9 @@ export class Ledger {
   private readonly owners = new Map<string, Set<string | null>>();
   /** device -> key -> prev value ('' for absent) -> next values. */
   private readonly edits = new Map<string, Map<string, Map<string, Set<string>>>>();
-  /** user -> version -> canonical texts ever committed as that version (a DELETE lets numbers repeat). */
+  /** user -> the highest version committed so far, data or tombstone (versions only go up, DESIGN §10). */
+  private readonly highest = new Map<string, number>();
+  /** user -> version -> canonical texts ever committed as that version (one each: numbers never repeat). */
   readonly committed = new Map<string, Map<number, Set<string>>>();
   /** Tokens that reached some account's committed data. */
   private readonly reachedServer = new Set<string>();
@@ -195,10 +204,17 @@ export class Ledger {
     const user = /^sync\/([^/]+)\//.exec(key)?.[1];
     if (user) this.dirtyUsers.add(user);
     if (after === null) return;
+    const tombstone = user === undefined ? null : tombstoneVersion(key, after);
+    if (tombstone !== null && before !== null && tombstoneVersion(key, before) === tombstone) return;
+    if (tombstone !== null) return this.versionCommitted(user!, tombstone, 'a tombstone');
     const commit = parseCurrent(key, after);
     if (!commit) return;
     const previous = before === null ? null : parseCurrent(key, before);
     if (previous && previous.version === commit.version && previous.checksum === commit.checksum) return;
+    this.versionCommitted(commit.user, commit.version, `data from ${commit.deviceId}`);
+    // Over a tombstone: "upload this device's data again" (cloud-deleted, keep-local) was the person's choice, or a device that never synced.
+    const deleted = before === null ? null : tombstoneVersion(key, before);
+    if (deleted !== null) this.allowances.delete(`${commit.user}|${commit.deviceId}|v${deleted}`);
     const versions = this.committed.get(commit.user) ?? new Map<number, Set<string>>();
     this.committed.set(commit.user, versions);
     versions.set(commit.version, (versions.get(commit.version) ?? new Set()).add(commit.canonical));
@@ -209,6 +225,18 @@ export class Ledger {
       if (!this.allowed(value, commit.user)) this.violate('no-cross-account', `v${commit.version} of ${commit.user} (from ${commit.deviceId}) holds ${key}=${value}, which is not ${commit.user}'s`);
     }
     if (previous) this.checkTransition(previous, commit);
+  }
+
+  /** Versions only go up (DESIGN §10): every commit, of data or a tombstone, is above all before it. */
+  private versionCommitted(user: string, version: number, what: string): void {
+    const highest = this.highestVersion(user);
+    if (version <= highest) this.violate('versions-up', `${user} v${version} (${what}) was committed after v${highest}: a version number was reused`);
+    else this.highest.set(user, version);
+  }
+
+  /** The highest version of `user` committed so far (data or tombstone), 0 before any. */
+  highestVersion(user: string): number {
+    return this.highest.get(user) ?? 0;
   }
 
   /** A version replacing another changes only what the pushing device's edits or a person's choice changed. */
@@ -252,12 +280,6 @@ export class Ledger {
   deleteFinished(user: string): void {
     const running = this.deletes.get(user)?.find((d) => d.end === undefined);
     if (running) running.end = this.writes;
-  }
-
-  /** Whether a version `version` of `user` was committed while a DELETE of that user ran (a push racing it). */
-  committedDuringDelete(user: string, version: number): boolean {
-    const deletes = this.deletes.get(user) ?? [];
-    return [...this.commitWrite].some(([key, at]) => key.startsWith(`${user}|${version}|`) && deletes.some((d) => d.start <= at && (d.end === undefined || at <= d.end)));
   }
 
   /** Whether a DELETE of `user` is running at the Worker now. */

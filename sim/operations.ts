@@ -148,7 +148,8 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       } else if (op.choice === 'keep-local') {
         ledger.allowKeepLocal(user, device.name, conflict.serverVersion);
         ledger.grant(localTokens(device), user);
-      } else {
+      } else if (conflict.reason !== 'cloud-deleted') {
+        // Accepting a deletion keeps the data on the device: nothing is discarded.
         ledger.discard(device.name, localTokens(device));
       }
       return void act(world, page, `resolves the ${conflict.reason} conflict: ${op.choice}`, () => page.engine.resolveConflict(op.choice));

@@ -38,6 +38,8 @@ export interface ConflictBody extends ErrorBody {
   serverModified: string | null;
   /** Which device pushed the server's version, or null when nothing is stored. */
   serverDeviceId: string | null;
+  /** Present when the server's version is a tombstone (DESIGN §10): the data was deleted at `serverVersion`, at `serverModified`. */
+  serverDeleted?: true;
 }
 
 /** True when `code` is one of {@link ERROR_STATUS}'s codes. */

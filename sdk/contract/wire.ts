@@ -31,10 +31,12 @@ export interface VersionRecord {
  * carry a `patch` against its base version instead, every push may carry `baseChecksum`, and
  * request bodies may be gzip-compressed (`Content-Encoding: gzip`). 3 (DESIGN §9): a pull may name
  * the version the device holds (`?since=N`) and may then be answered with the changes since it
- * ({@link PatchPullResponse}). Each Worker answers older clients unchanged; an older Worker
- * ignores `since` and answers the full data.
+ * ({@link PatchPullResponse}). 4 (DESIGN §10): version numbers never restart; a DELETE commits a
+ * tombstone ({@link DeletedRecord}, in meta's `deleted` and in pull's 404), and the next push
+ * builds on its version. Each Worker answers older clients unchanged, except that a push at version
+ * 0 over a tombstone conflicts; an older Worker ignores `since` and answers the full data.
  */
-export const WIRE_VERSION = 3;
+export const WIRE_VERSION = 4;
 
 /** Fields of every `POST /api/sync/{app}/push` body, full or patch. */
 export interface PushFields {
@@ -104,12 +106,25 @@ export interface PullResponse {
 }
 
 /**
+ * A tombstone (DESIGN §10): the data was deleted by `DELETE /api/sync/{app}`, which committed this
+ * version with no data. Version numbers never restart: the next push commits `version + 1`, and a
+ * device that knows of the deletion pushes with `version` as its compare-and-swap version.
+ */
+export interface DeletedRecord {
+  /** The tombstone's version: one above the last version that held data. */
+  version: number;
+  /** When the data was deleted (the server's commit time), ISO 8601. */
+  deletedAt: string;
+}
+
+/**
  * `GET /api/sync/{app}/meta` success body: the current record without the data, and the kept
  * versions as in {@link PullResponse} (`availableVersions`, and their records in `versions`).
+ * When nothing is stored because the data was deleted, `deleted` says when, at which version.
  */
 export type MetaResponse =
   | { success: true; exists: true; meta: VersionRecord; availableVersions: number[]; versions: VersionRecord[] }
-  | { success: true; exists: false; meta: null; availableVersions: []; versions: [] };
+  | { success: true; exists: false; meta: null; availableVersions: []; versions: []; deleted?: DeletedRecord };
 
 /** `GET /api/sync/{app}/history/{version}` success body. */
 export interface HistoryResponse {
@@ -127,6 +142,8 @@ export interface DeleteResponse {
   success: true;
   /** Whether anything was stored before. */
   deleted: boolean;
+  /** The tombstone's version (DESIGN §10), the one the next push builds on; 0 when nothing was ever stored. */
+  version: number;
 }
 
 /** The outcome of validating an untrusted value. */
@@ -236,10 +253,13 @@ export function parseHistoryResponse(body: unknown): Parsed<HistoryResponse> {
   return { ok: false, error: 'Malformed history response' };
 }
 
+/** True for a well-formed {@link DeletedRecord}. */
+export const isDeletedRecord = (v: unknown): v is DeletedRecord => isObject(v) && isVersionNumber(v.version) && v.version > 0 && typeof v.deletedAt === 'string';
+
 /** Validates a meta success body (client side). */
 export function parseMetaResponse(body: unknown): Parsed<MetaResponse> {
   const checked = isObject(body) && body.success === true && isVersionList(body.availableVersions) ? withVersions(body) : null;
-  if (checked && ((checked.exists === true && isVersionRecord(checked.meta)) || (checked.exists === false && checked.meta === null))) {
+  if (checked && ((checked.exists === true && isVersionRecord(checked.meta)) || (checked.exists === false && checked.meta === null && (checked.deleted === undefined || isDeletedRecord(checked.deleted))))) {
     return { ok: true, value: checked as unknown as MetaResponse };
   }
   return { ok: false, error: 'Malformed meta response' };

@@ -64,5 +64,6 @@ export function localFacts(view: LocalView, owns: (key: string) => boolean): Omi
     carriesOwnKeys: (record.carried ?? []).some((key) => owns(key) && !Object.hasOwn(local, key)),
     carriedDiffers: (record.carried ?? []).some((key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key]),
     staleWriteBack: isStaleWriteBack(record, local),
+    keptOnDevice: record.keptOnDevice !== undefined,
   };
 }

@@ -48,7 +48,8 @@ export async function mergeWithServer(view: LocalView, reason: ConflictReason, s
   const { base } = view.record;
   // Deleted since the check (or since the conflict was shown): the check decides afresh.
   if (!server) return steps.again(view, false);
-  if (!base) return steps.conflict(view, reason, server);
+  // No synced base: another tab kept the data on this device after a deletion (DESIGN §10) meanwhile, a first sync now.
+  if (!base) return steps.conflict(view, view.record.lastSyncedChecksum === null ? 'first-sync' : reason, server);
   // A choice holds only for the server data it was made on: a newer version merges afresh.
   const decided = decision?.serverVersion === server.meta.version ? decision : undefined;
   const { merged, collisions } = threeWayMerge(base, view.data, server.data, decided?.prefer);

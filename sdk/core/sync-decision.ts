@@ -14,6 +14,10 @@ export interface SyncFacts {
   localEmpty: boolean;
   /** The server's head version, or null when nothing is stored. */
   server: { version: number; checksum: string; size?: number } | null;
+  /** When nothing is stored because the data was deleted (DESIGN §10): the tombstone's version. */
+  deleted?: { version: number } | null;
+  /** The person kept this device's data on it after a deletion (`SyncRecord.keptOnDevice`). */
+  keptOnDevice?: boolean;
   /** The local data was last synced by another account than the signed-in one (DESIGN §7.1). */
   otherAccount?: boolean;
   /** The synced data held keys of this adapter and the local store now holds none (DESIGN §7.2). */
@@ -59,6 +63,7 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
  * pulls when empty and otherwise conflicts (`first-sync`); at the same version local changes push,
  * at a newer server version they conflict (`server-newer`) and otherwise it pulls; a server behind
  * this device, or at its version with data it never synced (a reset bucket), conflicts (`server-behind`).
+ * Data deleted on the server (a tombstone) conflicts (`cloud-deleted`) for a device that synced before.
  */
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
@@ -66,6 +71,8 @@ export function decideSync(facts: SyncFacts): SyncDecision {
   if (server?.checksum === localChecksum) return facts.carriesOwnKeys ? { action: 'pull' } : { action: 'adopt', version: server.version, checksum: localChecksum };
   if (facts.otherAccount && !facts.localEmpty) return conflict('other-account');
   if (facts.staleWriteBack) return conflict('stale-write-back');
+  // After a deletion: a device that synced before (or chose to keep its data) asks; one that never synced pushes after the tombstone.
+  if (!server && facts.deleted) return facts.localEmpty ? { action: 'adopt', version: facts.deleted.version, checksum: null } : facts.keptOnDevice || facts.lastSyncedChecksum !== null ? conflict('cloud-deleted') : { action: 'push', version: facts.deleted.version };
   if (!server) return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };
   if (facts.carriedDiffers) return conflict('server-newer');
   if (facts.emptied && server.size !== EMPTY_DATA_BYTES) return conflict('local-emptied');

@@ -1,4 +1,5 @@
 import { canonicalJson, canUseSync, checksum, isPatchPull, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
+import { deletedConflict, KEPT_ON_DEVICE, keptOnDeviceRecord } from './cloud-deleted.js';
 import { conflictInfo } from './conflict-info.js';
 import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
@@ -438,6 +439,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const facts = localFacts(view, adapter.owns);
     const changed = hasLocalChanges(facts);
     if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
+    // The person kept this device's data after the cloud copy was deleted: only Sync now asks again (DESIGN §10).
+    if (facts.keptOnDevice && mode !== 'now') return dispatch(KEPT_ON_DEVICE, view);
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
     // Another tab of this device (or this one) heard from the server lately: nothing to check on a return.
     if (mode === 'return' && clock.now() - Date.parse(view.record.lastSyncedAt ?? '') < deps.returnCheckMs) return;
@@ -490,11 +493,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     dispatch({ type: 'syncing' }, view);
     const meta = await request(view, (token, options) => transport.meta(token, options));
     if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
-    const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta });
+    const deleted = meta.exists ? null : meta.deleted;
+    const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta, deleted });
     if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced }, carriedOf(view));
     if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
     const reason = rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason;
+    if (deleted) return dispatch({ type: 'enter', status: 'conflict', conflict: deletedConflict(view, deps.deviceName, deleted, reason) }, view);
     // Carried-key differences are whole-data conflicts: no sync saw those values (DESIGN §7.3).
     if (deps.merge && decision.reason === 'server-newer' && !localFacts(view, adapter.owns).carriedDiffers) return merge(view, mode, reason);
     return raiseConflict(view, reason);
@@ -762,14 +767,20 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
   };
 
-  /** Replaces local data with the server's (empty when it holds nothing), after backing it up under its owner. */
-  const useServer = async (view: LocalView): Promise<void> => {
+  /** Replaces local data with the server's (empty when it holds nothing: then based on `shown`, the version the conflict showed), after backing it up under its owner. */
+  const useServer = async (view: LocalView, shown: number): Promise<void> => {
     // Pulled now, not when the conflict was raised: another tab may have moved the server on.
     const server = await pullVerified(view);
     const data = server?.data ?? snapshotFromEntries([]);
     const replaced = await replaceLocal(view, 'use-server', data);
-    await commit(view, { baseVersion: server?.meta.version ?? 0, lastSyncedChecksum: server?.meta.checksum ?? null, base: data, replaced: replaced! });
+    await commit(view, { baseVersion: server?.meta.version ?? shown, lastSyncedChecksum: server?.meta.checksum ?? null, base: data, replaced: replaced! });
     await announce(view, replaced!, 'now');
+  };
+
+  /** Accepts a deletion (`use-server` on `cloud-deleted`): the data stays here, unsynced, and this device stops syncing it. */
+  const keepOnDevice = async (view: LocalView, version: number): Promise<void> => {
+    dispatch({ type: 'record', record: await save(view, keptOnDeviceRecord(view.record, version)) }, view);
+    dispatch(KEPT_ON_DEVICE, view);
   };
 
   const restore = async (view: LocalView, version: number): Promise<void> => {
@@ -900,7 +911,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // A key-level conflict: the choice decides its colliding keys, every other change stays merged (DESIGN §9).
       const decision: MergeDecision | undefined = conflict.keys && deps.merge ? { prefer: choice === 'keep-local' ? 'local' : 'server', keys: conflict.keys, serverVersion: conflict.serverVersion } : undefined;
       // Keep-local is compare-and-swap on the version the conflict showed, whatever data it holds.
-      return userAction((view) => (decision ? merge(view, 'now', conflict.reason, decision) : choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : useServer(view)));
+      return userAction((view) => (decision ? merge(view, 'now', conflict.reason, decision) : choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : conflict.reason === 'cloud-deleted' ? keepOnDevice(view, conflict.serverVersion) : useServer(view, conflict.serverVersion)));
     },
     restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {

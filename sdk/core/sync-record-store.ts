@@ -42,6 +42,11 @@ export interface SyncRecord {
    * and a release that owns them meets them as `other-account` (DESIGN §7.1, §7.3).
    */
   foreign?: { owner: string; data: Snapshot };
+  /**
+   * Set when the person kept this device's data on it after the cloud copy was deleted (DESIGN
+   * §10): the tombstone's version. This device then syncs nothing until `syncNow()`.
+   */
+  keptOnDevice?: number;
 }
 
 /** A push this device sent: the server version it pushed against and the checksum of its data. */
@@ -132,6 +137,7 @@ export const isSyncRecord: Check<SyncRecord> = shaped<SyncRecord>({
   refused: optional(shaped<SyncErrorInfo & { checksum: string }>({ checksum: isChecksum, code: isString as Check<SyncErrorInfo['code']>, message: isString })),
   replaced: optional(isReplacement),
   foreign: optional(shaped<{ owner: string; data: Snapshot }>({ owner: isString, data: isSnapshot })),
+  keptOnDevice: optional(isVersionNumber),
 });
 
 const REPLACE_REASONS: readonly unknown[] = ['use-server', 'restore', 'pull', 'backup'] satisfies ReplaceReason[];

@@ -2,7 +2,8 @@ import type { ErrorCode, SnapshotDiff } from '../contract/index.js';
 
 /**
  * Where a manager stands:
- * - `disabled`: gated (no subscription allows this app, or not signed in); local changes stay pending.
+ * - `disabled`: gated (no subscription allows this app, or not signed in; local changes stay pending),
+ *   or this device keeps its data after the cloud copy was deleted (the `cloud-deleted` conflict's `use-server`).
  * - `idle`: created or stopped, not checking.
  * - `pending`: local changes wait for the debounce or a retry.
  * - `syncing`: a request is in flight.
@@ -38,7 +39,14 @@ export type ConflictReason =
    * `onReplace` listener ran, or the page reloaded), or one that writes back exactly the value a
    * replacement removed: an app saving an old in-memory copy (DESIGN §7.4).
    */
-  | 'stale-write-back';
+  | 'stale-write-back'
+  /**
+   * The cloud data was deleted (DESIGN §10) while this device holds data it synced before.
+   * `keep-local` uploads this device's data again (as the version after the deletion);
+   * `use-server` accepts the deletion: the data stays on this device only, and this device stops
+   * syncing this app for this account (`disabled`) until `syncNow()` asks again. Neither empties the store.
+   */
+  | 'cloud-deleted';
 
 /** One side of a conflict, for a person to decide with (DESIGN §7.5). */
 export interface ConflictSide {

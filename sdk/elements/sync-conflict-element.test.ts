@@ -217,6 +217,26 @@ describe('<taco-sync-conflict>', () => {
     expect(manager.calls).toEqual([{ method: 'resolveConflict', choice }]);
   });
 
+  it.each([
+    ['Upload this device’s data again', 'keep-local'],
+    ['Keep it on this device only', 'use-server'],
+  ] as const)('for deleted cloud data, "%s" resolves the cloud-deleted conflict with %s and the dialog says nothing local is removed', (name, choice) => {
+    const deleted: ConflictInfo = { ...CONFLICT, reason: 'cloud-deleted', serverDeviceId: null, server: { keys: 0, bytes: 2, modifiedAt: CONFLICT.serverModified, deviceName: null }, values: [] };
+    const { element, manager } = mount({ ...CONFLICT_STATE, conflict: deleted });
+    expect(part(element, 'title').textContent).toBe('Your cloud data was deleted');
+    expect(part(element, 'note').textContent).toMatch(/Nothing on this device is removed/);
+    expect(part(element, 'server').textContent).toMatch(/Deleted 5 min ago/);
+    button(element, name).click();
+    expect(manager.calls).toEqual([{ method: 'resolveConflict', choice }]);
+  });
+
+  it('gives the buttons back their usual words for the next conflict of another reason', () => {
+    const { element, manager } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, reason: 'cloud-deleted' } });
+    manager.setState({ ...CONFLICT_STATE, conflict: { ...CONFLICT, serverVersion: 13 } });
+    expect(button(element, 'Keep my changes')).toBeDefined();
+    expect(part(element, 'note').textContent).toMatch(/backed up here first/);
+  });
+
   it('closes once the choice succeeded and dispatches taco-sync-resolved', async () => {
     const { element, manager } = mount(CONFLICT_STATE);
     const resolved: CustomEvent<SyncResolvedDetail>[] = [];

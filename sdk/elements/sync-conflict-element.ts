@@ -15,6 +15,10 @@ interface ReasonWords {
   why: string;
   local: string;
   server: string;
+  /** The buttons' and the note's words, where they differ from a choice between two copies. */
+  keepLocal?: string;
+  useServer?: string;
+  note?: string;
 }
 
 const CHANGED_IN_TWO_PLACES = 'Your data changed in two places';
@@ -61,6 +65,15 @@ const REASONS: Record<ConflictReason, ReasonWords> = {
     why: 'Sync had just brought in data from another device, and this page then saved the copy it held before. If you did not mean to undo the other device’s changes, use the server data.',
     local: 'This page saved',
     server: 'Server',
+  },
+  'cloud-deleted': {
+    title: 'Your cloud data was deleted',
+    why: 'The data this device synced was deleted from the server (its version history too). This device still holds its copy: upload it again, or keep it on this device only and stop syncing it here.',
+    local: 'This device',
+    server: 'Server (deleted)',
+    keepLocal: 'Upload this device’s data again',
+    useServer: 'Keep it on this device only',
+    note: 'Nothing on this device is removed either way. If you keep it on this device only, sync stops here until you choose Sync now.',
   },
 };
 
@@ -373,7 +386,9 @@ export class TacoSyncConflictElement extends ManagerElement {
   private fill(conflict: ConflictInfo): void {
     const words = REASONS[conflict.reason] ?? REASONS['server-newer'];
     this.field('#title').textContent = words.title;
-    this.field('#summary').textContent = conflict.keys ? `${words.why} ${collisionText(conflict.keys)}` : `${words.why} Choose which copy to keep.`;
+    this.field('#summary').textContent = conflict.keys ? `${words.why} ${collisionText(conflict.keys)}` : words.keepLocal ? words.why : `${words.why} Choose which copy to keep.`;
+    for (const button of this.buttons) button.lastChild!.textContent = button.dataset.choice === 'keep-local' ? (words.keepLocal ?? 'Keep my changes') : (words.useServer ?? 'Use server data');
+    this.field('.note > span').textContent = words.note ?? NOTE_TEXT;
     this.field('[data-field="local-name"]').textContent = words.local;
     this.field('[data-field="server-name"]').textContent = words.server;
     this.fillSide('local', conflict.local, this.localOrigin(conflict));
@@ -389,8 +404,9 @@ export class TacoSyncConflictElement extends ManagerElement {
   }
 
   /** "Chrome on Android", "saved 5 min ago"; a device without a name is "Another device", never its id. */
-  private serverOrigin({ server, serverDeviceId, serverVersion }: ConflictInfo): Origin {
+  private serverOrigin({ server, serverDeviceId, serverVersion, reason }: ConflictInfo): Origin {
     if (serverVersion === 0) return [null, 'nothing stored yet'];
+    if (reason === 'cloud-deleted') return [null, server.modifiedAt ? `deleted ${formatTimeAgo(server.modifiedAt)}` : 'deleted'];
     const device = server.deviceName ?? (serverDeviceId ? 'Another device' : null);
     return [device, server.modifiedAt ? `saved ${formatTimeAgo(server.modifiedAt)}` : ''];
   }

@@ -9,6 +9,7 @@ import {
   patchBetween,
   snapshotFromEntries,
   utf8ByteLength,
+  type DeletedRecord,
   type ErrorCode,
   type Snapshot,
   type VersionRecord,
@@ -74,6 +75,8 @@ const fail = (status: number, code: ErrorCode, extra: Record<string, unknown> = 
 export class FakeSyncServer {
   readonly requests: SeenRequest[] = [];
   readonly versions = new Map<string, StoredVersion[]>();
+  /** The tombstone a DELETE left (DESIGN §10), while nothing was pushed since. */
+  readonly tombstones = new Map<string, DeletedRecord>();
   readonly failures: FailureOnce[] = [];
   /** Tokens that answer 401. */
   readonly rejectedTokens = new Set<string>();
@@ -140,11 +143,22 @@ export class FakeSyncServer {
     this.versions.delete(keyOf(user, app));
   }
 
+  /** Deletes what is stored for `app` and `user` as the Worker's DELETE does: a tombstone one above the head, so versions only go up. */
+  deleteCloud(app: string, user = DEFAULT_USER): DeletedRecord | null {
+    const key = keyOf(user, app);
+    const below = this.versions.get(key)?.at(-1)?.record.version;
+    if (below === undefined) return this.tombstones.get(key) ?? null;
+    const tombstone = { version: below + 1, deletedAt: new Date((this.clockMs += 1000)).toISOString() };
+    this.versions.delete(key);
+    this.tombstones.set(key, tombstone);
+    return tombstone;
+  }
+
   /** Stores `data` as the next version of `app` for account `user`, as if another device pushed it. */
   async seed(app: string, data: Snapshot, deviceId = 'other-device', user = DEFAULT_USER, deviceName?: string): Promise<VersionRecord> {
     const list = this.versions.get(keyOf(user, app)) ?? [];
     const record: VersionRecord = {
-      version: (list.at(-1)?.record.version ?? 0) + 1,
+      version: (list.at(-1)?.record.version ?? this.tombstones.get(keyOf(user, app))?.version ?? 0) + 1,
       checksum: await checksum(data),
       deviceId,
       lastModified: new Date((this.clockMs += 1000)).toISOString(),
@@ -199,8 +213,10 @@ export class FakeSyncServer {
     const head = list.at(-1);
     const availableVersions = list.map((v) => v.record.version);
     const versions = this.withVersions ? list.map((v) => v.record) : undefined;
+    const tombstone = head ? undefined : this.tombstones.get(keyOf(user, app));
+    const deleted = tombstone && { deleted: tombstone };
     if (method === 'GET' && endpoint === '/meta') {
-      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions, versions } : { success: true, exists: false, meta: null, availableVersions: [], versions: [] });
+      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions, versions } : { success: true, exists: false, meta: null, availableVersions: [], versions: [], ...deleted });
     }
     if (method === 'GET' && endpoint === '/pull') {
       if (head && this.tamperedPulls > 0) {
@@ -209,29 +225,30 @@ export class FakeSyncServer {
       }
       const base = list.find((v) => v.record.version === seen.since);
       if (head && base && this.patchPulls) return json(200, { success: true, ...(await this.patchSince(base, head)), meta: head.record, availableVersions, versions });
-      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND');
+      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND', deleted);
     }
     if (method === 'GET' && endpoint === '/history') {
       const kept = list.find((v) => v.record.version === Number(version));
       return kept ? json(200, { success: true, data: kept.data, meta: kept.record }) : fail(404, 'NOT_FOUND');
     }
     if (method === 'DELETE' && endpoint === '') {
-      this.versions.delete(keyOf(user, app));
-      return json(200, { success: true, deleted: head !== undefined });
+      const left = this.deleteCloud(app, user);
+      return json(200, { success: true, deleted: head !== undefined, version: left?.version ?? 0 });
     }
     if (method === 'POST' && endpoint === '/push') {
       const parsed = parsePushRequest(seen.body);
       if (!parsed.ok) return fail(400, 'BAD_REQUEST');
       const push = parsed.value;
-      const serverVersion = head?.record.version ?? 0;
+      const serverVersion = head?.record.version ?? tombstone?.version ?? 0;
       const isRetry = head && head.record.version === push.version + 1 && head.record.checksum === push.checksum && head.record.deviceId === push.deviceId;
-      const staleBase = push.version !== serverVersion || (head !== undefined && push.baseChecksum !== undefined && push.baseChecksum !== head.record.checksum);
+      const staleBase = push.version !== serverVersion || (push.baseChecksum !== undefined && push.baseChecksum !== (head?.record.checksum ?? (tombstone ? '' : push.baseChecksum)));
       if (!isRetry && staleBase) {
         return fail(409, 'CONFLICT', {
           localVersion: push.version,
           serverVersion,
-          serverModified: head?.record.lastModified ?? null,
+          serverModified: head?.record.lastModified ?? tombstone?.deletedAt ?? null,
           serverDeviceId: head?.record.deviceId ?? null,
+          ...(tombstone && { serverDeleted: true }),
         });
       }
       const data = isPatchPush(push) ? applyPatch(head?.data ?? snapshotFromEntries([]), push.patch) : push.data;

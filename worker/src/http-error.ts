@@ -3,8 +3,8 @@ import { ERROR_STATUS, type ErrorCode } from '../../sdk/contract/index.js';
 /** Seconds a client should wait before retrying a 503 (R2 failed or rate-limited us). */
 export const RETRY_AFTER_SECONDS = 1;
 
-/** Extra fields of an error body beyond `{ error, code }` (the CONFLICT details). */
-export type ErrorDetails = Record<string, string | number | null>;
+/** Extra fields of an error body beyond `{ error, code }` (the CONFLICT details, a tombstone's `deleted`). */
+export type ErrorDetails = Record<string, string | number | boolean | null | Record<string, string | number>>;
 
 /**
  * An error that becomes one JSON error response. Throw it anywhere below a route handler; the

@@ -201,15 +201,16 @@ async function pull(request: SyncRequest): Promise<Response> {
   if (changes) return patchPullResponse(changes, changes.record, changes.versions);
   const current = await request.store.readCurrent();
   if (!current) throw new HttpError('NOT_FOUND', 'No data stored');
+  // A tombstone is no data: a 404 as for nothing stored (what every release of the SDK expects), saying when it was deleted.
+  if ('deleted' in current) throw new HttpError('NOT_FOUND', 'The data was deleted', { deleted: { ...current.deleted } });
   const { availableVersions, versions } = keptVersions(current);
   return versionResponse(current, `,"availableVersions":${JSON.stringify(availableVersions)},"versions":${JSON.stringify(versions)}`);
 }
 
 async function meta(request: SyncRequest): Promise<Response> {
-  const state = await request.store.readState();
-  const body: MetaResponse = state
-    ? { success: true, exists: true, meta: state.record, ...keptVersions(state) }
-    : { success: true, exists: false, meta: null, availableVersions: [], versions: [] };
+  const state = await request.store.readHead();
+  const nothing = (): MetaResponse => ({ success: true, exists: false, meta: null, availableVersions: [], versions: [], ...(state && 'deleted' in state && { deleted: state.deleted }) });
+  const body: MetaResponse = !state || 'deleted' in state ? nothing() : { success: true, exists: true, meta: state.record, ...keptVersions(state) };
   return Response.json(body);
 }
 
@@ -220,9 +221,10 @@ async function history(request: SyncRequest): Promise<Response> {
 }
 
 async function remove(request: SyncRequest, { env, waitUntil }: Services): Promise<Response> {
-  const deleted = await request.store.deleteAll();
-  announceHead(env, waitUntil, request.userId, request.params.app!, { version: 0, checksum: null });
-  return Response.json({ success: true, deleted } satisfies DeleteResponse);
+  const { found, tombstone } = await request.store.deleteAll();
+  const version = tombstone?.version ?? 0;
+  announceHead(env, waitUntil, request.userId, request.params.app!, { version, checksum: null });
+  return Response.json({ success: true, deleted: found, version } satisfies DeleteResponse);
 }
 
 /** The kept versions as meta and pull answer them: their numbers and their records, ascending. */

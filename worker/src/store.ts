@@ -1,8 +1,9 @@
-import { canonicalJson, emptySnapshot, isSnapshot, sha256Hex, utf8ByteLength, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import { canonicalJson, emptySnapshot, isSnapshot, sha256Hex, utf8ByteLength, type DeletedRecord, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
 import { changesSince, recordChange, type ChangeFiles, type ChangesSince, type CommittedChange } from './change-log.js';
 import { patchInPlace } from './patch-in-place.js';
 import { HttpError, unavailableError } from './http-error.js';
 import { assertStorable } from './stored-size.js';
+import { tombstoneJson, tombstoneMetadata, tombstoneOf, versionOfKey } from './tombstone.js';
 import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
 
 /**
@@ -56,6 +57,17 @@ export interface CurrentState {
   record: VersionRecord;
   /** The kept versions' records, ascending, the current one last: the versions a client may fetch. */
   versions: VersionRecord[];
+}
+
+/** What current.json holds when the data was deleted (DESIGN §10). */
+export interface DeletedState {
+  deleted: DeletedRecord;
+}
+
+/** What a DELETE did: whether anything was stored, and the tombstone now at the head (null when nothing was ever stored). */
+export interface DeleteOutcome {
+  found: boolean;
+  tombstone: DeletedRecord | null;
 }
 
 /** R2 keys of one user's app: `sync/{userId}/{app}/...` (DESIGN §5). */
@@ -118,14 +130,18 @@ const keeps = (state: CurrentState | null, record: VersionRecord): boolean =>
 const isCommittedRetry = (head: VersionRecord, push: PushIdentity): boolean =>
   head.version === push.version + 1 && head.checksum === push.checksum && head.deviceId === push.deviceId;
 
-/** Whether the server's current version is not the one the push is based on: another number, or (after a DELETE) the same number with other data. */
-const isStaleBase = (current: VersionRecord | null, push: PushIdentity): boolean =>
-  push.version !== (current?.version ?? 0) || (current !== null && push.baseChecksum !== undefined && push.baseChecksum !== current.checksum);
+/**
+ * Whether the server's current version is not the one the push is based on: another number, or the
+ * same number with other data. A tombstone holds no data, so a push that names a base checksum over it is stale too.
+ */
+const isStaleBase = (current: VersionRecord | DeletedRecord | null, push: PushIdentity): boolean =>
+  push.version !== (current?.version ?? 0) || (current !== null && push.baseChecksum !== undefined && push.baseChecksum !== ('checksum' in current ? current.checksum : undefined));
 
 const patchRejected = (why: string): HttpError => new HttpError('PATCH_REJECTED', `The patch cannot be applied: ${why}; send the full data`);
 
-/** A 409 telling the client what the server holds now. */
-function conflictError(localVersion: number, server: VersionRecord | null): HttpError {
+/** A 409 telling the client what the server holds now: a version, a tombstone (`serverDeleted`), or nothing. */
+function conflictError(localVersion: number, server: VersionRecord | DeletedRecord | null): HttpError {
+  if (server && 'deletedAt' in server) return new HttpError('CONFLICT', 'Version conflict: the data was deleted', { localVersion, serverVersion: server.version, serverModified: server.deletedAt, serverDeviceId: null, serverDeleted: true });
   return new HttpError('CONFLICT', 'Version conflict', {
     localVersion,
     serverVersion: server?.version ?? 0,
@@ -133,6 +149,9 @@ function conflictError(localVersion: number, server: VersionRecord | null): Http
     serverDeviceId: server?.deviceId ?? null,
   });
 }
+
+/** The head a conflict reports: the current record, the tombstone, or null. */
+const headOf = (state: CurrentState | DeletedState | null): VersionRecord | DeletedRecord | null => (state && ('deleted' in state ? state.deleted : state.record));
 
 /**
  * One user's data for one app in R2, with the write order of DESIGN §5 and §7.7: current.json is
@@ -162,12 +181,14 @@ export class SyncStore {
    */
   async push(push: PushCommand): Promise<VersionRecord> {
     const head = await this.r2('head', () => this.bucket.head(this.keys.current));
-    let state = head && (await this.stateOf(head));
+    const tombstone = head && tombstoneOf(head);
+    let state = head && !tombstone ? await this.stateOf(head) : null;
     let canonical: string;
     if (!state || !isCommittedRetry(state.record, push)) {
-      if (isStaleBase(state?.record ?? null, push)) throw conflictError(push.version, state?.record ?? null);
-      const replaced = head && state ? { head, state } : null;
-      canonical = 'canonical' in push ? push.canonical : await this.patched(push, push.patch, replaced?.head ?? null);
+      if (isStaleBase(state?.record ?? tombstone, push)) throw conflictError(push.version, state?.record ?? tombstone);
+      // Over a tombstone: compare-and-swap on its etag, and nothing is kept before the new version.
+      const replaced = head ? { head, state } : null;
+      canonical = 'canonical' in push ? push.canonical : await this.patched(push, push.patch, state && head);
       state = await this.commit({ ...push, canonical }, replaced);
     } else {
       canonical = 'canonical' in push ? push.canonical : await this.committedData(state.record);
@@ -203,7 +224,7 @@ export class SyncStore {
     const object = await this.r2('get', () => this.bucket.get(this.keys.current));
     if (!object || object.etag !== head.etag) {
       await object?.body.cancel();
-      throw conflictError(push.version, (await this.readState())?.record ?? null);
+      throw conflictError(push.version, headOf(await this.readHead()));
     }
     const base: unknown = JSON.parse(dataTextOf(await this.r2('read', () => object.text())));
     if (!isSnapshot(base)) throw new Error('current.json holds data that is not a snapshot');
@@ -215,13 +236,18 @@ export class SyncStore {
     const object = await this.r2('get', () => this.bucket.get(this.keys.current));
     if (object && carries(object, record)) return dataTextOf(await this.r2('read', () => object.text()));
     await object?.body.cancel();
-    throw conflictError(record.version - 1, (await this.readState())?.record ?? null);
+    throw conflictError(record.version - 1, headOf(await this.readHead()));
   }
 
-  /** The current version with its data and the kept versions' records, or null when nothing is stored. */
-  async readCurrent(): Promise<(StoredVersion & CurrentState) | null> {
+  /** The current version with its data and the kept versions' records, the tombstone, or null when nothing is stored. */
+  async readCurrent(): Promise<(StoredVersion & CurrentState) | DeletedState | null> {
     const object = await this.r2('get', () => this.bucket.get(this.keys.current));
     if (!object) return null;
+    const deleted = tombstoneOf(object);
+    if (deleted) {
+      await object.body.cancel();
+      return { deleted };
+    }
     const state = await this.stateOf(object);
     return { ...state, dataText: dataTextOf(await this.r2('read', () => object.text())) };
   }
@@ -236,10 +262,17 @@ export class SyncStore {
     return changes && { ...changes, ...state };
   }
 
-  /** The current record and the kept versions' records, without the data; null when nothing is stored. */
+  /** The current record and the kept versions' records, without the data; null when nothing is stored (or a tombstone). */
   async readState(): Promise<CurrentState | null> {
+    const head = await this.readHead();
+    return head && !('deleted' in head) ? head : null;
+  }
+
+  /** What current.json holds, read with one `head`: a version and the kept versions' records, a tombstone, or null. */
+  async readHead(): Promise<CurrentState | DeletedState | null> {
     const head = await this.r2('head', () => this.bucket.head(this.keys.current));
-    return head && this.stateOf(head);
+    const deleted = head && tombstoneOf(head);
+    return deleted ? { deleted } : head && this.stateOf(head);
   }
 
   /**
@@ -266,25 +299,75 @@ export class SyncStore {
   }
 
   /**
-   * Deletes everything stored for this user and app: current.json first, so readers see all of it
-   * or nothing (never a kept version whose history file is already gone), then history and
-   * meta.json. Then lists again and repeats until nothing is left, for what pushes racing it wrote
-   * meanwhile. A failure midway leaves nothing readable and a retry finishes the job.
+   * Deletes everything stored for this user and app (DESIGN §10): first commits a tombstone over
+   * current.json (compare-and-swap on its etag, one above its version, no data), so readers see
+   * the deletion at once and the next push takes the number after it; then removes history,
+   * change files and meta.json of the versions below the tombstone, listing again until none are
+   * left (a push that raced it may write its files late). Files of versions above the tombstone
+   * (pushes after it) are never touched. A retry finds the tombstone and finishes the job.
    *
-   * @returns whether anything was stored.
+   * @returns whether anything was stored, and the tombstone (null when nothing ever was).
    * @throws HttpError UNAVAILABLE when R2 fails, or when racing writes outlast {@link DELETE_ROUNDS_MAX} rounds.
    */
-  async deleteAll(): Promise<boolean> {
-    let found = false;
+  async deleteAll(): Promise<DeleteOutcome> {
     for (let round = 0; round < DELETE_ROUNDS_MAX; round++) {
-      const keys = await this.listKeys(this.keys.base);
-      if (keys.length === 0) return found;
-      found = true;
-      if (keys.includes(this.keys.current)) await this.deleteObjects([this.keys.current]);
-      const others = keys.filter((key) => key !== this.keys.current);
-      for (let i = 0; i < others.length; i += DELETE_BATCH_KEYS) await this.deleteObjects(others.slice(i, i + DELETE_BATCH_KEYS));
+      const committed = await this.commitTombstone();
+      if (committed === undefined) continue;
+      if (committed === null) return { found: false, tombstone: null };
+      const removed = await this.removeBelow(committed.tombstone.version);
+      return { found: committed.found || removed, tombstone: committed.tombstone };
     }
     throw unavailableError('Data is still being written, retry the delete shortly');
+  }
+
+  /**
+   * Commits the tombstone: over the current version (etag match), over leftovers with no
+   * current.json (create-only, above every version they name), or keeps the one already there.
+   * Returns it, null when nothing at all is stored, or undefined when a push committed first.
+   */
+  private async commitTombstone(): Promise<{ tombstone: DeletedRecord; found: boolean } | null | undefined> {
+    const head = await this.r2('head', () => this.bucket.head(this.keys.current));
+    const existing = head && tombstoneOf(head);
+    if (existing) return { tombstone: existing, found: false };
+    let below = head ? recordFromMetadata(head.key, head.customMetadata).version : 0;
+    if (!head) {
+      const keys = await this.listKeys(this.keys.base);
+      if (keys.length === 0) return null;
+      below = Math.max(0, ...keys.map((key) => versionOfKey(key) ?? 0));
+    }
+    const tombstone: DeletedRecord = { version: below + 1, deletedAt: this.now().toISOString() };
+    const put = await this.r2('put', () =>
+      this.bucket.put(this.keys.current, tombstoneJson(tombstone), {
+        onlyIf: head ? { etagMatches: head.etag } : { etagDoesNotMatch: '*' },
+        customMetadata: tombstoneMetadata(tombstone),
+        httpMetadata: JSON_CONTENT,
+      }),
+    );
+    return put ? { tombstone, found: true } : undefined;
+  }
+
+  /** Deletes the history, change files and meta.json of versions below `version`, until a listing finds none. Returns whether it deleted any. */
+  private async removeBelow(version: number): Promise<boolean> {
+    let removed = false;
+    for (let round = 0; round < DELETE_ROUNDS_MAX; round++) {
+      const doomed: string[] = [];
+      for (const key of await this.listKeys(this.keys.base)) {
+        if (key === this.keys.current) continue;
+        const named = versionOfKey(key);
+        if (named !== null ? named < version : key !== this.keys.meta || (await this.metaFileBelow(version))) doomed.push(key);
+      }
+      if (doomed.length === 0) return removed;
+      removed = true;
+      for (let i = 0; i < doomed.length; i += DELETE_BATCH_KEYS) await this.deleteObjects(doomed.slice(i, i + DELETE_BATCH_KEYS));
+    }
+    throw unavailableError('Data is still being written, retry the delete shortly');
+  }
+
+  /** Whether meta.json shows a version below `version` (a push after the tombstone writes a newer one, which stays). */
+  private async metaFileBelow(version: number): Promise<boolean> {
+    const file = await this.r2('head', () => this.bucket.head(this.keys.meta));
+    const shown = file && parseRecordMetadata(file.customMetadata);
+    return file !== null && (shown === null || shown.version < version);
   }
 
   /**
@@ -292,8 +375,8 @@ export class SyncStore {
    * kept versions' records. The version it replaces is made sure to be in history first (its own
    * push may have failed before writing it), since the new record lists it as kept.
    */
-  private async commit(push: PushIdentity & { canonical: string }, replaced: { head: R2Object; state: CurrentState } | null): Promise<CurrentState> {
-    const repaired = replaced !== null && (await this.ensureInHistory(replaced.state.record, replaced.head));
+  private async commit(push: PushIdentity & { canonical: string }, replaced: { head: R2Object; state: CurrentState | null } | null): Promise<CurrentState> {
+    const repaired = replaced?.state != null && (await this.ensureInHistory(replaced.state.record, replaced.head));
     const record: VersionRecord = {
       version: push.version + 1,
       checksum: push.checksum,
@@ -305,7 +388,7 @@ export class SyncStore {
       // contract's limit and make every later read fail.
       ...(push.deviceName === undefined ? {} : { deviceName: push.deviceName.toWellFormed() }),
     };
-    const keptBefore = (replaced?.state.versions ?? []).slice(-KEPT_BEFORE_MAX);
+    const keptBefore = (replaced?.state?.versions ?? []).slice(-KEPT_BEFORE_MAX);
     const committed = await this.r2('put', () =>
       this.bucket.put(this.keys.current, currentJson(record, push.canonical), {
         onlyIf: replaced ? { etagMatches: replaced.head.etag } : { etagDoesNotMatch: '*' },
@@ -315,11 +398,12 @@ export class SyncStore {
     );
     if (committed) return { record, versions: [...keptBefore, record] };
     // Another push (or a DELETE) got there first. The same push sent twice at once is no conflict.
-    const now = await this.readState();
+    const head = await this.readHead();
+    const now = head && !('deleted' in head) ? head : null;
     if (now && isCommittedRetry(now.record, push)) return now;
     // A history file this push wrote for a version nobody keeps any more (a DELETE ran) must go.
-    if (replaced && repaired && !keeps(now, replaced.state.record)) await this.deleteObjects([this.keys.history(replaced.state.record.version)]);
-    throw conflictError(push.version, now?.record ?? null);
+    if (replaced?.state && repaired && !keeps(now, replaced.state.record)) await this.deleteObjects([this.keys.history(replaced.state.record.version)]);
+    throw conflictError(push.version, headOf(head));
   }
 
   /**
@@ -356,19 +440,20 @@ export class SyncStore {
     if (keeps(now, record)) return;
     const leftovers: string[] = [];
     const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));
-    // Only its own file: after a DELETE the same number may be another, kept version's.
     if (file && carries(file, record)) leftovers.push(this.keys.history(record.version));
     const changeFile = await this.r2('head', () => this.bucket.head(this.keys.change(record.version)));
     if (changeFile && carries(changeFile, record)) leftovers.push(this.keys.change(record.version));
-    if (!now || now.record.version < record.version) leftovers.push(this.keys.meta);
+    // meta.json only if it is this push's: a push after a DELETE's tombstone may have written a newer one.
+    const metaFile = await this.r2('head', () => this.bucket.head(this.keys.meta));
+    if (metaFile && carries(metaFile, record)) leftovers.push(this.keys.meta);
     if (leftovers.length) await this.deleteObjects(leftovers);
   }
 
   /**
-   * A push's own history file, written after its commit. After a DELETE, version numbers start
-   * again, so a push that stalled from before it may find the file of a new version of its number:
-   * a file of a kept version is never replaced, and any other is replaced only if it is still the
-   * one looked at (a conditional put; a lost race means someone else wrote it).
+   * A push's own history file, written after its commit. Version numbers never restart (DESIGN
+   * §10), but current.json written by an older release may have: a file of a kept version is never
+   * replaced, and any other is replaced only if it is still the one looked at (a conditional put;
+   * a lost race means someone else wrote it).
    */
   private async writeOwnHistory(record: VersionRecord, canonical: string): Promise<void> {
     const file = await this.r2('head', () => this.bucket.head(this.keys.history(record.version)));

@@ -27,6 +27,7 @@ async function pushWith(fetch: Fetch, token: string, data: Snapshot, version: nu
   }));
 }
 
+const keyOfRow = (row: string): string => row.split(' ')[0]!;
 const headOfCurrent = (c: BucketCall): boolean => c.op === 'head' && c.key.endsWith('/current.json');
 const commitOfCurrent = (c: BucketCall): boolean => c.op === 'put' && c.key.endsWith('/current.json');
 
@@ -83,7 +84,7 @@ async function raceOnce(round: number, fetchFor: () => Fetch): Promise<void> {
 /**
  * One device pushing in a chain from `version` through `fetch`: after each 200 it pushes on top of
  * it, after a 409 it rebases on the version the server reports, and it stops once the server says
- * nothing is stored (the DELETE won) or after {@link PUSHES_PER_RACER} tries.
+ * the data was deleted (the DELETE won) or after {@link PUSHES_PER_RACER} tries.
  */
 async function pushInChain(fetch: Fetch, token: string, deviceId: string, version: number): Promise<void> {
   let base = version;
@@ -91,6 +92,8 @@ async function pushInChain(fetch: Fetch, token: string, deviceId: string, versio
     const response = await pushWith(fetch, token, snap({ device: deviceId, n: String(n) }), base, deviceId);
     const body = await json(response);
     if (response.status === 200) base = body.version as number;
+    // A tombstone: this device does not upload again (the SDK asks its person first).
+    else if (response.status === 409 && body.serverDeleted) return;
     else if (response.status === 409) base = body.serverVersion as number;
     else expect.fail(`push answered ${response.status}: ${JSON.stringify(body)}`);
   }
@@ -137,7 +140,7 @@ describe('a push that stalls between its head and its commit', () => {
     for (const row of await listUser(user)) expect(await storedText(row.split(' ')[0]!)).not.toContain('stale edit');
   });
 
-  it('conflicts with serverVersion 0 when a DELETE ran in between', async () => {
+  it("conflicts with the tombstone's version when a DELETE ran in between", async () => {
     const user = newUser('del');
     const token = await tokenFor(user);
     expect((await push(token, 'tenure', snap({ a: '1' }), 0)).status).toBe(200);
@@ -147,8 +150,8 @@ describe('a push that stalls between its head and its commit', () => {
 
     stalled.release();
     const response = await stalled.response;
-    expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 0, serverModified: null, serverDeviceId: null });
-    expect(await listUser(user)).toEqual([]);
+    expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: 1, serverVersion: 2, serverModified: expect.any(String), serverDeviceId: null, serverDeleted: true });
+    expect((await listUser(user)).map(keyOfRow)).toEqual([`sync/${user}/tenure/current.json`]);
   });
 
   it('leaves nothing behind when a DELETE ran between its commit and its history write', async () => {
@@ -163,35 +166,37 @@ describe('a push that stalls between its head and its commit', () => {
     expect((await stalled.response).status).toBe(200);
 
     // Its history/3.json and meta.json landed after the DELETE answered; it deleted them again.
-    expect(await listUser(user)).toEqual([]);
+    expect((await listUser(user)).map(keyOfRow)).toEqual([`sync/${user}/tenure/current.json`]);
     expect((await push(token, 'tenure', snap({ v: 'again' }), 3)).status).toBe(409);
     const meta = await json(await blackBox(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } })));
-    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [] });
+    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [], deleted: { version: 4, deletedAt: expect.any(String) } });
 
     const fresh = snap({ v: 'fresh 1' });
-    expect((await push(token, 'tenure', fresh, 0)).status).toBe(200);
+    expect((await push(token, 'tenure', fresh, 4)).status).toBe(200);
     const metaFile = JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!) as Record<string, unknown>;
-    expect(metaFile).toMatchObject({ version: 1, versions: [1] });
-    expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)]]))).toBe(1);
+    expect(metaFile).toMatchObject({ version: 5, versions: [5] });
+    expect(await expectConsistent(user, token, new Map([[5, canonicalJson(fresh)]]))).toBe(5);
   });
 
-  it('never writes over, nor deletes, the history file of a new version of its number after a DELETE', async () => {
+  it('a push racing a DELETE keeps the history files of the versions after the tombstone, which take new numbers', async () => {
     const user = newUser('reuse');
     const token = await tokenFor(user);
     const stalled = await stalledPush(token, commitOfCurrent, snap({ epoch: 'before the delete' }), 0, 'device-a');
-    expect((await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }))).status).toBe(200);
+    expect(await json(await blackBox(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })))).toMatchObject({ version: 2 });
     const fresh = snap({ epoch: 'after the delete' });
-    expect((await push(token, 'tenure', fresh, 0, 'device-b')).status).toBe(200);
+    expect(await json(await push(token, 'tenure', fresh, 2, 'device-b'))).toMatchObject({ version: 3 });
     const newer = snap({ epoch: 'after the delete', more: '2' });
-    expect((await push(token, 'tenure', newer, 1, 'device-b')).status).toBe(200);
+    expect((await push(token, 'tenure', newer, 3, 'device-b')).status).toBe(200);
 
     stalled.release();
     expect((await stalled.response).status).toBe(200);
 
-    expect(await storedText(`sync/${user}/tenure/history/1.json`)).toBe(canonicalJson(fresh));
-    const v1 = await blackBox(new Request('http://x/api/sync/tenure/history/1', { headers: { Authorization: `Bearer ${token}` } }));
-    expect(v1.status).toBe(200);
-    expect(await expectConsistent(user, token, new Map([[1, canonicalJson(fresh)], [2, canonicalJson(newer)]]))).toBe(2);
+    // The stalled push's own files (v1) are gone; every file of the versions after the tombstone stays.
+    expect(await storedText(`sync/${user}/tenure/history/1.json`)).toBeNull();
+    expect(await storedText(`sync/${user}/tenure/history/3.json`)).toBe(canonicalJson(fresh));
+    expect(JSON.parse((await storedText(`sync/${user}/tenure/meta.json`))!)).toMatchObject({ version: 4 });
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: [3, 4] });
+    expect(await expectConsistent(user, token, new Map([[3, canonicalJson(fresh)], [4, canonicalJson(newer)]]))).toBe(4);
   });
 
   it('never moves meta.json backwards nor prunes newer history when an older push finishes after a newer one', async () => {
@@ -227,7 +232,7 @@ describe('a push that stalls between its head and its commit', () => {
 });
 
 describe('a DELETE racing pushes', () => {
-  it(`answers 200 only when nothing of the app is stored any more, ${ROUNDS} rounds, 0 leftovers`, async () => {
+  it(`answers 200 only when nothing but the tombstone is stored any more, ${ROUNDS} rounds, 0 leftovers`, async () => {
     const leftovers: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const user = newUser(`delrace${round}`);
@@ -246,13 +251,15 @@ describe('a DELETE racing pushes', () => {
         return result;
       });
       const worker = createWorker({ bucket: () => bucket });
-      // Every push is based on a version >= 1, so none can commit once the DELETE removed
-      // current.json: whatever is stored after all of them settle is left over.
+      // Every push is based on a version >= 1 and stops at the tombstone, so none commits after
+      // the DELETE: whatever is stored after all of them settle, but the tombstone, is left over.
       await Promise.all(Array.from({ length: DELETE_RACERS }, (_, i) => pushInChain((r) => worker.fetch(r, testEnv), token, `racer-${i}`, 2)));
       const answer = await startDelete();
       expect(answer.status).toBe(200);
-      expect(await json(answer)).toEqual({ success: true, deleted: true });
-      leftovers.push(...(await listUser(user)));
+      const { version, deleted: found } = await json(answer);
+      expect(found).toBe(true);
+      expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ exists: false, deleted: { version } });
+      leftovers.push(...(await listUser(user)).map(keyOfRow).filter((key) => key !== `sync/${user}/tenure/current.json`));
     }
     expect(leftovers).toEqual([]);
   }, ROUNDS_TIMEOUT_MS);

@@ -173,12 +173,14 @@ describe('pull, meta and history', () => {
     const deleted = await env.BACKUPS.get(`sync/${user}/tenure/history/2.json`);
     const deletedText = await deleted!.text();
     expect((await call('/api/sync/tenure', { method: 'DELETE', token })).status).toBe(200);
-    for (let v = 0; v < 3; v++) await pushOk(token, { n: `kept ${v + 1}` }, v);
+    // The tombstone is v4: the next pushes commit 5 to 7.
+    for (let v = 4; v < 7; v++) await pushOk(token, { n: `kept ${v + 1}` }, v);
 
     // What a push stalled across the DELETE would write when it resumed.
     await env.BACKUPS.put(`sync/${user}/tenure/history/2.json`, deletedText, { customMetadata: deleted!.customMetadata });
     const history = await call('/api/sync/tenure/history/2', { token });
     expect(history.status).toBe(404);
+    expect((await call('/api/sync/tenure/history/4', { token })).status).toBe(404);
     expect(await history.text()).not.toContain('deleted');
   });
 
@@ -268,23 +270,16 @@ describe('DELETE /api/sync/{app}', () => {
 
     const deleted = await call('/api/sync/tenure', { method: 'DELETE', token });
     expect(deleted.status).toBe(200);
-    expect(await json(deleted)).toEqual({ success: true, deleted: true });
-    expect((await listUser(user)).filter((row) => row.includes('/tenure/'))).toEqual([]);
+    expect(await json(deleted)).toEqual({ success: true, deleted: true, version: 4 });
+    // Only the tombstone stays: no data, no history, no meta.json.
+    expect((await listUser(user)).filter((row) => row.includes('/tenure/')).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
+    expect(await storedText(`sync/${user}/tenure/current.json`)).not.toContain('"n"');
     expect((await call('/api/sync/tenure/pull', { token })).status).toBe(404);
     expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ exists: false });
     expect((await call('/api/sync/tempo/pull', { token })).status).toBe(200);
 
-    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token }))).toEqual({ success: true, deleted: false });
-  });
-
-  it('starts over at version 1 after a delete, and an old base version conflicts', async () => {
-    const token = await tokenFor(newUser());
-    for (let v = 0; v < 3; v++) await pushOk(token, { n: String(v) }, v);
-    await call('/api/sync/tenure', { method: 'DELETE', token });
-    const stale = await push(token, 'tenure', snap({ n: 'stale' }), 3);
-    expect(await json(stale)).toMatchObject({ code: 'CONFLICT', serverVersion: 0 });
-    expect(await pushOk(token, { n: 'fresh' }, 0)).toMatchObject({ version: 1 });
-    expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({ data: { n: 'fresh' }, availableVersions: [1] });
+    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token }))).toEqual({ success: true, deleted: false, version: 4 });
+    expect(await json(await call('/api/sync/tempo', { method: 'DELETE', token: await tokenFor(newUser()) }))).toEqual({ success: true, deleted: false, version: 0 });
   });
 });
 
@@ -301,7 +296,7 @@ describe('user isolation', () => {
     expect(await json(await call('/api/sync/tenure/meta', { token: bobToken }))).toMatchObject({ exists: false });
     expect((await call('/api/sync/tenure/history/1', { token: bobToken })).status).toBe(404);
     await pushOk(bobToken, { mine: 'bob' }, 0);
-    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token: bobToken }))).toEqual({ success: true, deleted: true });
+    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token: bobToken }))).toEqual({ success: true, deleted: true, version: 2 });
 
     expect(await listUser(alice)).toEqual(aliceBefore);
     expect(await json(await call('/api/sync/tenure/pull', { token: aliceToken }))).toMatchObject({ data: { secret: 'alice only' } });

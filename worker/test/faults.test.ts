@@ -68,10 +68,12 @@ describe('the R2 calls of a push and a DELETE (what the fault injection walks th
     expect(readCalls).toEqual({ meta: ['head current.json'], pull: ['get current.json'] });
   });
 
-  it('a DELETE: list, current first, then history and meta, then list until nothing is left', () => {
+  it('a DELETE: the tombstone over current.json first, then history and meta below it, then list until none is left', () => {
     expect(deleteCalls).toEqual([
+      'head current.json',
+      'put current.json',
       'list ',
-      'delete current.json',
+      'head meta.json',
       expect.stringMatching(/^delete history\/2\.json,.*meta\.json/),
       'list ',
     ]);
@@ -131,13 +133,13 @@ describe.each(WHEN)('a DELETE whose k-th R2 call fails %s reaching R2', (when) =
 
     const current = await expectConsistent(user, token, committed);
     const landed = (call: string) => k > callNumber(deleteCalls, call) || (k === callNumber(deleteCalls, call) && when === 'after');
-    expect(current).toBe(landed('delete current.json') ? 0 : SEEDED_VERSIONS);
+    expect(current).toBe(landed('put current.json') ? 0 : SEEDED_VERSIONS);
 
     const retry = await remove();
     expect(retry.status).toBe(200);
-    const everythingDeleted = landed(deleteCalls[2]!);
-    expect(await json(retry)).toEqual({ success: true, deleted: !everythingDeleted });
-    expect(await listUser(user)).toEqual([]);
+    const everythingDeleted = landed(deleteCalls[4]!);
+    expect(await json(retry)).toEqual({ success: true, deleted: !everythingDeleted, version: SEEDED_VERSIONS + 1 });
+    expect((await listUser(user)).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
     expect(await expectConsistent(user, token, committed)).toBe(0);
   });
 });

@@ -85,8 +85,8 @@ describe('erasure does not depend on a subscription (DESIGN §11)', () => {
       expect([rest, response.status]).toEqual([rest, 403]);
     }
     const deleted = await call('/api/sync/tenure', { method: 'DELETE', token: lapsed });
-    expect([deleted.status, await json(deleted)]).toEqual([200, { success: true, deleted: true }]);
-    expect(await listUser(user)).toEqual([]);
+    expect([deleted.status, await json(deleted)]).toEqual([200, { success: true, deleted: true, version: expect.any(Number) }]);
+    expect((await listUser(user)).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
   });
 });
 

@@ -143,7 +143,7 @@ describe('the change files', () => {
   it('are deleted by DELETE with everything else', async () => {
     const { user, token } = await userWith(...versionsOf(3));
     expect((await call('/api/sync/tenure', { method: 'DELETE', token })).status).toBe(200);
-    expect(await listUser(user)).toEqual([]);
+    expect((await listUser(user)).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
   });
 });
 

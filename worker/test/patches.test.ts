@@ -74,8 +74,8 @@ describe('patch pushes (DESIGN §8)', () => {
     expect((await call('/api/sync/tenure', { method: 'DELETE', token })).status).toBe(200);
     const response = await postPush(token, await patchBody(BASE, NEXT, 1));
     expect(response.status).toBe(409);
-    expect(await json(response)).toMatchObject({ code: 'CONFLICT', serverVersion: 0 });
-    expect(await listUser(user)).toEqual([]);
+    expect(await json(response)).toMatchObject({ code: 'CONFLICT', serverVersion: 2, serverDeleted: true });
+    expect((await listUser(user)).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
   });
 
   it('409 CONFLICT for a patch against an older kept version, nothing stored', async () => {
