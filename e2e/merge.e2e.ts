@@ -60,11 +60,11 @@ eachEngine('merging changes of two devices against wrangler dev', (devices) => {
     await expect.poll(() => a.value(GOALS)).toBe('from B');
     expect(await a.state()).toMatchObject({ status: 'synced', version: 3 });
     expect(await a.isShown('dialog')).toBe(false);
-    // The return check: a meta request, then the pull of B's version; nothing to push (the page's
-    // history list then asks for the versions again).
+    // The return check: a meta request, then a patch pull of the changes since A's v2 (DESIGN §9);
+    // nothing to push (the page's history list then asks for the versions again).
     await a.settled();
     const sent = a.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/^\/api\/sync\/tenure/, '')}`);
-    expect(sent.slice(0, 2)).toEqual(['GET /meta', 'GET /pull']);
+    expect(sent.slice(0, 2)).toEqual(['GET /meta', 'GET /pull?since=2']);
     expect(sent.filter((line) => line.startsWith('POST'))).toEqual([]);
     const pulled = await server.pull();
     expect(pulled.meta.version).toBe(3);
