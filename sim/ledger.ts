@@ -63,6 +63,8 @@ export class Ledger {
   private readonly highest = new Map<string, number>();
   /** user -> version -> canonical texts ever committed as that version (one each: numbers never repeat). */
   readonly committed = new Map<string, Map<number, Set<string>>>();
+  /** user -> versions committed as tombstones (a device that adopts a deletion holds that version, DESIGN §10). */
+  readonly tombstones = new Map<string, Set<number>>();
   /** Tokens that reached some account's committed data. */
   private readonly reachedServer = new Set<string>();
   /** device -> tokens ever put in one of its local backups. */
@@ -206,7 +208,10 @@ export class Ledger {
     if (after === null) return;
     const tombstone = user === undefined ? null : tombstoneVersion(key, after);
     if (tombstone !== null && before !== null && tombstoneVersion(key, before) === tombstone) return;
-    if (tombstone !== null) return this.versionCommitted(user!, tombstone, 'a tombstone');
+    if (tombstone !== null) {
+      this.tombstones.set(user!, (this.tombstones.get(user!) ?? new Set()).add(tombstone));
+      return this.versionCommitted(user!, tombstone, 'a tombstone');
+    }
     const commit = parseCurrent(key, after);
     if (!commit) return;
     const previous = before === null ? null : parseCurrent(key, before);

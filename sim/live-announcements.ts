@@ -134,8 +134,8 @@ export class LiveAnnouncements {
     for (const device of this.world.devices) {
       for (const page of device.openPages()) {
         const { version } = page.engine.getState();
-        if (!page.spec.live || version === 0 || this.flagged.has(page) || [...device.accountsSeen].some((user) => this.world.ledger.committed.get(user)?.has(version))) continue;
-        this.world.ledger.violate('live-hint-only', `${page.name} shows v${version}, which none of its accounts committed`);
+        if (!page.spec.live || version === 0 || this.flagged.has(page) || [...device.accountsSeen].some((user) => this.world.ledger.committed.get(user)?.has(version) || this.world.ledger.tombstones.get(user)?.has(version))) continue;
+        this.world.ledger.violate('live-hint-only', `${page.name} shows v${version}, which none of its accounts committed (as data or a tombstone)`);
         this.flagged.add(page);
       }
     }

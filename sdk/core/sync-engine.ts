@@ -363,7 +363,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
     // Changes first seen while this account is signed in are its data, synced or not: another
     // account signing in later meets them as `other-account` (DESIGN §7.1).
-    if (pendingSince !== null && view.owner === null) await records.setOwner(app, (view.owner = view.user));
+    if (pendingSince !== null && view.owner === null) {
+      // The save above waited for IndexedDB: a page stopped meanwhile writes nothing more (§7.6, sim seed 6190 of 5000+).
+      guard(view);
+      await records.setOwner(app, (view.owner = view.user));
+    }
     dispatch({ type: 'record', record: view.record }, view);
   };
 
@@ -844,9 +848,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
   };
 
-  /** Records `user` as the owner of local data that has none yet (and is not empty). */
-  const claimUnowned = async (user: string): Promise<void> => {
-    if ((await records.getOwner(app)) === null && Object.keys(await adapter.collect()).length) await records.setOwner(app, user);
+  /** Records `user` as the owner of local data that has none yet (and is not empty); with `at`, only while that run lasts. */
+  const claimUnowned = async (user: string, at?: number): Promise<void> => {
+    const unowned = (await records.getOwner(app)) === null && Object.keys(await adapter.collect()).length > 0;
+    // A page stopped while this read IndexedDB writes nothing more (§7.6); the next page's first sync claims the edit.
+    if (unowned && (at === undefined || at === run)) await records.setOwner(app, user);
   };
 
   /** The signed-in account, or null when signed out (read from the token). */
@@ -897,7 +903,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       void sync('prepare');
       // An edit belongs to the account signed in when it was made, even if another one signs in
       // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
-      void currentUser().then((user) => (user === null ? undefined : claimUnowned(user))).catch(noop);
+      const at = run;
+      void currentUser().then((user) => (user === null ? undefined : claimUnowned(user, at))).catch(noop);
       if (state.status === 'disabled') void sync('check');
       else setTimer('debounce', deps.debounceMs, 'push');
     },
