@@ -50,6 +50,8 @@
 // Tombstones (issue 21, DESIGN §10): the cloud-deleted decision, conflict and kept-on-device stop,
 // meta's `deleted` checked, a base-less merge named first-sync, +385 B measured (13,561 -> 13,946 B);
 // the ceiling rises by exactly that.
+// All of the above merged with tombstones: 13,974 B; the stopped page's owner writes guarded
+// (sim seed 6190): +27, 14,001 B.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -62,7 +64,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_000;
+const CEILING_BYTES = 14_030;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {
