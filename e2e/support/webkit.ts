@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 60_000;
 
 /** The W3C key of an element reference in WebDriver answers. */
 const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
+/** The Backspace key (WebDriver §17.4.2 key codes). */
+const BACKSPACE = '\uE003';
 
 type Session = WebdriverIO.Browser;
 type ElementReference = { [ELEMENT_KEY]: string };
@@ -100,8 +102,11 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
       fill: (selector: string, value: string) =>
         inTab(async () => {
           const element = (await session.findElement('css selector', selector)) as ElementReference;
-          await session.elementClear(element[ELEMENT_KEY]);
-          await session.elementSendKeys(element[ELEMENT_KEY], value);
+          // Not Element Clear: it runs the unfocusing steps (WebDriver §12.5.2), and the blur it
+          // fires is a real "person left" to the SDK, which then pushes the emptied field. Select
+          // all and type over it instead, as a person does and as fill() in the other engines.
+          await session.execute((el: HTMLInputElement) => (el.focus(), el.select()), element as never);
+          await session.elementSendKeys(element[ELEMENT_KEY], `${BACKSPACE}${value}`);
         }),
       type: (selector: string, text: string) =>
         inTab(async () => {
