@@ -105,7 +105,7 @@ function webkitProfile(session: Session, viewport: Viewport, stop: () => void): 
           // Not Element Clear: it runs the unfocusing steps (WebDriver §12.5.2), and the blur it
           // fires is a real "person left" to the SDK, which then pushes the emptied field. Select
           // all and type over it instead, as a person does and as fill() in the other engines.
-          await session.execute((el: HTMLInputElement) => (el.focus(), el.select()), element as never);
+          await session.execute((el: HTMLElement) => (el.focus(), (el as HTMLInputElement).select()), element as never);
           await session.elementSendKeys(element[ELEMENT_KEY], `${BACKSPACE}${value}`);
         }),
       type: (selector: string, text: string) =>
