@@ -1,6 +1,7 @@
 // Turns one benchmark run into docs/performance.md (and the same tables on stdout). Every figure
 // here comes from the run; nothing is typed in by hand.
 import { liveSection } from './live.mjs';
+import { mergeSection } from './merge.mjs';
 
 /** R2 prices used for the cost table (Standard storage, per million requests, USD). */
 export const R2_PRICES = {
@@ -240,7 +241,7 @@ ${lines.join('\n')}`;
 
 /**
  * The whole report as Markdown.
- * @param {{ machine: object, client: object[], wire: object[], load: object, contention: object, memory: object[], runtimeMs: number }} run
+ * @param {{ machine: object, client: object[], wire: object[], load: object, contention: object, memory: object[], live: object, merge: object[], runtimeMs: number }} run
  */
 export function renderReport(run) {
   const { machine } = run;
@@ -270,6 +271,8 @@ ${correctnessSection(run.load, run.contention)}
 ${memorySection(run.memory)}
 
 ${liveSection(run.live)}
+
+${mergeSection(run.merge)}
 `;
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench` (issue 7): builds the SDK, starts the Worker under `wrangler dev` with a fresh
 // local R2 and Debian's Chromium, measures client, wire, Worker and R2 cost for 10 KB to 5 MB
-// snapshots and the Worker's peak heap per MB of data (bench/memory.mjs, 1 to 10 MB), checks
+// snapshots, the Worker's peak heap per MB of data (bench/memory.mjs, 1 to 10 MB), live latency
+// (bench/live.mjs) and a merge against a plain pull (bench/merge.mjs), checks
 // correctness under the load, prints the tables and writes docs/performance.md.
 // Exits non-zero (and writes nothing) if any acknowledged push is lost or acknowledged twice.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,7 @@ async function main() {
   const { measureLoad, PHASE_MS } = await import('./load.mjs');
   const { checkContention, CONTENTION_DEVICES, CONTENTION_MS } = await import('./contention.mjs');
   const { measureLiveLatency, LIVE_COMMITS } = await import('./live.mjs');
+  const { measureMerge, MERGE_RUNS } = await import('./merge.mjs');
   const { renderReport } = await import('./report.mjs');
   const { measureMemory } = await import('./memory.mjs');
 
@@ -99,9 +101,12 @@ async function main() {
     step(`live updates (${LIVE_COMMITS} commits to an open tab)`);
     const live = await measureLiveLatency(browser, { url: server.url, runId, failures });
 
+    step(`merge against a plain pull (${MERGE_RUNS} of each at 1 MB and 5 MB)`);
+    const merge = await measureMerge(browser, { url: server.url, runId, failures });
+
     const run = {
       memory,
-      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire, live,
+      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire, live, merge,
       load: { ...load, phaseMs: PHASE_MS },
       contention: { ...contention, devices: CONTENTION_DEVICES, size: cases[0].size, seconds: CONTENTION_MS / 1000 },
       runtimeMs: performance.now() - started,
