@@ -1,9 +1,12 @@
-import { DEFAULT_MAX_STORED_BYTES, DEFAULT_SYNC_APPS, isValidAppName, PUSH_ENVELOPE_MAX_BYTES } from '../../sdk/contract/index.js';
+import {
+  DEFAULT_MAX_STORED_BYTES,
+  DEFAULT_SYNC_APPS,
+  isValidAppName,
+  PUSH_ENVELOPE_MAX_BYTES,
+} from '../../sdk/contract/index.js';
 import { unsafeKeysReason } from './config-checks.js';
 import { HttpError } from './http-error.js';
-import type { LiveRoom } from './live-room.js';
 import { parseOrigin } from './origins.js';
-import type { RateLimiter } from './rate-limit.js';
 
 /** Default body limit: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -12,28 +15,24 @@ export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 /** The most leeway `JWT_CLOCK_TOLERANCE_SECONDS` may give: 5 minutes, so no setting keeps expired tokens alive for long. */
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
-/**
- * The environment the Worker reads: bindings from wrangler.toml plus secrets. Everything but the
- * bucket is optional so production can choose between `JWT_SECRET` and `JWT_JWKS_URL`.
- */
-export interface WorkerEnv {
-  BACKUPS: R2Bucket;
-  /** Per-user limiters (`[[ratelimits]]`); see rate-limit.ts. */
-  RATE_LIMIT_REQUESTS?: RateLimiter;
-  RATE_LIMIT_WRITES?: RateLimiter;
-  /** The live rooms' Durable Object namespace (DESIGN §9); absent when the operator did not turn live updates on. */
-  LIVE?: DurableObjectNamespace<LiveRoom>;
-  SYNC_APPS?: string;
-  ALLOWED_ORIGINS?: string;
-  MAX_BODY_BYTES?: string;
+/** Settings wrangler.toml does not declare: secrets (`wrangler secret put`) and optional vars. */
+interface OperatorSettings {
   MAX_STORED_BYTES?: string;
   JWT_SECRET?: string;
   JWT_JWKS_URL?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   JWT_CLOCK_TOLERANCE_SECONDS?: string;
-  DEV_MODE?: string;
 }
+
+/**
+ * The environment the Worker reads: the bindings and vars of wrangler.toml as `wrangler types`
+ * generates them (`Env` in worker/worker-configuration.d.ts, `npm run types:worker`), plus the
+ * settings the toml does not declare. Everything but the bucket is optional: an operator may leave
+ * out the rate limits (rate-limit.ts) or the live rooms (DESIGN §9), and production chooses between
+ * `JWT_SECRET` and `JWT_JWKS_URL`.
+ */
+export type WorkerEnv = Pick<Env, 'BACKUPS'> & Partial<Omit<Env, 'BACKUPS'>> & OperatorSettings;
 
 /** How tokens are verified: HS256 with a shared secret, or RS256/ES256 against a remote JWKS. */
 export type TokenKeys = { kind: 'secret'; secret: string } | { kind: 'jwks'; url: URL } | { kind: 'none' };
@@ -73,7 +72,10 @@ export class ConfigError extends Error {
 }
 
 const list = (value: string | undefined): string[] =>
-  (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 /**
  * What CORS needs, read leniently (entries that are not origins are skipped, not refused): CORS
@@ -112,7 +114,9 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
 
   const notOrigin = list(env.ALLOWED_ORIGINS).find((entry) => parseOrigin(entry) === null);
   if (notOrigin !== undefined) {
-    throw new ConfigError(`ALLOWED_ORIGINS entry ${JSON.stringify(notOrigin)} is not an origin (scheme://host[:port], e.g. "https://app.example.com")`);
+    throw new ConfigError(
+      `ALLOWED_ORIGINS entry ${JSON.stringify(notOrigin)} is not an origin (scheme://host[:port], e.g. "https://app.example.com")`,
+    );
   }
 
   const maxBodyBytes = env.MAX_BODY_BYTES === undefined ? DEFAULT_MAX_BODY_BYTES : Number(env.MAX_BODY_BYTES);
@@ -130,7 +134,10 @@ export function parseConfig(env: WorkerEnv): WorkerConfig {
       : { kind: 'none' };
   const audience = optional(env.JWT_AUDIENCE);
   // One identity provider signs tokens for many apps: without an audience, any of them would pass.
-  if (keys.kind === 'jwks' && audience === undefined) throw new ConfigError('JWT_AUDIENCE must be set with JWT_JWKS_URL (the `aud` your identity provider puts in tokens for this Worker)');
+  if (keys.kind === 'jwks' && audience === undefined)
+    throw new ConfigError(
+      'JWT_AUDIENCE must be set with JWT_JWKS_URL (the `aud` your identity provider puts in tokens for this Worker)',
+    );
   const clockToleranceSeconds = clockToleranceOf(env.JWT_CLOCK_TOLERANCE_SECONDS);
   const unsafe = env.DEV_MODE === 'true' ? null : unsafeKeysReason(keys);
   if (unsafe !== null) throw new ConfigError(unsafe);
@@ -155,7 +162,9 @@ function maxStoredBytesOf(value: string | undefined, maxBodyBytes: number): numb
   if (text === undefined) return Math.min(DEFAULT_MAX_STORED_BYTES, carried);
   const bytes = Number(text);
   if (!Number.isSafeInteger(bytes) || bytes <= 0 || bytes > carried) {
-    throw new ConfigError(`MAX_STORED_BYTES must be a positive integer of at most ${carried} (MAX_BODY_BYTES less ${PUSH_ENVELOPE_MAX_BYTES} for the push's other fields), so a full push can carry the data, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `MAX_STORED_BYTES must be a positive integer of at most ${carried} (MAX_BODY_BYTES less ${PUSH_ENVELOPE_MAX_BYTES} for the push's other fields), so a full push can carry the data, got ${JSON.stringify(value)}`,
+    );
   }
   return bytes;
 }
@@ -164,7 +173,9 @@ function clockToleranceOf(value: string | undefined): number {
   const text = optional(value);
   const seconds = text === undefined ? DEFAULT_CLOCK_TOLERANCE_SECONDS : Number(text);
   if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_CLOCK_TOLERANCE_SECONDS) {
-    throw new ConfigError(`JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}, got ${JSON.stringify(value)}`,
+    );
   }
   return seconds;
 }
