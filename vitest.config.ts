@@ -25,7 +25,12 @@ export default defineConfig({
       {
         // docs/recipes.md: the state libraries' persist layers wired to a real manager (fake server).
         resolve: { alias: { 'taco-sync': new URL('./sdk/index.ts', import.meta.url).pathname } },
-        test: { name: 'recipes', include: ['recipes/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['fake-indexeddb/auto'] },
+        test: {
+          name: 'recipes',
+          include: ['recipes/**/*.test.ts'],
+          environment: 'happy-dom',
+          setupFiles: ['fake-indexeddb/auto'],
+        },
       },
       {
         // The simulation runs the Worker in Node: its start-up environment comes from the sim.
@@ -39,7 +44,12 @@ export default defineConfig({
       {
         // Dev mode (`[env.dev]`): the dev secret signs the tests' tokens, /__dev/* routes exist.
         plugins: [cloudflareTest({ wrangler: { configPath: './worker/wrangler.toml', environment: 'dev' } })],
-        test: { name: 'worker', include: ['worker/**/*.test.ts'], exclude: [PRODUCTION_CONFIG_TESTS], ...WORKERD_LIMITS },
+        test: {
+          name: 'worker',
+          include: ['worker/**/*.test.ts'],
+          exclude: [PRODUCTION_CONFIG_TESTS],
+          ...WORKERD_LIMITS,
+        },
       },
       {
         // The top level of wrangler.toml, exactly as `wrangler deploy` without flags ships it.

@@ -43,7 +43,9 @@ async function benchInPage({ entries, pullBody, prefix, runs, warmup, reps }) {
       const t4 = now();
       await crypto.subtle.digest('SHA-256', bytes);
       const t5 = now();
-      sum.stringify += t4 - t3; sum.digest += t5 - t4; sum.floor += t5 - t3;
+      sum.stringify += t4 - t3;
+      sum.digest += t5 - t4;
+      sum.floor += t5 - t3;
     };
     if (floorFirst) await floor();
     const t0 = now();
@@ -51,9 +53,19 @@ async function benchInPage({ entries, pullBody, prefix, runs, warmup, reps }) {
     const t1 = now();
     const checksum = await sdk.checksum(snapshot);
     const t2 = now();
-    JSON.stringify({ patch: contract.patchBetween(base, snapshot), version: 7, baseChecksum: checksum, checksum, deviceId: 'bench-device', timestamp: new Date().toISOString() });
+    JSON.stringify({
+      patch: contract.patchBetween(base, snapshot),
+      version: 7,
+      baseChecksum: checksum,
+      checksum,
+      deviceId: 'bench-device',
+      timestamp: new Date().toISOString(),
+    });
     const t3 = now();
-    sum.collect += t1 - t0; sum.checksum += t2 - t1; sum.body += t3 - t2; sum.prep += t3 - t1;
+    sum.collect += t1 - t0;
+    sum.checksum += t2 - t1;
+    sum.body += t3 - t2;
+    sum.prep += t3 - t1;
     if (!floorFirst) await floor();
   };
   const apply = async (sum) => {
@@ -63,7 +75,8 @@ async function benchInPage({ entries, pullBody, prefix, runs, warmup, reps }) {
     if (!parsed.ok) throw new Error(parsed.error);
     await adapter.apply(parsed.value.data);
     sum.apply += now() - t0;
-    if (localStorage.length !== entries.length) throw new Error(`apply wrote ${localStorage.length} of ${entries.length} keys`);
+    if (localStorage.length !== entries.length)
+      throw new Error(`apply wrote ${localStorage.length} of ${entries.length} keys`);
   };
   const applyFloor = (sum) => {
     localStorage.clear();
@@ -105,16 +118,27 @@ export async function measureClient(browser, url, cases) {
   const page = await context.newPage();
   await page.route(`${url}/__bench/client.html`, (route) =>
     // Cross-origin isolated, so performance.now() has 5 µs resolution instead of 100 µs.
-    route.fulfill({ contentType: 'text/html', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: '<!doctype html><meta charset="utf-8"><title>taco-sync bench</title>' }));
+    route.fulfill({
+      contentType: 'text/html',
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      body: '<!doctype html><meta charset="utf-8"><title>taco-sync bench</title>',
+    }),
+  );
   await page.goto(`${url}/__bench/client.html`);
   const rows = [];
   try {
     for (const { size, data, pullBody } of cases) {
       const reps = Math.max(1, Math.round(REPEAT_BYTES / size.bytes));
       const { samples, crossOriginIsolated } = await page.evaluate(benchInPage, {
-        entries: Object.entries(data), pullBody, prefix: KEY_PREFIX, runs: CLIENT_RUNS, warmup: WARMUP_RUNS, reps,
+        entries: Object.entries(data),
+        pullBody,
+        prefix: KEY_PREFIX,
+        runs: CLIENT_RUNS,
+        warmup: WARMUP_RUNS,
+        reps,
       });
-      if (!crossOriginIsolated) throw new Error('the bench page is not cross-origin isolated: timer resolution would be 100 µs');
+      if (!crossOriginIsolated)
+        throw new Error('the bench page is not cross-origin isolated: timer resolution would be 100 µs');
       const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
       rows.push({ size, keys: Object.keys(data).length, reps, ...medians });
     }

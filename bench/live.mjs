@@ -22,7 +22,14 @@ const KEY = 'bench_live';
 /** Runs in the page: a manager with live updates whose replacements are reported to the bench. */
 async function startLiveTab({ url, token, app, key }) {
   const sdk = await import('/vendor/taco-sync/index.js');
-  const sync = sdk.createSync({ app, endpoint: url, getToken: () => token, adapter: sdk.keyPrefixAdapter({ keys: [key] }), live: true, debounceMs: 3_600_000 });
+  const sync = sdk.createSync({
+    app,
+    endpoint: url,
+    getToken: () => token,
+    adapter: sdk.keyPrefixAdapter({ keys: [key] }),
+    live: true,
+    debounceMs: 3_600_000,
+  });
   sync.onReplace(() => window.benchApplied(localStorage.getItem(key)));
   await sync.start();
   return sync.getState().version;
@@ -41,7 +48,10 @@ async function warmUp(push, applied) {
   const deadline = Date.now() + SOCKET_OPEN_MS;
   for (let i = 0; Date.now() < deadline; i++) {
     await push(`warm-up ${i}`);
-    const ok = await until('warm-up', () => applied.some((a) => a.value === `warm-up ${i}`), 2_000).then(() => true, () => false);
+    const ok = await until('warm-up', () => applied.some((a) => a.value === `warm-up ${i}`), 2_000).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
   }
   throw new Error(`live bench: no commit reached the tab within ${SOCKET_OPEN_MS} ms`);
@@ -73,7 +83,10 @@ export async function measureLiveLatency(browser, { url, runId, failures }) {
   const applied = [];
   let sockets = 0;
   page.on('websocket', () => sockets++);
-  page.on('request', (request) => new URL(request.url()).pathname.endsWith(`/${APP}/meta`) && checks.push(performance.now()));
+  page.on(
+    'request',
+    (request) => new URL(request.url()).pathname.endsWith(`/${APP}/meta`) && checks.push(performance.now()),
+  );
   await page.exposeFunction('benchApplied', (value) => applied.push({ value, at: performance.now() }));
   // BENCH_DEBUG=1 shows the page's console (a socket the browser refused says why there only).
   page.on('console', (message) => process.env.BENCH_DEBUG && process.stderr.write(`page: ${message.text()}\n`));
@@ -91,7 +104,9 @@ export async function measureLiveLatency(browser, { url, runId, failures }) {
       const checksBefore = checks.length;
       const { sentAt, answeredAt } = await push(`v${i}`);
       pushed.push(answeredAt - sentAt);
-      await until(`apply of commit ${i}`, () => applied.some((a) => a.value === `v${i}`), APPLY_TIMEOUT_MS).catch((error) => failures.push(String(error.message)));
+      await until(`apply of commit ${i}`, () => applied.some((a) => a.value === `v${i}`), APPLY_TIMEOUT_MS).catch(
+        (error) => failures.push(String(error.message)),
+      );
       const hit = applied.find((a) => a.value === `v${i}`);
       if (!hit) continue;
       // The tab's check: its first meta after the push was sent (it may leave before the answer is read here).

@@ -21,14 +21,16 @@ async function runPhase(devices, operation) {
   const latencies = [];
   const started = performance.now();
   const deadline = started + PHASE_MS;
-  await Promise.all(devices.map(async (device) => {
-    for (let n = 0; n < MAX_REQUESTS_PER_DEVICE; n++) {
-      const t0 = performance.now();
-      await operation(device);
-      latencies.push(performance.now() - t0);
-      if (performance.now() >= deadline) break;
-    }
-  }));
+  await Promise.all(
+    devices.map(async (device) => {
+      for (let n = 0; n < MAX_REQUESTS_PER_DEVICE; n++) {
+        const t0 = performance.now();
+        await operation(device);
+        latencies.push(performance.now() - t0);
+        if (performance.now() >= deadline) break;
+      }
+    }),
+  );
   const wallMs = performance.now() - started;
   return {
     requests: latencies.length,
@@ -40,11 +42,20 @@ async function runPhase(devices, operation) {
 
 /** The devices: one user and token each, with the versions their pushes were acknowledged at. */
 async function makeDevices(url, runId, count) {
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const user = `bench-load-${runId}-${i}`;
-    const token = await devToken(url, user);
-    return { id: `device-${i}`, api: syncApi(url, token), bare: bareR2(url, `load-${runId}-${i}`), version: 0, acks: [], pushes: 0 };
-  }));
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const user = `bench-load-${runId}-${i}`;
+      const token = await devToken(url, user);
+      return {
+        id: `device-${i}`,
+        api: syncApi(url, token),
+        bare: bareR2(url, `load-${runId}-${i}`),
+        version: 0,
+        acks: [],
+        pushes: 0,
+      };
+    }),
+  );
 }
 
 /**
@@ -60,7 +71,8 @@ async function checkAcknowledged(devices, failures) {
 
 async function checkDevice(device, failures) {
   const versions = device.acks.map((ack) => ack.version);
-  if (new Set(versions).size !== versions.length) failures.push(`${device.id}: a version was acknowledged twice: ${versions.join(',')}`);
+  if (new Set(versions).size !== versions.length)
+    failures.push(`${device.id}: a version was acknowledged twice: ${versions.join(',')}`);
   const last = device.acks.at(-1);
   if (!last) return;
   const meta = JSON.parse((await device.api.meta()).text).meta;
@@ -70,7 +82,8 @@ async function checkDevice(device, failures) {
   for (const ack of device.acks.slice(-HISTORY_KEEP)) {
     const read = await device.api.history(ack.version);
     const record = read.status === 200 ? recordOf(read.text) : null;
-    if (record?.checksum !== ack.checksum) failures.push(`${device.id}: acknowledged v${ack.version} reads back as HTTP ${read.status} ${record?.checksum}`);
+    if (record?.checksum !== ack.checksum)
+      failures.push(`${device.id}: acknowledged v${ack.version} reads back as HTTP ${read.status} ${record?.checksum}`);
   }
 }
 
@@ -83,7 +96,10 @@ export async function measureLoad({ url, runId, cases, failures }) {
   const rows = [];
   for (const { size, data } of cases) {
     // Two one-key edits, pushed in turn, so consecutive versions differ as real edits would.
-    const variants = [await preparedSnapshot(editOneKey(data, 1).data), await preparedSnapshot(editOneKey(data, 2).data)];
+    const variants = [
+      await preparedSnapshot(editOneKey(data, 1).data),
+      await preparedSnapshot(editOneKey(data, 2).data),
+    ];
     for (const concurrency of CONCURRENCY) {
       const active = devices.slice(0, concurrency);
       const push = await runPhase(active, async (device) => {
@@ -91,7 +107,9 @@ export async function measureLoad({ url, runId, cases, failures }) {
         const answer = await device.api.push(pushBodyText(snapshot, device.version, device.id));
         const version = answer.status === 200 ? JSON.parse(answer.text).version : null;
         if (version !== device.version + 1) {
-          failures.push(`${device.id}: push at v${device.version} answered HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+          failures.push(
+            `${device.id}: push at v${device.version} answered HTTP ${answer.status} ${answer.text.slice(0, 200)}`,
+          );
           return;
         }
         device.acks.push({ version, checksum: snapshot.checksum });
@@ -103,7 +121,9 @@ export async function measureLoad({ url, runId, cases, failures }) {
         const record = answer.status === 200 ? recordOf(answer.text) : null;
         const last = device.acks.at(-1);
         if (record?.version !== last?.version || record?.checksum !== last?.checksum) {
-          failures.push(`${device.id}: pull answered HTTP ${answer.status} v${record?.version}, last acknowledged v${last?.version}`);
+          failures.push(
+            `${device.id}: pull answered HTTP ${answer.status} v${record?.version}, last acknowledged v${last?.version}`,
+          );
         }
       });
       const barePut = await runPhase(active, async (device) => {
@@ -112,10 +132,13 @@ export async function measureLoad({ url, runId, cases, failures }) {
       });
       const bareGet = await runPhase(active, async (device) => {
         const answer = await device.bare.get();
-        if (answer.status !== 200 || answer.text.length !== device.bodyText.length) failures.push(`${device.id}: bare get answered HTTP ${answer.status}`);
+        if (answer.status !== 200 || answer.text.length !== device.bodyText.length)
+          failures.push(`${device.id}: bare get answered HTTP ${answer.status}`);
       });
       rows.push({ size, concurrency, push, pull, barePut, bareGet });
-      process.stdout.write(`  load ${size.label} x${concurrency}: push p50 ${push.p50.toFixed(1)} ms, pull p50 ${pull.p50.toFixed(1)} ms\n`);
+      process.stdout.write(
+        `  load ${size.label} x${concurrency}: push p50 ${push.p50.toFixed(1)} ms, pull p50 ${pull.p50.toFixed(1)} ms\n`,
+      );
     }
     await checkAcknowledged(devices, failures);
   }

@@ -41,7 +41,8 @@ class OffHeapBucket {
     if (etagMatches !== undefined && existing?.etag !== etagMatches) return null;
     if (etagDoesNotMatch === '*' && existing) return null;
     const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
-    if (options.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== options.sha256) throw new Error('sha256 mismatch');
+    if (options.sha256 !== undefined && createHash('sha256').update(bytes).digest('hex') !== options.sha256)
+      throw new Error('sha256 mismatch');
     const stored = { bytes, etag: `e${++this.#etags}`, customMetadata: { ...(options.customMetadata ?? {}) } };
     this.objects.set(key, stored);
     return this.#describe(key, stored);
@@ -52,7 +53,10 @@ class OffHeapBucket {
   }
 
   async list({ prefix = '' } = {}) {
-    const objects = [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort().map((key) => this.#describe(key, this.objects.get(key)));
+    const objects = [...this.objects.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .sort()
+      .map((key) => this.#describe(key, this.objects.get(key)));
     return { objects, truncated: false, delimitedPrefixes: [] };
   }
 
@@ -98,7 +102,9 @@ if (operation === 'prepare') {
   process.stdout.write(`${JSON.stringify({ ok: true })}\n`);
   process.exit(0);
 }
-for (const [name, { etag, customMetadata, file }] of Object.entries(JSON.parse(input('stored.json').toString('utf8')))) {
+for (const [name, { etag, customMetadata, file }] of Object.entries(
+  JSON.parse(input('stored.json').toString('utf8')),
+)) {
   bucket.objects.set(MEASURED_PREFIX + name, { bytes: input(file), etag, customMetadata });
 }
 const body = operation === 'pull' ? undefined : input(operation === 'push' ? 'push.json' : 'patch.json');

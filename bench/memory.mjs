@@ -36,7 +36,11 @@ const RESOLUTION_MIB = 1;
 export const ISOLATE_MIB = 128;
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
-const canonical = (data) => `{${Object.keys(data).sort().map((key) => `${JSON.stringify(key)}:${JSON.stringify(data[key])}`).join(',')}}`;
+const canonical = (data) =>
+  `{${Object.keys(data)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(data[key])}`)
+    .join(',')}}`;
 
 /** `keys` keys of about equal size filling `targetBytes`: the key cap's worst case for memory. */
 function manyKeysSnapshot(targetBytes, keys) {
@@ -53,12 +57,22 @@ function writeInputs(dir, size) {
   const edited = size.keys ? { ...base, [`${KEY_PREFIX}k0000000`]: 'edited' } : editOneKey(base, 1).data;
   const [key] = Object.keys(edited).filter((k) => edited[k] !== base[k]);
   const checksum = sha256(canonical(edited));
-  const fields = (version, sum) => ({ version, checksum: sum, deviceId: 'bench-memory', timestamp: new Date().toISOString(), deviceName: 'Bench' });
+  const fields = (version, sum) => ({
+    version,
+    checksum: sum,
+    deviceId: 'bench-memory',
+    timestamp: new Date().toISOString(),
+    deviceName: 'Bench',
+  });
   const warm = { [`${KEY_PREFIX}a`]: 'one', [`${KEY_PREFIX}b`]: 'two' };
   const warmPatched = { ...warm, [`${KEY_PREFIX}a`]: 'three' };
   const files = {
     'warmup-push.json': { ...fields(0, sha256(canonical(warm))), data: warm },
-    'warmup-patch.json': { ...fields(1, sha256(canonical(warmPatched))), baseChecksum: sha256(canonical(warm)), patch: { set: { [`${KEY_PREFIX}a`]: 'three' }, remove: [] } },
+    'warmup-patch.json': {
+      ...fields(1, sha256(canonical(warmPatched))),
+      baseChecksum: sha256(canonical(warm)),
+      patch: { set: { [`${KEY_PREFIX}a`]: 'three' }, remove: [] },
+    },
     'base-push.json': { ...fields(0, baseChecksum), data: base },
     'push.json': { ...fields(1, checksum), baseChecksum, data: edited },
     'patch.json': { ...fields(1, checksum), baseChecksum, patch: { set: { [key]: edited[key] }, remove: [] } },
@@ -69,12 +83,21 @@ function writeInputs(dir, size) {
 
 function runChild(script, args, capMib) {
   const flags = capMib ? [`--max-old-space-size=${capMib}`, '--max-semi-space-size=1'] : [];
-  const run = spawnSync(process.execPath, ['--expose-gc', ...flags, script, ...args], { encoding: 'utf8', maxBuffer: 16 * MIB });
-  const lines = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const run = spawnSync(process.execPath, ['--expose-gc', ...flags, script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MIB,
+  });
+  const lines = run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
   const done = lines.find((line) => line.ok);
-  if (run.status === 0 && done) return { ok: true, baseline: lines.find((line) => 'baseline' in line)?.baseline, cpuMs: done.cpuMs };
+  if (run.status === 0 && done)
+    return { ok: true, baseline: lines.find((line) => 'baseline' in line)?.baseline, cpuMs: done.cpuMs };
   if (/heap out of memory|Reached heap limit/i.test(run.stderr)) return { ok: false };
-  throw new Error(`memory child ${args.join(' ')} at ${capMib} MiB failed (exit ${run.status}, signal ${run.signal}):\n${run.stderr.slice(-2000)}`);
+  throw new Error(
+    `memory child ${args.join(' ')} at ${capMib} MiB failed (exit ${run.status}, signal ${run.signal}):\n${run.stderr.slice(-2000)}`,
+  );
 }
 
 /** The smallest old-generation cap (MiB) in which `operation` answers 200, and the baseline heap. */
@@ -105,8 +128,13 @@ export async function measureMemory({ log = () => {} } = {}) {
   const script = join(dir, 'memory-child.mjs');
   try {
     await build({
-      entryPoints: [join(root, 'bench/memory-child.mjs')], bundle: true, platform: 'node', format: 'esm', outfile: script,
-      alias: { 'cloudflare:workers': join(root, 'bench/memory-env.mjs') }, logLevel: 'warning',
+      entryPoints: [join(root, 'bench/memory-child.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: script,
+      alias: { 'cloudflare:workers': join(root, 'bench/memory-env.mjs') },
+      logLevel: 'warning',
     });
     const rows = [];
     for (const size of MEMORY_SIZES) {
@@ -117,8 +145,20 @@ export async function measureMemory({ log = () => {} } = {}) {
         const peakMib = capMib - baselineMib;
         // CPU time of the request with V8's default heap (near the cap it would mostly be GC).
         const { cpuMs } = runChild(script, [id, dir]);
-        rows.push({ size, keys, dataBytes, operation: label, capMib, baselineMib, peakMib, perMb: peakMib / (dataBytes / 1e6), cpuMs });
-        log(`${size.label} ${label}: ${peakMib.toFixed(1)} MiB above a ${baselineMib.toFixed(1)} MiB baseline (${(peakMib / (dataBytes / 1e6)).toFixed(1)} MiB per MB)`);
+        rows.push({
+          size,
+          keys,
+          dataBytes,
+          operation: label,
+          capMib,
+          baselineMib,
+          peakMib,
+          perMb: peakMib / (dataBytes / 1e6),
+          cpuMs,
+        });
+        log(
+          `${size.label} ${label}: ${peakMib.toFixed(1)} MiB above a ${baselineMib.toFixed(1)} MiB baseline (${(peakMib / (dataBytes / 1e6)).toFixed(1)} MiB per MB)`,
+        );
       }
     }
     return rows;

@@ -21,7 +21,14 @@ const OTHER_DEVICE = 'bench-other-device';
 async function startDevice({ url, token, app, prefix }) {
   localStorage.clear();
   const sdk = await import('/vendor/taco-sync/index.js');
-  const sync = sdk.createSync({ app, endpoint: url, getToken: () => token, adapter: sdk.keyPrefixAdapter({ prefixes: [prefix] }), debounceMs: 3_600_000, returnCheckMs: 3_600_000 });
+  const sync = sdk.createSync({
+    app,
+    endpoint: url,
+    getToken: () => token,
+    adapter: sdk.keyPrefixAdapter({ prefixes: [prefix] }),
+    debounceMs: 3_600_000,
+    returnCheckMs: 3_600_000,
+  });
   sync.onReplace(() => {});
   await sync.start();
   window.benchSync = sync;
@@ -52,7 +59,8 @@ async function timedSyncNow({ edit }) {
  */
 export async function measureMerge(browser, { url, runId, failures }) {
   const rows = [];
-  for (const size of MERGE_SIZES) rows.push(await measureSize(browser, { url, user: `merge-${size.bytes}-${runId}`, size, failures }));
+  for (const size of MERGE_SIZES)
+    rows.push(await measureSize(browser, { url, user: `merge-${size.bytes}-${runId}`, size, failures }));
   return rows;
 }
 
@@ -82,11 +90,17 @@ async function measureSize(browser, { url, user, size, failures }) {
       // The other device edits the even keys, this tab the odd ones: never the same key.
       await pushEdit(4 * run);
       const pulled = await page.evaluate(timedSyncNow, { edit: null });
-      if (pulled.status !== 'synced' || pulled.version !== version) failures.push(`merge bench ${size.label}: plain pull ended ${pulled.status} v${pulled.version}, not synced v${version}`);
+      if (pulled.status !== 'synced' || pulled.version !== version)
+        failures.push(
+          `merge bench ${size.label}: plain pull ended ${pulled.status} v${pulled.version}, not synced v${version}`,
+        );
       await pushEdit(4 * run + 2);
       const mine = editOneKey(snapshot.data, 4 * run + 1);
       const merged = await page.evaluate(timedSyncNow, { edit: { key: mine.key, value: mine.data[mine.key] } });
-      if (merged.status !== 'synced' || merged.version !== version + 1) failures.push(`merge bench ${size.label}: merge ended ${merged.status} v${merged.version}, not synced v${version + 1}`);
+      if (merged.status !== 'synced' || merged.version !== version + 1)
+        failures.push(
+          `merge bench ${size.label}: merge ended ${merged.status} v${merged.version}, not synced v${version + 1}`,
+        );
       // Both edits: the other device's is already in `snapshot`, so this is what the server should hold.
       snapshot = await preparedSnapshot(mine.data);
       version = merged.version;
@@ -97,7 +111,10 @@ async function measureSize(browser, { url, user, size, failures }) {
     }
     const held = await api.meta();
     const meta = JSON.parse(held.text).meta;
-    if (meta?.checksum !== snapshot.checksum) failures.push(`merge bench ${size.label}: the server does not hold both devices' edits (checksum ${meta?.checksum} != ${snapshot.checksum})`);
+    if (meta?.checksum !== snapshot.checksum)
+      failures.push(
+        `merge bench ${size.label}: the server does not hold both devices' edits (checksum ${meta?.checksum} != ${snapshot.checksum})`,
+      );
   } finally {
     await context.close();
   }
@@ -107,7 +124,10 @@ async function measureSize(browser, { url, user, size, failures }) {
 /** The report's section (docs/performance.md). */
 export function mergeSection(rows) {
   const ms = (value) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
-  const lines = rows.map((row) => `| ${row.size.label} | ${ms(row.pullMs)} | ${ms(row.mergeMs)} | **${(row.mergeMs / row.pullMs).toFixed(1)}×** |`);
+  const lines = rows.map(
+    (row) =>
+      `| ${row.size.label} | ${ms(row.pullMs)} | ${ms(row.mergeMs)} | **${(row.mergeMs / row.pullMs).toFixed(1)}×** |`,
+  );
   return `## 8. Merge against a plain pull
 
 A tab in Chromium holding the store, and another device pushing one-key edits (\`bench/merge.mjs\`,

@@ -15,7 +15,8 @@ export const R2_PRICES = {
 const OP_CLASS = { put: 'classA', list: 'classA', get: 'classB', head: 'classB', delete: 'free' };
 
 const ms = (value) => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
-const ratio = (value) => !Number.isFinite(value) ? 'n/a' : `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')}×`;
+const ratio = (value) =>
+  !Number.isFinite(value) ? 'n/a' : `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')}×`;
 const percent = (value) => `${(value * 100).toFixed(value < 0.01 ? 3 : 1)} %`;
 const perSecond = (value) => (value < 10 ? value.toFixed(1) : Math.round(value).toString());
 const dollars = (value) => `$${value.toFixed(2)}`;
@@ -46,13 +47,44 @@ export function costOf(ops) {
 
 function clientSection(client, runs) {
   const prep = table(
-    ['Snapshot', 'Keys', 'collect', 'checksum (canonical JSON + UTF-8 + SHA-256)', 'patch + push body JSON', '**push preparation**', 'floor: JSON.stringify + UTF-8', 'floor: digest', '**preparation / floor**'],
-    client.map((row) => [row.size.label, row.keys, ms(row.collect), ms(row.checksum), ms(row.body), `**${ms(row.prep)}**`,
-      ms(row.stringify), ms(row.digest), `**${ratio(row.prep / row.floor)}**`]),
+    [
+      'Snapshot',
+      'Keys',
+      'collect',
+      'checksum (canonical JSON + UTF-8 + SHA-256)',
+      'patch + push body JSON',
+      '**push preparation**',
+      'floor: JSON.stringify + UTF-8',
+      'floor: digest',
+      '**preparation / floor**',
+    ],
+    client.map((row) => [
+      row.size.label,
+      row.keys,
+      ms(row.collect),
+      ms(row.checksum),
+      ms(row.body),
+      `**${ms(row.prep)}**`,
+      ms(row.stringify),
+      ms(row.digest),
+      `**${ratio(row.prep / row.floor)}**`,
+    ]),
   );
   const apply = table(
-    ['Snapshot', 'Keys', '**apply** (parse + validate + adapter.apply)', 'floor: JSON.parse + setItem per key', '**apply / floor**'],
-    client.map((row) => [row.size.label, row.keys, `**${ms(row.apply)}**`, ms(row.applyFloor), `**${ratio(row.apply / row.applyFloor)}**`]),
+    [
+      'Snapshot',
+      'Keys',
+      '**apply** (parse + validate + adapter.apply)',
+      'floor: JSON.parse + setItem per key',
+      '**apply / floor**',
+    ],
+    client.map((row) => [
+      row.size.label,
+      row.keys,
+      `**${ms(row.apply)}**`,
+      ms(row.applyFloor),
+      `**${ratio(row.apply / row.applyFloor)}**`,
+    ]),
   );
   const largest = client.at(-1);
   const cycle = 2 * largest.collect + largest.prep + largest.checksum;
@@ -74,7 +106,14 @@ of the same body and a bare \`localStorage.setItem\` per key.
 ${apply}
 
 Times are wall-clock \`performance.now()\` around each step in a cross-origin isolated page (5 µs timer
-resolution)${client.some((row) => row.reps > 1) ? `; smaller snapshots time each step ${client.filter((row) => row.reps > 1).map((row) => `${row.reps} times (${row.size.label})`).join(', ')} per run and count the mean as the run's sample` : ''}. \`crypto.subtle.digest\` runs
+resolution)${
+    client.some((row) => row.reps > 1)
+      ? `; smaller snapshots time each step ${client
+          .filter((row) => row.reps > 1)
+          .map((row) => `${row.reps} times (${row.size.label})`)
+          .join(', ')} per run and count the mean as the run's sample`
+      : ''
+  }. \`crypto.subtle.digest\` runs
 on Chromium's crypto thread, so of the checksum column only the canonical JSON and the UTF-8
 encoding block the main thread. After a push is acknowledged the engine collects and checksums once
 more (to see edits made meanwhile), so a whole push cycle at ${largest.size.label} costs about
@@ -82,14 +121,44 @@ ${ms(cycle)} ms of page time (two collects, two checksums, the patch), not ${ms(
 }
 
 function wireSection(wire) {
-  const rows = wire.map((row) => [row.size.label, bytes(row.changeBytes),
-    bytes(row.push.up), bytes(row.push.down), bytes(row.pull.up), bytes(row.pull.down), bytes(row.pull.bodyDown), bytes(row.meta.up), bytes(row.meta.down),
-    ratio(row.push.up / row.changeBytes), `**${ratio(row.pull.down / row.changeBytes)}**`, bytes(row.push.gzipUp)]);
-  const patchRows = wire.map((row) => [row.size.label, bytes(row.patch.changeBytes), `${bytes(row.patch.bodyUp)}${row.patch.gzip ? ' (gzip)' : ''}`, bytes(row.patch.up),
-    `**${ratio(row.patch.up / row.patch.changeBytes)}**`, bytes(row.patch.up - 2 * row.patch.changeBytes), `**${percent(row.patch.up / row.snapshotBytes)}**`,
-    row.patch.fitsKeepalive ? '**yes**' : 'no', ms(row.pushMs.full), ms(row.pushMs.patch), `**${ratio(row.pushMs.patch / row.pushMs.full)}**`]);
-  const patchPullRows = wire.map(({ size, patchPull }) => [size.label, bytes(patchPull.changeBytes), bytes(patchPull.up), bytes(patchPull.down), bytes(patchPull.bodyDown),
-    `**${ratio(patchPull.down / patchPull.changeBytes)}**`, bytes(patchPull.down - 2 * patchPull.changeBytes), bytes(patchPull.fullDown), ratio(patchPull.fullDown / patchPull.changeBytes)]);
+  const rows = wire.map((row) => [
+    row.size.label,
+    bytes(row.changeBytes),
+    bytes(row.push.up),
+    bytes(row.push.down),
+    bytes(row.pull.up),
+    bytes(row.pull.down),
+    bytes(row.pull.bodyDown),
+    bytes(row.meta.up),
+    bytes(row.meta.down),
+    ratio(row.push.up / row.changeBytes),
+    `**${ratio(row.pull.down / row.changeBytes)}**`,
+    bytes(row.push.gzipUp),
+  ]);
+  const patchRows = wire.map((row) => [
+    row.size.label,
+    bytes(row.patch.changeBytes),
+    `${bytes(row.patch.bodyUp)}${row.patch.gzip ? ' (gzip)' : ''}`,
+    bytes(row.patch.up),
+    `**${ratio(row.patch.up / row.patch.changeBytes)}**`,
+    bytes(row.patch.up - 2 * row.patch.changeBytes),
+    `**${percent(row.patch.up / row.snapshotBytes)}**`,
+    row.patch.fitsKeepalive ? '**yes**' : 'no',
+    ms(row.pushMs.full),
+    ms(row.pushMs.patch),
+    `**${ratio(row.pushMs.patch / row.pushMs.full)}**`,
+  ]);
+  const patchPullRows = wire.map(({ size, patchPull }) => [
+    size.label,
+    bytes(patchPull.changeBytes),
+    bytes(patchPull.up),
+    bytes(patchPull.down),
+    bytes(patchPull.bodyDown),
+    `**${ratio(patchPull.down / patchPull.changeBytes)}**`,
+    bytes(patchPull.down - 2 * patchPull.changeBytes),
+    bytes(patchPull.fullDown),
+    ratio(patchPull.fullDown / patchPull.changeBytes),
+  ]);
   const first = wire[0];
   const encodings = [...new Set(wire.map((row) => row.pull.encoding ?? 'none'))].join(', ');
   return `## 2. Wire: bytes per request
@@ -130,14 +199,34 @@ more headers than Node (user agent, origin, client hints), a few hundred bytes p
 }
 
 function loadSection(load) {
-  const pushRows = load.rows.map(({ size, concurrency, push, barePut }) => [size.label, concurrency,
-    push.requests, ms(push.p50), ms(push.p99), perSecond(push.perSecond),
-    barePut.requests, ms(barePut.p50), ms(barePut.p99), perSecond(barePut.perSecond),
-    `**${ratio(push.p50 / barePut.p50)}**`, ratio(barePut.perSecond / push.perSecond)]);
-  const pullRows = load.rows.map(({ size, concurrency, pull, bareGet }) => [size.label, concurrency,
-    pull.requests, ms(pull.p50), ms(pull.p99), perSecond(pull.perSecond),
-    bareGet.requests, ms(bareGet.p50), ms(bareGet.p99), perSecond(bareGet.perSecond),
-    `**${ratio(pull.p50 / bareGet.p50)}**`, ratio(bareGet.perSecond / pull.perSecond)]);
+  const pushRows = load.rows.map(({ size, concurrency, push, barePut }) => [
+    size.label,
+    concurrency,
+    push.requests,
+    ms(push.p50),
+    ms(push.p99),
+    perSecond(push.perSecond),
+    barePut.requests,
+    ms(barePut.p50),
+    ms(barePut.p99),
+    perSecond(barePut.perSecond),
+    `**${ratio(push.p50 / barePut.p50)}**`,
+    ratio(barePut.perSecond / push.perSecond),
+  ]);
+  const pullRows = load.rows.map(({ size, concurrency, pull, bareGet }) => [
+    size.label,
+    concurrency,
+    pull.requests,
+    ms(pull.p50),
+    ms(pull.p99),
+    perSecond(pull.perSecond),
+    bareGet.requests,
+    ms(bareGet.p50),
+    ms(bareGet.p99),
+    perSecond(bareGet.perSecond),
+    `**${ratio(pull.p50 / bareGet.p50)}**`,
+    ratio(bareGet.perSecond / pull.perSecond),
+  ]);
   return `## 3. Worker under \`wrangler dev\`: latency (ms) and throughput (requests/s)
 
 Each device is its own user with its own token, so pushes never conflict; each runs a closed loop
@@ -162,16 +251,43 @@ device pushing in a closed loop would exceed; locally there is no such limit.`;
 
 function costSection(wire) {
   const names = ['first push', 'push', 'patch push', 'pull', 'patch pull', 'meta', 'bare put', 'bare get'];
-  const labels = { 'first push': 'first push (v1)', push: 'push (history full, prunes)', 'patch push': 'patch push (history full, prunes)', pull: 'pull (full data)', 'patch pull': 'patch pull (one version behind)', meta: 'meta (start-up check)', 'bare put': 'floor: bare put', 'bare get': 'floor: bare get' };
-  const floorOf = { 'first push': 'bare put', push: 'bare put', 'patch push': 'bare put', pull: 'bare get', 'patch pull': 'bare get', meta: 'bare get' };
+  const labels = {
+    'first push': 'first push (v1)',
+    push: 'push (history full, prunes)',
+    'patch push': 'patch push (history full, prunes)',
+    pull: 'pull (full data)',
+    'patch pull': 'patch pull (one version behind)',
+    meta: 'meta (start-up check)',
+    'bare put': 'floor: bare put',
+    'bare get': 'floor: bare get',
+  };
+  const floorOf = {
+    'first push': 'bare put',
+    push: 'bare put',
+    'patch push': 'bare put',
+    pull: 'bare get',
+    'patch pull': 'bare get',
+    meta: 'bare get',
+  };
   const ops = wire[0].ops;
   const same = wire.every((row) => names.every((name) => JSON.stringify(row.ops[name]) === JSON.stringify(ops[name])));
   const rows = names.map((name) => {
     const counted = ops[name];
     const cost = costOf(counted);
     const floor = floorOf[name] ? ratio(cost.perMillion / costOf(ops[floorOf[name]]).perMillion) : '';
-    return [labels[name], counted.head, counted.get, counted.put, counted.list, counted.delete,
-      cost.classA, cost.classB, cost.free, `**${dollars(cost.perMillion)}**`, floor ? `**${floor}**` : ''];
+    return [
+      labels[name],
+      counted.head,
+      counted.get,
+      counted.put,
+      counted.list,
+      counted.delete,
+      cost.classA,
+      cost.classB,
+      cost.free,
+      `**${dollars(cost.perMillion)}**`,
+      floor ? `**${floor}**` : '',
+    ];
   });
   return `## 4. Cost: R2 operations per request
 
@@ -217,23 +333,57 @@ export function costsByRatio({ client, wire, load, memory = [] }) {
   const busiest = load.rows.filter((row) => row.size.label === largest.size.label).at(-1);
   const at = `at ${largest.size.label}`;
   return [
-    { ratio: largestWire.patch.up / largestWire.patch.changeBytes, text: `push request bytes against the one-key change ${at}, as a patch push (${bytes(largestWire.patch.up)} for ${bytes(largestWire.patch.changeBytes)}; a full push would send ${bytes(largestWire.push.up)}, ${bytes(largestWire.push.gzipUp)} gzipped)` },
-    { ratio: largestWire.pushMs.patch / largestWire.pushMs.full, text: `Worker time of a patch push against a full push ${at}, one at a time (${ms(largestWire.pushMs.patch)} ms against ${ms(largestWire.pushMs.full)} ms)` },
-    { ratio: largestWire.patchPull.down / largestWire.patchPull.changeBytes, text: `pull response bytes against the one-key change ${at}, as a patch pull (${bytes(largestWire.patchPull.down)} for ${bytes(largestWire.patchPull.changeBytes)}; the full pull, the fallback, ${bytes(largestWire.pull.down)} gzipped by the runtime)` },
-    { ratio: cost('meta') / cost('bare get'), text: `R2 cost of the start-up check (meta) against one bare head/get (${classes(ops.meta)}: ${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)` },
-    { ratio: cost('pull') / cost('bare get'), text: `R2 cost of a pull against a bare get (${classes(ops.pull)}: ${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)` },
-    { ratio: cost('push') / cost('bare put'), text: `R2 cost of a push against a bare put (${classes(ops.push)}: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)` },
-    { ratio: largest.prep / largest.floor, text: `push preparation of a one-key edit in the page against JSON.stringify + UTF-8 + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.floor)} ms; the checksum, canonical JSON + UTF-8 + SHA-256, is ${ms(largest.checksum)} ms of it)` },
-    { ratio: busiest.push.p50 / busiest.barePut.p50, text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)` },
-    { ratio: busiest.pull.p50 / busiest.bareGet.p50, text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)` },
-    { ratio: largest.apply / largest.applyFloor, text: `apply in the page against JSON.parse + setItem ${at} (${ms(largest.apply)} ms against ${ms(largest.applyFloor)} ms)` },
-    ...largestHeapPerMb(memory).map((row) =>
-      ({ ratio: (row.peakMib * MIB_BYTES) / row.dataBytes, text: `Worker's peak V8 heap against the data for a ${row.operation} of ${row.size.label} (${row.peakMib.toFixed(1)} MiB for ${bytes(row.dataBytes)}; the most of the memory table from 5 MB)` })),
+    {
+      ratio: largestWire.patch.up / largestWire.patch.changeBytes,
+      text: `push request bytes against the one-key change ${at}, as a patch push (${bytes(largestWire.patch.up)} for ${bytes(largestWire.patch.changeBytes)}; a full push would send ${bytes(largestWire.push.up)}, ${bytes(largestWire.push.gzipUp)} gzipped)`,
+    },
+    {
+      ratio: largestWire.pushMs.patch / largestWire.pushMs.full,
+      text: `Worker time of a patch push against a full push ${at}, one at a time (${ms(largestWire.pushMs.patch)} ms against ${ms(largestWire.pushMs.full)} ms)`,
+    },
+    {
+      ratio: largestWire.patchPull.down / largestWire.patchPull.changeBytes,
+      text: `pull response bytes against the one-key change ${at}, as a patch pull (${bytes(largestWire.patchPull.down)} for ${bytes(largestWire.patchPull.changeBytes)}; the full pull, the fallback, ${bytes(largestWire.pull.down)} gzipped by the runtime)`,
+    },
+    {
+      ratio: cost('meta') / cost('bare get'),
+      text: `R2 cost of the start-up check (meta) against one bare head/get (${classes(ops.meta)}: ${dollars(cost('meta'))} against ${dollars(cost('bare get'))} per million)`,
+    },
+    {
+      ratio: cost('pull') / cost('bare get'),
+      text: `R2 cost of a pull against a bare get (${classes(ops.pull)}: ${dollars(cost('pull'))} against ${dollars(cost('bare get'))} per million)`,
+    },
+    {
+      ratio: cost('push') / cost('bare put'),
+      text: `R2 cost of a push against a bare put (${classes(ops.push)}: ${dollars(cost('push'))} against ${dollars(cost('bare put'))} per million pushes)`,
+    },
+    {
+      ratio: largest.prep / largest.floor,
+      text: `push preparation of a one-key edit in the page against JSON.stringify + UTF-8 + digest ${at} (${ms(largest.prep)} ms against ${ms(largest.floor)} ms; the checksum, canonical JSON + UTF-8 + SHA-256, is ${ms(largest.checksum)} ms of it)`,
+    },
+    {
+      ratio: busiest.push.p50 / busiest.barePut.p50,
+      text: `Worker push p50 against a bare R2 put ${at} with ${busiest.concurrency} devices (${ms(busiest.push.p50)} ms against ${ms(busiest.barePut.p50)} ms)`,
+    },
+    {
+      ratio: busiest.pull.p50 / busiest.bareGet.p50,
+      text: `Worker pull p50 against a bare R2 get ${at} with ${busiest.concurrency} devices (${ms(busiest.pull.p50)} ms against ${ms(busiest.bareGet.p50)} ms)`,
+    },
+    {
+      ratio: largest.apply / largest.applyFloor,
+      text: `apply in the page against JSON.parse + setItem ${at} (${ms(largest.apply)} ms against ${ms(largest.applyFloor)} ms)`,
+    },
+    ...largestHeapPerMb(memory).map((row) => ({
+      ratio: (row.peakMib * MIB_BYTES) / row.dataBytes,
+      text: `Worker's peak V8 heap against the data for a ${row.operation} of ${row.size.label} (${row.peakMib.toFixed(1)} MiB for ${bytes(row.dataBytes)}; the most of the memory table from 5 MB)`,
+    })),
   ].sort((a, b) => b.ratio - a.ratio);
 }
 
 function summarySection(run) {
-  const lines = costsByRatio(run).map(({ ratio: value, text }, i) => `${i + 1}. ${i < 3 ? `**${ratio(value)}**` : ratio(value)} ${text}`);
+  const lines = costsByRatio(run).map(
+    ({ ratio: value, text }, i) => `${i + 1}. ${i < 3 ? `**${ratio(value)}**` : ratio(value)} ${text}`,
+  );
   return `## What the numbers say: each cost against its floor, largest first
 
 ${lines.join('\n')}`;
@@ -282,9 +432,32 @@ ${mergeSection(run.merge)}
  */
 export function memorySection(rows) {
   const mib = (value) => value.toFixed(1);
-  const body = table(['Snapshot', 'Keys', 'Request', 'data (MB)', 'smallest heap (MiB)', 'baseline (MiB)', '**peak above baseline (MiB)**', '**MiB per MB of data**', 'of a 128 MB isolate', 'CPU (ms)'],
-    rows.map((row) => [row.size.label, row.keys.toLocaleString('en-US'), row.operation, (row.dataBytes / 1e6).toFixed(2), row.capMib, mib(row.baselineMib),
-      `**${mib(row.peakMib)}**`, `**${row.perMb.toFixed(1)}**`, percent((row.peakMib * MIB_BYTES) / ISOLATE_BYTES), ms(row.cpuMs)]));
+  const body = table(
+    [
+      'Snapshot',
+      'Keys',
+      'Request',
+      'data (MB)',
+      'smallest heap (MiB)',
+      'baseline (MiB)',
+      '**peak above baseline (MiB)**',
+      '**MiB per MB of data**',
+      'of a 128 MB isolate',
+      'CPU (ms)',
+    ],
+    rows.map((row) => [
+      row.size.label,
+      row.keys.toLocaleString('en-US'),
+      row.operation,
+      (row.dataBytes / 1e6).toFixed(2),
+      row.capMib,
+      mib(row.baselineMib),
+      `**${mib(row.peakMib)}**`,
+      `**${row.perMb.toFixed(1)}**`,
+      percent((row.peakMib * MIB_BYTES) / ISOLATE_BYTES),
+      ms(row.cpuMs),
+    ]),
+  );
   return `## 6. Memory: peak V8 heap of the Worker per MB of data
 
 The Worker's own code (\`createWorker\` from worker/src, bundled by esbuild) answering one request in

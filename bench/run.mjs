@@ -24,9 +24,12 @@ const FIRST_PORT = Number(process.env.BENCH_PORT ?? 8897);
 
 /** A port whose next one is free too (the dev server also opens port + 1 as a second origin). */
 async function freePortPair(from) {
-  const isFree = (port) => new Promise((resolve) => {
-    const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+  const isFree = (port) =>
+    new Promise((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
   for (let port = from; port < from + 100; port += 2) if ((await isFree(port)) && (await isFree(port + 1))) return port;
   throw new Error(`no two free ports from ${from}`);
 }
@@ -87,7 +90,11 @@ async function main() {
     for (const { size, data } of cases) wire.push(await measureWire({ url: server.url, relay, runId, size, data }));
 
     step(`client in Chromium (${CLIENT_RUNS} runs per size)`);
-    const client = await measureClient(browser, server.url, cases.map((c, i) => ({ ...c, pullBody: wire[i].pullBody })));
+    const client = await measureClient(
+      browser,
+      server.url,
+      cases.map((c, i) => ({ ...c, pullBody: wire[i].pullBody })),
+    );
 
     step(`Worker under load (1, 16, 64 devices; ${PHASE_MS / 1000} s per phase)`);
     const load = await measureLoad({ url: server.url, runId, cases, failures });
@@ -106,12 +113,18 @@ async function main() {
 
     const run = {
       memory,
-      machine: machineInfo(browser.version()), client, clientRuns: CLIENT_RUNS, wire, live, merge,
+      machine: machineInfo(browser.version()),
+      client,
+      clientRuns: CLIENT_RUNS,
+      wire,
+      live,
+      merge,
       load: { ...load, phaseMs: PHASE_MS },
       contention: { ...contention, devices: CONTENTION_DEVICES, size: cases[0].size, seconds: CONTENTION_MS / 1000 },
       runtimeMs: performance.now() - started,
     };
-    if (failures.length > 0) throw new Error(`correctness failed (${failures.length}):\n  ${failures.slice(0, 20).join('\n  ')}`);
+    if (failures.length > 0)
+      throw new Error(`correctness failed (${failures.length}):\n  ${failures.slice(0, 20).join('\n  ')}`);
     const report = renderReport(run);
     process.stdout.write(`\n${report}`);
     writeFileSync(REPORT_PATH, report);

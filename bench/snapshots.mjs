@@ -13,10 +13,12 @@ export const SNAPSHOT_SIZES = [
 /** Every benchmark key starts with this, so `keyPrefixAdapter({ prefixes: [KEY_PREFIX] })` owns them. */
 export const KEY_PREFIX = 'bench_';
 
-const WORDS = ('meeting notes review plan draft budget salary contract renewal offer team lead project ' +
+const WORDS = (
+  'meeting notes review plan draft budget salary contract renewal offer team lead project ' +
   'deadline sprint retro café naïve über résumé follow-up call email invoice travel visa onboarding ' +
   'training promotion feedback goals quarter release design spec bug fix deploy migrate weekly ' +
-  'monthly focus deep work pomodoro break lunch commute gym reading 🌮 taco').split(' ');
+  'monthly focus deep work pomodoro break lunch commute gym reading 🌮 taco'
+).split(' ');
 const TAGS = ['work', 'home', 'health', 'money', 'career', 'learning', 'admin', 'side-project'];
 
 /** mulberry32: a tiny seeded PRNG, good enough to vary text. */
@@ -44,9 +46,19 @@ export function makeSnapshot(targetBytes, seed = 7) {
   const pick = (list) => list[Math.floor(next() * list.length)];
   const sentence = (words) => Array.from({ length: words }, () => pick(WORDS)).join(' ');
   const data = {
-    [`${KEY_PREFIX}settings`]: JSON.stringify({ theme: 'dark', weekStartsOn: 1, currency: 'EUR', locale: 'de-DE', hoursPerWeek: 38.5 }),
+    [`${KEY_PREFIX}settings`]: JSON.stringify({
+      theme: 'dark',
+      weekStartsOn: 1,
+      currency: 'EUR',
+      locale: 'de-DE',
+      hoursPerWeek: 38.5,
+    }),
   };
-  let bytes = 2 + utf8Bytes(JSON.stringify(`${KEY_PREFIX}settings`)) + 1 + utf8Bytes(JSON.stringify(data[`${KEY_PREFIX}settings`]));
+  let bytes =
+    2 +
+    utf8Bytes(JSON.stringify(`${KEY_PREFIX}settings`)) +
+    1 +
+    utf8Bytes(JSON.stringify(data[`${KEY_PREFIX}settings`]));
   const day = Date.UTC(2024, 0, 1);
   for (let i = 0; bytes < targetBytes; i++) {
     const date = new Date(day + i * 86_400_000).toISOString().slice(0, 10);

@@ -20,8 +20,10 @@ export const DEVICE_NAME = 'Chrome on Linux';
 
 /** The JSON text of a push of `snapshot` against `version`. */
 export function pushBodyText(snapshot, version, deviceId) {
-  return `{"data":${snapshot.canonical},"version":${version},"checksum":"${snapshot.checksum}",` +
-    `"deviceId":"${deviceId}","deviceName":"${DEVICE_NAME}","timestamp":"${new Date().toISOString()}"}`;
+  return (
+    `{"data":${snapshot.canonical},"version":${version},"checksum":"${snapshot.checksum}",` +
+    `"deviceId":"${deviceId}","deviceName":"${DEVICE_NAME}","timestamp":"${new Date().toISOString()}"}`
+  );
 }
 
 /**
@@ -30,10 +32,20 @@ export function pushBodyText(snapshot, version, deviceId) {
  * @returns {{ text: string, body: string | Buffer, gzip: boolean, bytes: number }}
  */
 export function patchBody(base, snapshot, version, deviceId) {
-  const text = JSON.stringify({ patch: patchBetween(base.data, snapshot.data), version, baseChecksum: base.checksum, checksum: snapshot.checksum, deviceId, deviceName: DEVICE_NAME, timestamp: new Date().toISOString() });
+  const text = JSON.stringify({
+    patch: patchBetween(base.data, snapshot.data),
+    version,
+    baseChecksum: base.checksum,
+    checksum: snapshot.checksum,
+    deviceId,
+    deviceName: DEVICE_NAME,
+    timestamp: new Date().toISOString(),
+  });
   const bytes = Buffer.byteLength(text);
   const compressed = bytes >= 1024 ? gzipSync(text) : null;
-  return compressed && compressed.length <= bytes * 0.9 ? { text, body: compressed, gzip: true, bytes: compressed.length } : { text, body: text, gzip: false, bytes };
+  return compressed && compressed.length <= bytes * 0.9
+    ? { text, body: compressed, gzip: true, bytes: compressed.length }
+    : { text, body: text, gzip: false, bytes };
 }
 
 /**
@@ -43,9 +55,11 @@ export function patchBody(base, snapshot, version, deviceId) {
  */
 export async function expectPatchPull(text, base, next, version) {
   const answer = JSON.parse(text);
-  if (!answer.patch) throw new Error(`pull since v${version - 1} answered the full data, not a patch: ${text.slice(0, 200)}`);
+  if (!answer.patch)
+    throw new Error(`pull since v${version - 1} answered the full data, not a patch: ${text.slice(0, 200)}`);
   const result = await sha256Hex(canonicalJson(applyPatch(base.data, answer.patch)));
-  if (answer.baseChecksum !== base.checksum || answer.meta.version !== version || result !== next.checksum) throw new Error(`patch pull does not lead from the base to v${version}: ${text.slice(0, 300)}`);
+  if (answer.baseChecksum !== base.checksum || answer.meta.version !== version || result !== next.checksum)
+    throw new Error(`patch pull does not lead from the base to v${version}: ${text.slice(0, 300)}`);
 }
 
 /** A dev token for `sub` from the dev Worker (`GET /__dev/token`). */
@@ -68,7 +82,12 @@ export function syncApi(baseUrl, token) {
     return { status: response.status, text: await response.text(), encoding: response.headers.get('content-encoding') };
   };
   return {
-    push: (body, gzip = false) => call(`${api}/push`, { method: 'POST', body, ...(gzip && { headers: { ...headers, 'Content-Encoding': 'gzip' } }) }),
+    push: (body, gzip = false) =>
+      call(`${api}/push`, {
+        method: 'POST',
+        body,
+        ...(gzip && { headers: { ...headers, 'Content-Encoding': 'gzip' } }),
+      }),
     /** With `since`, the version the device holds: the Worker may answer the changes since it (DESIGN §9). */
     pull: (since) => call(since === undefined ? `${api}/pull` : `${api}/pull?since=${since}`),
     meta: () => call(`${api}/meta`),

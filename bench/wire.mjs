@@ -5,7 +5,18 @@ import { createServer, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { editOneKey } from './snapshots.mjs';
 import { median } from './percentiles.mjs';
-import { bareR2, DEVICE_NAME, devToken, expectPatchPull, patchBody, preparedSnapshot, pushBodyText, r2Ops, recordOf, syncApi } from './sync-api.mjs';
+import {
+  bareR2,
+  DEVICE_NAME,
+  devToken,
+  expectPatchPull,
+  patchBody,
+  preparedSnapshot,
+  pushBodyText,
+  r2Ops,
+  recordOf,
+  syncApi,
+} from './sync-api.mjs';
 
 /** Pushes before the measured one, so history is full and the push prunes as in steady use. */
 const WARM_PUSHES = 6;
@@ -29,8 +40,12 @@ export function startByteCounter(targetPort) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     }
-    client.on('data', (chunk) => { counts.up += chunk.length; });
-    upstream.on('data', (chunk) => { counts.down += chunk.length; });
+    client.on('data', (chunk) => {
+      counts.up += chunk.length;
+    });
+    upstream.on('data', (chunk) => {
+      counts.down += chunk.length;
+    });
     client.pipe(upstream);
     upstream.pipe(client);
     client.on('error', () => upstream.destroy());
@@ -38,19 +53,21 @@ export function startByteCounter(targetPort) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve({
-      url: `http://127.0.0.1:${server.address().port}`,
-      /** Runs `call` and answers its result with the bytes sent up and down meanwhile. */
-      async measure(call) {
-        const before = { ...counts };
-        const result = await call();
-        return { result, up: counts.up - before.up, down: counts.down - before.down };
-      },
-      close() {
-        for (const socket of sockets) socket.destroy();
-        server.close();
-      },
-    }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        /** Runs `call` and answers its result with the bytes sent up and down meanwhile. */
+        async measure(call) {
+          const before = { ...counts };
+          const result = await call();
+          return { result, up: counts.up - before.up, down: counts.down - before.down };
+        },
+        close() {
+          for (const socket of sockets) socket.destroy();
+          server.close();
+        },
+      }),
+    );
   });
 }
 
@@ -62,8 +79,12 @@ function expectStatus(what, { status, text }, expected = 200) {
 function expectKeptVersions(meta, pulled) {
   const listed = meta.versions.map((record) => record.version);
   const current = meta.versions.at(-1);
-  const ok = JSON.stringify(listed) === JSON.stringify(meta.availableVersions) && listed.length === HISTORY_KEEP &&
-    current.version === pulled.version && current.checksum === pulled.checksum && meta.versions.every((record) => record.deviceName === DEVICE_NAME);
+  const ok =
+    JSON.stringify(listed) === JSON.stringify(meta.availableVersions) &&
+    listed.length === HISTORY_KEEP &&
+    current.version === pulled.version &&
+    current.checksum === pulled.checksum &&
+    meta.versions.every((record) => record.deviceName === DEVICE_NAME);
   if (!ok) throw new Error(`meta's versions do not list the kept records: ${JSON.stringify(meta).slice(0, 600)}`);
 }
 
@@ -115,8 +136,13 @@ export async function measureWire({ url, relay, runId, size, data }) {
   const times = { full: [], patch: [] };
   for (let n = 0; n < TIMED_PUSHES; n++) {
     for (const form of ['full', 'patch']) {
-      const next = await preparedSnapshot(editOneKey(snapshot.data, WARM_PUSHES + 3 + 2 * n + (form === 'patch' ? 1 : 0)).data);
-      const encoded = form === 'full' ? { body: pushBodyText(next, version, deviceId), gzip: false } : patchBody(snapshot, next, version, deviceId);
+      const next = await preparedSnapshot(
+        editOneKey(snapshot.data, WARM_PUSHES + 3 + 2 * n + (form === 'patch' ? 1 : 0)).data,
+      );
+      const encoded =
+        form === 'full'
+          ? { body: pushBodyText(next, version, deviceId), gzip: false }
+          : patchBody(snapshot, next, version, deviceId);
       const started = performance.now();
       const pushed = await api.push(encoded.body, encoded.gzip);
       times[form].push(performance.now() - started);
@@ -142,7 +168,9 @@ export async function measureWire({ url, relay, runId, size, data }) {
   expectStatus('pull', pull.result);
   const pulled = recordOf(pull.result.text);
   if (pulled.version !== version || pulled.checksum !== snapshot.checksum) {
-    throw new Error(`pull after push answered v${pulled.version} ${pulled.checksum}, expected v${version} ${snapshot.checksum}`);
+    throw new Error(
+      `pull after push answered v${pulled.version} ${pulled.checksum}, expected v${version} ${snapshot.checksum}`,
+    );
   }
   const meta = await relay.measure(() => countOps('meta', () => api.meta()));
   expectStatus('meta', meta.result);
@@ -161,10 +189,23 @@ export async function measureWire({ url, relay, runId, size, data }) {
     snapshotBytes: snapshot.bytes,
     changeBytes: edit.changeBytes,
     push: { up: push.up, down: push.down, bodyUp: bytes(pushBody), gzipUp: gzipSync(pushBody).length },
-    patch: { up: patchPush.up, down: patchPush.down, bodyUp: patch.bytes, changeBytes: patchEdit.changeBytes, gzip: patch.gzip, fitsKeepalive: patch.bytes <= KEEPALIVE_MAX_BYTES },
+    patch: {
+      up: patchPush.up,
+      down: patchPush.down,
+      bodyUp: patch.bytes,
+      changeBytes: patchEdit.changeBytes,
+      gzip: patch.gzip,
+      fitsKeepalive: patch.bytes <= KEEPALIVE_MAX_BYTES,
+    },
     pushMs: { full: median(times.full), patch: median(times.patch), n: TIMED_PUSHES },
     pull: { up: pull.up, down: pull.down, bodyDown: bytes(pull.result.text), encoding: pull.result.encoding },
-    patchPull: { up: patchPull.up, down: patchPull.down, bodyDown: bytes(patchPull.result.text), changeBytes: pulledEdit.changeBytes, fullDown: pull.down },
+    patchPull: {
+      up: patchPull.up,
+      down: patchPull.down,
+      bodyDown: bytes(patchPull.result.text),
+      changeBytes: pulledEdit.changeBytes,
+      fullDown: pull.down,
+    },
     meta: { up: meta.up, down: meta.down, bodyDown: bytes(meta.result.text) },
     barePut: { up: barePut.up, down: barePut.down },
     bareGet: { up: bareGet.up, down: bareGet.down },

@@ -36,9 +36,13 @@ function abandonedPush(token: string, closing: 'half-close' | 'close'): Promise<
   const port = Number(new URL(server.url).port);
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`POST /api/sync/tenure/push HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${ANNOUNCED_BYTES}\r\n\r\n`);
-      socket.write(`{"data":{"a":"${'x'.repeat(SENT_BYTES - 14)}"`, () => (closing === 'close' ? socket.destroy() : socket.end()));
+      socket.write(
+        `POST /api/sync/tenure/push HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${ANNOUNCED_BYTES}\r\n\r\n`,
+      );
+      socket.write(`{"data":{"a":"${'x'.repeat(SENT_BYTES - 14)}"`, () =>
+        closing === 'close' ? socket.destroy() : socket.end(),
+      );
     });
     socket.on('data', () => undefined);
     socket.on('error', () => undefined);
@@ -65,7 +69,13 @@ describe('an upload the client abandons, through wrangler dev', () => {
     const complete = await fetch(`${server.url}/api/sync/tenure/push`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data, version: 0, checksum: await checksum(data), deviceId: 'device-a', timestamp: new Date().toISOString() }),
+      body: JSON.stringify({
+        data,
+        version: 0,
+        checksum: await checksum(data),
+        deviceId: 'device-a',
+        timestamp: new Date().toISOString(),
+      }),
     });
     expect(complete.status).toBe(200);
     await until(() => /POST \/api\/sync\/tenure\/push 200/.test(server.output()), 'the complete push in the log');

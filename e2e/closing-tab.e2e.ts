@@ -20,7 +20,8 @@ type DemoWindow = { demo: { sync: { notifyChanged(): void; syncNow(): Promise<vo
 async function fillStore(device: Device): Promise<void> {
   await device.evaluate(
     async ({ keys, chars }) => {
-      for (let i = 0; i < keys; i++) localStorage.setItem(`tenure_prosper_day_${String(i).padStart(4, '0')}`, `${i}:`.padEnd(chars, 'abcdefghij'));
+      for (let i = 0; i < keys; i++)
+        localStorage.setItem(`tenure_prosper_day_${String(i).padStart(4, '0')}`, `${i}:`.padEnd(chars, 'abcdefghij'));
       await (window as unknown as DemoWindow).demo.sync.syncNow();
     },
     { keys: STORE_KEYS, chars: VALUE_CHARS },
@@ -46,7 +47,9 @@ eachEngine('an edit leaves with a closing tab (DESIGN §8)', (devices) => {
     await fillStore(device);
     // A busy machine may need a retry of the 3 MB first push: wait for it to be stored.
     await device.waitForStatus('synced', device.tab, 60_000);
-    await expect.poll(async () => (await server.meta()).meta?.size ?? 0, { timeout: 30_000 }).toBeGreaterThan(2_900_000);
+    await expect
+      .poll(async () => (await server.meta()).meta?.size ?? 0, { timeout: 30_000 })
+      .toBeGreaterThan(2_900_000);
 
     const arrived: boolean[] = [];
     let tab = device.tab;

@@ -61,8 +61,12 @@ async function startNpmRunDev(port: number): Promise<typeof dev> {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   });
   let output = '';
-  child.stdout?.on('data', (d) => { output += d; });
-  child.stderr?.on('data', (d) => { output += d; });
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
   const deadline = Date.now() + 100_000;
   while (!output.includes('Stop with Ctrl-C')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm run dev did not start:\n${output}`);
@@ -96,12 +100,16 @@ beforeAll(async () => {
 afterAll(async () => {
   app?.server.close();
   if (dev) {
-    try { process.kill(-dev.child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-dev.child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     rmSync(dev.persistTo, { recursive: true, force: true });
   }
 });
 
-describe('npm run dev on its own port, with the developer\'s own app', () => {
+describe("npm run dev on its own port, with the developer's own app", () => {
   it('prints every address it serves', () => {
     const out = dev.output();
     expect(out).toContain(`http://127.0.0.1:${dev.port}/api/sync/{app}/`);
@@ -112,12 +120,18 @@ describe('npm run dev on its own port, with the developer\'s own app', () => {
   });
 });
 
-type NotesWindow = { started?: boolean; sync: { getState(): { status: string; version: number }; syncNow(): Promise<void> } };
+type NotesWindow = {
+  started?: boolean;
+  sync: { getState(): { status: string; version: number }; syncNow(): Promise<void> };
+};
 
-eachEngine('npm run dev with the developer\'s own app, in a browser', (devices) => {
+eachEngine("npm run dev with the developer's own app, in a browser", (devices) => {
   it('syncs app "notes" from another localhost origin between two browsers, with a token from npm run token', async () => {
     const user = uniqueUser('notes');
-    const token = spawnSync('npm', ['run', '--silent', 'token', '--', '--sub', user, '--subscriptions', 'sync_notes'], { cwd: root, encoding: 'utf8' });
+    const token = spawnSync('npm', ['run', '--silent', 'token', '--', '--sub', user, '--subscriptions', 'sync_notes'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(token.status).toBe(0);
     const pageUrl = `${app.url}/?endpoint=${encodeURIComponent(`http://127.0.0.1:${dev.port}`)}&token=${token.stdout.trim()}`;
     const open = async (): Promise<Device> => {
@@ -128,7 +142,8 @@ eachEngine('npm run dev with the developer\'s own app, in a browser', (devices) 
     };
     const status = (device: Device) => device.evaluate(() => (window as unknown as NotesWindow).sync.getState());
     const syncNow = (device: Device) => device.evaluate(() => (window as unknown as NotesWindow).sync.syncNow());
-    const notes = (device: Device) => device.evaluate(() => (document.querySelector('#notes') as HTMLTextAreaElement).value);
+    const notes = (device: Device) =>
+      device.evaluate(() => (document.querySelector('#notes') as HTMLTextAreaElement).value);
 
     const a = await open();
     await a.fill('#notes', 'milk, eggs');

@@ -19,10 +19,11 @@ const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
   }
 };
 
-const liveSocketOpen = (device: Device): boolean => device.requests.some((r) => r.path.endsWith('/live') && r.status === 101);
+const liveSocketOpen = (device: Device): boolean =>
+  device.requests.some((r) => r.path.endsWith('/live') && r.status === 101);
 
 eachEngine('live updates against wrangler dev', (devices) => {
-  it('an open tab gets another device\'s edit within 5 s with no action at all', async () => {
+  it("an open tab gets another device's edit within 5 s with no action at all", async () => {
     const user = uniqueUser('live');
     const a = await devices.open({ user, name: 'A', query: { live: '1' } });
     const b = await devices.open({ user, name: 'B', query: { live: '1' } });
@@ -32,7 +33,11 @@ eachEngine('live updates against wrangler dev', (devices) => {
     await a.edit(PROFILE, 'typed on A');
     await a.syncNow();
     const committedAt = Date.now();
-    const seen = await until(() => b.value(PROFILE), (value) => value === 'typed on A', LIVE_WITHIN_MS);
+    const seen = await until(
+      () => b.value(PROFILE),
+      (value) => value === 'typed on A',
+      LIVE_WITHIN_MS,
+    );
     expect(seen).toBe('typed on A');
     expect(Date.now() - committedAt).toBeLessThan(LIVE_WITHIN_MS);
     // The pull applies the value before its commit records the version: poll until it settles.

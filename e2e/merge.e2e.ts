@@ -11,7 +11,11 @@ const GOALS = 'tenure_prosper_goals';
 const APPLICATIONS = 'tenure_prospect_applications';
 
 /** Device A (with `clock` when asked) pushes the base as version 1; device B then starts and pulls it. */
-async function twoSyncedDevices(devices: Devices, server: ServerClient, clock = false): Promise<{ a: Device; b: Device }> {
+async function twoSyncedDevices(
+  devices: Devices,
+  server: ServerClient,
+  clock = false,
+): Promise<{ a: Device; b: Device }> {
   const a = await devices.open({ user: server.user, name: 'A', clock });
   await a.edit(PROFILE, 'base profile');
   await a.edit(GOALS, 'base goals');
@@ -32,7 +36,10 @@ const dialogSummary = (device: Device): Promise<string> =>
 
 /** The keys whose values the open dialog lists side by side. */
 const dialogValues = (device: Device): Promise<string> =>
-  device.evaluate(() => document.querySelector('taco-sync-conflict')?.shadowRoot?.querySelector('[part~="values"]')?.textContent ?? '');
+  device.evaluate(
+    () =>
+      document.querySelector('taco-sync-conflict')?.shadowRoot?.querySelector('[part~="values"]')?.textContent ?? '',
+  );
 
 eachEngine('merging changes of two devices against wrangler dev', (devices) => {
   it('A edits one key, B another; A hidden and shown again checks the server and shows B’s edit, no dialog anywhere, both edits on the server', async () => {
@@ -100,7 +107,11 @@ eachEngine('merging changes of two devices against wrangler dev', (devices) => {
     await expect.poll(() => b.isShown('dialog')).toBe(false);
     const pulled = await server.pull();
     expect(pulled.meta.version).toBe(3);
-    expect(pulled.data).toMatchObject({ [PROFILE]: 'profile from B', [GOALS]: 'goals from A', [APPLICATIONS]: 'applications from B' });
+    expect(pulled.data).toMatchObject({
+      [PROFILE]: 'profile from B',
+      [GOALS]: 'goals from A',
+      [APPLICATIONS]: 'applications from B',
+    });
     expect(await b.value(GOALS)).toBe('goals from A');
   });
 });

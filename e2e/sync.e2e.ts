@@ -15,11 +15,19 @@ const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
 };
 
 /** Device A pushes `value` as version 1; device B then starts and pulls it. */
-const twoSyncedDevices = async (devices: Devices, user: string, server: ServerClient, value: string): Promise<{ a: Device; b: Device }> => {
+const twoSyncedDevices = async (
+  devices: Devices,
+  user: string,
+  server: ServerClient,
+  value: string,
+): Promise<{ a: Device; b: Device }> => {
   const a = await devices.open({ user, name: 'A' });
   await a.edit(PROFILE, value);
   await a.syncNow();
-  await until(() => server.meta(), (m) => m.exists);
+  await until(
+    () => server.meta(),
+    (m) => m.exists,
+  );
   const b = await devices.open({ user, name: 'B' });
   await b.waitForStatus('synced');
   return { a, b };
@@ -32,7 +40,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'Staff engineer, Lisbon');
     await a.hide();
-    const meta = await until(() => server.meta(), (m) => m.exists);
+    const meta = await until(
+      () => server.meta(),
+      (m) => m.exists,
+    );
     expect(meta.meta?.version).toBe(1);
     expect((await server.pull()).data[PROFILE]).toBe('Staff engineer, Lisbon');
     expect(a.pushes).toHaveLength(1);
@@ -56,7 +67,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     await a.clock.fastForward(29_000);
     expect(a.pushes).toHaveLength(0);
     await a.clock.fastForward(2_000);
-    await until(() => server.meta(), (m) => m.exists);
+    await until(
+      () => server.meta(),
+      (m) => m.exists,
+    );
     await a.waitForStatus('synced');
     expect(a.pushes).toHaveLength(1);
     const pulled = await server.pull();
@@ -72,7 +86,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     await a.edit(PROFILE, 'from A');
     await b.edit(PROFILE, 'from B');
     await a.syncNow();
-    await until(() => server.meta(), (m) => m.meta?.version === 2);
+    await until(
+      () => server.meta(),
+      (m) => m.meta?.version === 2,
+    );
     await b.syncNow();
     const conflict = await b.waitForStatus('conflict');
     expect(conflict.conflict?.diff.changed).toEqual([PROFILE]);
@@ -86,7 +103,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     expect(pulled.data[PROFILE]).toBe('from B');
     await a.syncNow();
     // A's "from A" was pushed as v2, so A has no unsynced changes: it pulls B's data silently.
-    await until(() => a.value(PROFILE), (v) => v === 'from B');
+    await until(
+      () => a.value(PROFILE),
+      (v) => v === 'from B',
+    );
     expect(await a.value(PROFILE)).toBe('from B');
     expect((await a.state()).status).toBe('synced');
   });
@@ -98,7 +118,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
 
     await a.edit(PROFILE, 'server copy');
     await a.syncNow();
-    await until(() => server.meta(), (m) => m.meta?.version === 2);
+    await until(
+      () => server.meta(),
+      (m) => m.meta?.version === 2,
+    );
     await b.edit(PROFILE, 'my local copy');
     await b.syncNow();
     await b.waitForStatus('conflict');
@@ -111,7 +134,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     expect(backups).toHaveLength(1);
     expect(backups[0].data[PROFILE]).toBe('my local copy');
     await b.evaluate((id) => (window as any).demo.sync.restoreBackup(id), backups[0].id);
-    await until(() => b.value(PROFILE), (v) => v === 'my local copy');
+    await until(
+      () => b.value(PROFILE),
+      (v) => v === 'my local copy',
+    );
     expect(await b.value(PROFILE)).toBe('my local copy');
   });
 
@@ -122,7 +148,14 @@ eachEngine('two devices against wrangler dev', (devices) => {
     // The start's meta read and the history list's read finish first, so every request counted
     // below was made while offline.
     await a.waitForStatus('synced');
-    await a.waitFor(() => (document.querySelector('taco-sync-history')?.shadowRoot?.textContent ?? '').includes('Nothing is saved on the server yet.'), undefined, { timeout: 20_000 });
+    await a.waitFor(
+      () =>
+        (document.querySelector('taco-sync-history')?.shadowRoot?.textContent ?? '').includes(
+          'Nothing is saved on the server yet.',
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
     await a.settled();
     await a.setOffline(true);
     await a.waitForStatus('offline');
@@ -153,7 +186,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     // A reload fires pagehide, which sends a keepalive push; either way nothing may be lost.
     await a.reload();
     await a.waitForStatus('synced');
-    const pulled = await until(() => server.pull().catch(() => null), (p) => p !== null);
+    const pulled = await until(
+      () => server.pull().catch(() => null),
+      (p) => p !== null,
+    );
     expect(pulled?.data[PROFILE]).toBe('typed then reloaded');
     expect(pulled?.meta.version).toBe(1);
   });
@@ -169,7 +205,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     await a.syncNow(second);
     await a.edit(PROFILE, 'tab one, again');
     await Promise.all([a.syncNow(), a.syncNow(second)]);
-    await until(() => server.pull().catch(() => null), (p) => p?.data[PROFILE] === 'tab one, again');
+    await until(
+      () => server.pull().catch(() => null),
+      (p) => p?.data[PROFILE] === 'tab one, again',
+    );
     for (const tab of [a.tab, second]) {
       const state = await a.state(tab);
       expect(state.status).not.toBe('conflict');
@@ -202,7 +241,10 @@ eachEngine('two devices against wrangler dev', (devices) => {
     const a = await devices.open({ user, name: 'A', query: { persist: '1' } });
     // Each engine here refuses: headless Chromium by its heuristics, Firefox as a person dismissing
     // its prompt (see firefox.ts), WebKitGTK's MiniBrowser always.
-    await until(() => a.state(), (s) => s.storagePersisted !== null);
+    await until(
+      () => a.state(),
+      (s) => s.storagePersisted !== null,
+    );
     expect((await a.state()).storagePersisted).toBe(false);
     await a.edit(PROFILE, 'kept on the server anyway');
     await a.syncNow();
@@ -216,10 +258,16 @@ eachEngine('two devices against wrangler dev', (devices) => {
     const a = await devices.open({ user, name: 'A' });
     await a.edit(PROFILE, 'version one');
     await a.syncNow();
-    await until(() => server.meta(), (m) => m.meta?.version === 1);
+    await until(
+      () => server.meta(),
+      (m) => m.meta?.version === 1,
+    );
     await a.edit(PROFILE, 'version two');
     await a.syncNow();
-    await until(() => server.meta(), (m) => m.meta?.version === 2);
+    await until(
+      () => server.meta(),
+      (m) => m.meta?.version === 2,
+    );
     const b = await devices.open({ user, name: 'B' });
     await b.waitForStatus('synced');
     expect(await b.value(PROFILE)).toBe('version two');
@@ -228,14 +276,23 @@ eachEngine('two devices against wrangler dev', (devices) => {
     await a.click('Restore version 1');
     expect((await server.meta()).meta?.version).toBe(2);
     await a.click('Restore version 1', { within: 'group' });
-    await until(() => server.meta(), (m) => m.meta?.version === 3);
+    await until(
+      () => server.meta(),
+      (m) => m.meta?.version === 3,
+    );
     const pulled = await server.pull();
     expect(pulled.data[PROFILE]).toBe('version one');
-    await until(() => a.value(PROFILE), (v) => v === 'version one');
+    await until(
+      () => a.value(PROFILE),
+      (v) => v === 'version one',
+    );
     expect(await a.value(PROFILE)).toBe('version one');
 
     await b.syncNow();
-    await until(() => b.value(PROFILE), (v) => v === 'version one');
+    await until(
+      () => b.value(PROFILE),
+      (v) => v === 'version one',
+    );
     expect(await b.value(PROFILE)).toBe('version one');
     expect((await b.state()).version).toBe(3);
   });

@@ -50,7 +50,11 @@ class TodoDevice {
 
   /** The list as the page shows it. */
   shown(): Promise<string[]> {
-    return this.device.evaluate(() => [...document.querySelectorAll('#todos li')].map((li) => `${li.classList.contains('done') ? '✓ ' : ''}${li.textContent}`));
+    return this.device.evaluate(() =>
+      [...document.querySelectorAll('#todos li')].map(
+        (li) => `${li.classList.contains('done') ? '✓ ' : ''}${li.textContent}`,
+      ),
+    );
   }
 
   state(): Promise<SyncState> {
@@ -66,7 +70,7 @@ const serverTodos = async (server: ServerClient): Promise<string[]> =>
   (JSON.parse((await server.pull()).data.todos_list ?? '[]') as Todo[]).map((t) => `${t.done ? '✓ ' : ''}${t.title}`);
 
 eachEngine('a todo app that keeps its list in memory, on two devices', (devices) => {
-  it('wired the documented way: B shows A\'s todos without a reload, and both devices end with both edits', async () => {
+  it("wired the documented way: B shows A's todos without a reload, and both devices end with both edits", async () => {
     const user = uniqueUser('todos');
     const server = new ServerClient(user, 'todos');
     const a = await TodoDevice.open(devices, user);
@@ -88,7 +92,7 @@ eachEngine('a todo app that keeps its list in memory, on two devices', (devices)
     expect(a.loads + b.loads).toBe(2);
   });
 
-  it('without onReplace wiring, B reloads after the pull, so its next save keeps A\'s todos', async () => {
+  it("without onReplace wiring, B reloads after the pull, so its next save keeps A's todos", async () => {
     const user = uniqueUser('todos-unwired');
     const server = new ServerClient(user, 'todos');
     const b = await TodoDevice.open(devices, user, '&wiring=none');

@@ -16,7 +16,10 @@ interface LabOptions {
 
 /** A page of one device with the built SDK loaded, and a manager per call of `manager()`. */
 class Lab {
-  private constructor(readonly device: Device, readonly tab: Tab) {}
+  private constructor(
+    readonly device: Device,
+    readonly tab: Tab,
+  ) {}
 
   /** A new device, or with `device` a new tab of it (same storage, same locks). */
   static async open(devices: Devices, device?: Device): Promise<Lab> {
@@ -24,7 +27,11 @@ class Lab {
     const tab = device ? await owner.openTab('/index.html') : owner.tab;
     if (!device) await owner.goto('/index.html');
     // Evaluated as text, so the test runner's transform leaves this page-side import() alone.
-    await owner.evaluate((source) => (0, eval)(source) as Promise<void>, "import('/vendor/taco-sync/index.js').then((sdk) => { window.lab = { sdk, managers: {} }; })", tab);
+    await owner.evaluate(
+      (source) => (0, eval)(source) as Promise<void>,
+      "import('/vendor/taco-sync/index.js').then((sdk) => { window.lab = { sdk, managers: {} }; })",
+      tab,
+    );
     return new Lab(owner, tab);
   }
 
@@ -88,12 +95,16 @@ class Lab {
   }
 
   set(entries: Record<string, string | null>): Promise<void> {
-    return this.device.evaluate((entries) => {
-      for (const [key, value] of Object.entries(entries)) {
-        if (value === null) localStorage.removeItem(key);
-        else localStorage.setItem(key, value);
-      }
-    }, entries, this.tab);
+    return this.device.evaluate(
+      (entries) => {
+        for (const [key, value] of Object.entries(entries)) {
+          if (value === null) localStorage.removeItem(key);
+          else localStorage.setItem(key, value);
+        }
+      },
+      entries,
+      this.tab,
+    );
   }
 
   get(key: string): Promise<string | null> {
@@ -115,18 +126,23 @@ class Lab {
 }
 
 eachEngine('nothing lost, nothing leaked, against wrangler dev', (devices) => {
-  it('a second account on the same browser gets an other-account conflict, never the first account\'s data', async () => {
+  it("a second account on the same browser gets an other-account conflict, never the first account's data", async () => {
     const alice = uniqueUser('alice');
     const bob = uniqueUser('bob');
     const lab = await Lab.open(devices);
     await lab.set({ t_diary: "alice's diary" });
-    expect(await lab.manager('alice', { user: alice, keys: ['t_diary'], deviceId: 'shared' })).toMatchObject({ status: 'synced', version: 1 });
+    expect(await lab.manager('alice', { user: alice, keys: ['t_diary'], deviceId: 'shared' })).toMatchObject({
+      status: 'synced',
+      version: 1,
+    });
     await lab.call('alice', 'stop');
 
     const state = await lab.manager('bob', { user: bob, keys: ['t_diary'], deviceId: 'shared' });
     expect(state).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
     expect((await new ServerClient(bob).meta()).exists).toBe(false);
-    expect(await lab.device.evaluate(() => (window as any).lab.managers.bob.sync.listBackups(), undefined, lab.tab)).toEqual([]);
+    expect(
+      await lab.device.evaluate(() => (window as any).lab.managers.bob.sync.listBackups(), undefined, lab.tab),
+    ).toEqual([]);
     await lab.call('bob', 'resolveConflict', 'use-server');
     expect(await lab.get('t_diary')).toBeNull();
     expect((await new ServerClient(alice).pull()).data.t_diary).toBe("alice's diary");
@@ -153,12 +169,19 @@ eachEngine('nothing lost, nothing leaked, against wrangler dev', (devices) => {
     await newer.manager('app', { user, keys: ['k1', 'k2', 'k3'], deviceId: 'newer' });
 
     const older = await Lab.open(devices);
-    expect(await older.manager('app', { user, keys: ['k1', 'k2'], deviceId: 'older' })).toMatchObject({ status: 'synced', version: 1 });
+    expect(await older.manager('app', { user, keys: ['k1', 'k2'], deviceId: 'older' })).toMatchObject({
+      status: 'synced',
+      version: 1,
+    });
     expect(await older.get('k3')).toBeNull();
     await older.set({ k1: 'edited on the older release' });
     await older.blur();
     await older.waitFor('app', (s) => s.status === 'synced' && s.version === 2);
-    expect((await server.pull()).data).toEqual({ k1: 'edited on the older release', k2: 'b', k3: 'only the newer release syncs this' });
+    expect((await server.pull()).data).toEqual({
+      k1: 'edited on the older release',
+      k2: 'b',
+      k3: 'only the newer release syncs this',
+    });
   });
 
   it('finds its own push after a lost answer although another device built on it, and pulls', async () => {
@@ -182,7 +205,10 @@ eachEngine('nothing lost, nothing leaked, against wrangler dev', (devices) => {
     expect((await server.meta()).meta?.version).toBe(3);
 
     const reopened = await Lab.open(devices, laptop.device);
-    expect(await reopened.manager('again', { user, keys: ['t_a', 't_b'], deviceId: 'laptop' })).toMatchObject({ status: 'synced', version: 3 });
+    expect(await reopened.manager('again', { user, keys: ['t_a', 't_b'], deviceId: 'laptop' })).toMatchObject({
+      status: 'synced',
+      version: 3,
+    });
     expect(await reopened.get('t_b')).toBe('phone edit');
   });
 

@@ -27,7 +27,11 @@ async function openTwoDevices(devices: Devices): Promise<TwoDevices> {
 }
 
 const historyVersions = (page: Device, frame: Tab): Promise<number> =>
-  page.evaluate(() => document.querySelector('taco-sync-history')?.shadowRoot?.querySelectorAll('li[part~="version"]').length ?? 0, undefined, frame);
+  page.evaluate(
+    () => document.querySelector('taco-sync-history')?.shadowRoot?.querySelectorAll('li[part~="version"]').length ?? 0,
+    undefined,
+    frame,
+  );
 
 eachEngine('the two-devices page, by hand', (devices) => {
   it('README: type into A, press Sync now on A, then on B, and B shows the change without a conflict', async () => {
@@ -60,7 +64,11 @@ eachEngine('the two-devices page, by hand', (devices) => {
       await page.syncNow(a);
       await expect.poll(async () => (await status('A')).version).toBe(i + 1);
     }
-    await page.evaluate(() => (window as unknown as { demo: { sync: { restore(v: number): Promise<void> } } }).demo.sync.restore(1), undefined, a);
+    await page.evaluate(
+      () => (window as unknown as { demo: { sync: { restore(v: number): Promise<void> } } }).demo.sync.restore(1),
+      undefined,
+      a,
+    );
     await expect.poll(async () => (await status('A')).version).toBe(4);
     await expect.poll(() => historyVersions(page, a)).toBe(4);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -69,10 +77,15 @@ eachEngine('the two-devices page, by hand', (devices) => {
 
   it('keeps "Sign out" on the account row\'s line', async () => {
     const { page, a } = await openTwoDevices(devices);
-    const middles = await page.evaluate(() => ['#signout', '#user'].map((s) => {
-      const box = document.querySelector(s)?.getBoundingClientRect();
-      return box && box.height > 0 ? box.y + box.height / 2 : null;
-    }), undefined, a);
+    const middles = await page.evaluate(
+      () =>
+        ['#signout', '#user'].map((s) => {
+          const box = document.querySelector(s)?.getBoundingClientRect();
+          return box && box.height > 0 ? box.y + box.height / 2 : null;
+        }),
+      undefined,
+      a,
+    );
     expect(middles[0]).not.toBeNull();
     expect(Math.abs(middles[0]! - middles[1]!)).toBeLessThan(4);
   });

@@ -92,7 +92,9 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
     label.append(
       Object.assign(document.createElement('span'), { className: 'label', textContent: field.label }),
       input,
-      Object.assign(document.createElement('code'), { textContent: field.local ? `${field.key} · stays on this device` : field.key }),
+      Object.assign(document.createElement('code'), {
+        textContent: field.local ? `${field.key} · stays on this device` : field.key,
+      }),
     );
     form.append(label);
     inputs.set(field.key, input);
@@ -127,7 +129,9 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
   userInput.value = params.get('user') ?? localStorage.getItem(`${TOKEN_KEY}_user`) ?? 'demo-user';
   const signIn = async () => {
     const plan = $('#plan').value;
-    const res = await fetch(`/__dev/token?sub=${encodeURIComponent(userInput.value)}&subscriptions=${encodeURIComponent(plan)}`);
+    const res = await fetch(
+      `/__dev/token?sub=${encodeURIComponent(userInput.value)}&subscriptions=${encodeURIComponent(plan)}`,
+    );
     if (!res.ok) {
       $('#signin-note').textContent = 'Dev tokens are only served by `npm run dev`.';
       return;
@@ -140,7 +144,9 @@ export async function mountDemo({ app, title, adapter, fields, localOnly }) {
   };
   const renderSignedIn = () => {
     const signedIn = localStorage.getItem(TOKEN_KEY) !== null;
-    $('#signin-note').textContent = signedIn ? `Signed in as ${localStorage.getItem(`${TOKEN_KEY}_user`)}` : 'Not signed in: changes stay on this device.';
+    $('#signin-note').textContent = signedIn
+      ? `Signed in as ${localStorage.getItem(`${TOKEN_KEY}_user`)}`
+      : 'Not signed in: changes stay on this device.';
     // One of the two buttons at a time keeps the row on one line in the two-devices layout.
     $('#signin').hidden = signedIn;
     $('#signout').hidden = !signedIn;

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyPrefixAdapter } from '../sdk/adapters/key-prefix.js';
-import { FakeSyncServer, openTab, testDevice, untilMacrotask, useFakeTime, type TestTab } from '../sdk/test-support/sync-harness.js';
+import {
+  FakeSyncServer,
+  openTab,
+  testDevice,
+  untilMacrotask,
+  useFakeTime,
+  type TestTab,
+} from '../sdk/test-support/sync-harness.js';
 
 /** A recipe's app, running on one device: what the state library holds, and a save through it. */
 export interface RecipeApp {
@@ -29,7 +36,13 @@ export function describeRecipe(name: string, recipe: Recipe): void {
     });
     afterEach(() => void vi.useRealTimers());
 
-    const device = (id: string) => openTab({ server, device: testDevice(id), rereads: false, adapter: (storage) => keyPrefixAdapter({ keys: [recipe.key], storage }) });
+    const device = (id: string) =>
+      openTab({
+        server,
+        device: testDevice(id),
+        rereads: false,
+        adapter: (storage) => keyPrefixAdapter({ keys: [recipe.key], storage }),
+      });
     const stored = (tab: TestTab) => tab.device.storage.getItem(recipe.key) ?? '';
     /** Saves through the library, waits for the library's (maybe asynchronous) write, and syncs. */
     const addAndSync = async (tab: TestTab, app: RecipeApp, title: string) => {

@@ -15,8 +15,14 @@ describeRecipe('redux-persist with Redux Toolkit', {
 
 it('persistStore() before start() opens a new device on a first-sync conflict (why the recipe starts first)', async () => {
   const server = new FakeSyncServer();
-  await server.seed('tenure', { [TODOS_KEY]: JSON.stringify({ items: '["milk"]', _persist: '{"version":-1,"rehydrated":true}' }) });
-  const phone = openTab({ server, rereads: false, adapter: (storage) => keyPrefixAdapter({ keys: [TODOS_KEY], storage }) });
+  await server.seed('tenure', {
+    [TODOS_KEY]: JSON.stringify({ items: '["milk"]', _persist: '{"version":-1,"rehydrated":true}' }),
+  });
+  const phone = openTab({
+    server,
+    rereads: false,
+    adapter: (storage) => keyPrefixAdapter({ keys: [TODOS_KEY], storage }),
+  });
   persistStore(createTodosStore(phone.sync, phone.device.storage));
   await untilMacrotask(() => phone.device.storage.getItem(TODOS_KEY) !== null);
   await phone.sync.start();

@@ -1,5 +1,16 @@
 import { configureStore, createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import { FLUSH, PAUSE, PERSIST, PURGE, REGISTER, REHYDRATE, getStoredState, persistReducer, persistStore, type PersistConfig } from 'redux-persist';
+import {
+  FLUSH,
+  PAUSE,
+  PERSIST,
+  PURGE,
+  REGISTER,
+  REHYDRATE,
+  getStoredState,
+  persistReducer,
+  persistStore,
+  type PersistConfig,
+} from 'redux-persist';
 import type { SyncManager } from 'taco-sync';
 import { notifyingStorage } from './notifying-storage.js';
 
@@ -18,15 +29,21 @@ export function createTodosStore(sync: SyncManager, storage: Storage = localStor
   const local = notifyingStorage(sync, storage);
   const config: PersistConfig<ReturnType<typeof todosSlice.reducer>> = {
     key: 'todos',
-    storage: { getItem: async (key) => local.getItem(key), setItem: async (key, value) => local.setItem(key, value), removeItem: async (key) => local.removeItem(key) },
+    storage: {
+      getItem: async (key) => local.getItem(key),
+      setItem: async (key, value) => local.setItem(key, value),
+      removeItem: async (key) => local.removeItem(key),
+    },
   };
   const store = configureStore({
     reducer: persistReducer(config, todosSlice.reducer),
-    middleware: (defaults) => defaults({ serializableCheck: { ignoredActions: [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTER] } }),
+    middleware: (defaults) =>
+      defaults({ serializableCheck: { ignoredActions: [FLUSH, REHYDRATE, PAUSE, PERSIST, PURGE, REGISTER] } }),
   });
   // After the SDK replaced the stored state, load it into the store again.
   sync.onReplace(async ({ keys }) => {
-    if (keys.includes(TODOS_KEY)) store.dispatch({ type: REHYDRATE, key: config.key, payload: await getStoredState(config) });
+    if (keys.includes(TODOS_KEY))
+      store.dispatch({ type: REHYDRATE, key: config.key, payload: await getStoredState(config) });
   });
   return store;
 }

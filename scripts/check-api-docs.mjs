@@ -30,13 +30,28 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const exported = Object.keys(pkg.exports)
   .filter((key) => key !== './package.json')
   .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
-for (const subpath of exported) if (!(subpath in ENTRIES)) problems.push(`package.json exports ${subpath}, which this script does not check: add it to ENTRIES`);
-for (const subpath of Object.keys(ENTRIES)) if (!exported.includes(subpath)) problems.push(`${subpath} is in ENTRIES but not in package.json exports`);
+for (const subpath of exported)
+  if (!(subpath in ENTRIES))
+    problems.push(`package.json exports ${subpath}, which this script does not check: add it to ENTRIES`);
+for (const subpath of Object.keys(ENTRIES))
+  if (!exported.includes(subpath)) problems.push(`${subpath} is in ENTRIES but not in package.json exports`);
 
 // --- The exports, from the compiler ---------------------------------------------------------------
 const configPath = `${root}tsconfig.json`;
-const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
-const program = ts.createProgram(Object.values(ENTRIES).map((file) => `${root}${file}`), config.options);
+const config = ts.getParsedCommandLineOfConfigFile(
+  configPath,
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  },
+);
+const program = ts.createProgram(
+  Object.values(ENTRIES).map((file) => `${root}${file}`),
+  config.options,
+);
 const checker = program.getTypeChecker();
 
 /** Whether a declaration carries a TSDoc comment with some text (for a variable, on its statement). */
@@ -49,7 +64,12 @@ function hasTsDoc(declaration) {
 }
 
 /** Custom-element callbacks the platform defines; their meaning is the DOM's, not ours. */
-const LIFECYCLE_CALLBACKS = new Set(['connectedCallback', 'disconnectedCallback', 'adoptedCallback', 'attributeChangedCallback']);
+const LIFECYCLE_CALLBACKS = new Set([
+  'connectedCallback',
+  'disconnectedCallback',
+  'adoptedCallback',
+  'attributeChangedCallback',
+]);
 
 /**
  * The members of an exported interface or class a user can reach: everything but private and
@@ -96,7 +116,8 @@ for (const [subpath, file] of Object.entries(ENTRIES)) {
     const declarations = target.getDeclarations() ?? [];
     if (declarations.length === 0) problems.push(`${subpath}: export ${name} has no declaration`);
     else if (!declarations.some(hasTsDoc)) missingTsDoc(declarations[0], `export ${name} (${subpath})`);
-    for (const member of declarations.flatMap(publicMembers)) missingTsDoc(member, `${name}.${member.name.getText()} (${subpath})`);
+    for (const member of declarations.flatMap(publicMembers))
+      missingTsDoc(member, `${name}.${member.name.getText()} (${subpath})`);
   }
   exportsBySubpath.set(subpath, names.sort());
 }
@@ -107,7 +128,13 @@ const docsText = existsSync(`${root}${DOCS}`) ? readFileSync(`${root}${DOCS}`, '
 /** Subpath -> Map(name -> line number) of the places that document a name. */
 const documented = new Map();
 const leadingName = (text) => /^\s*`([A-Za-z_$][\w$]*)/.exec(text)?.[1];
-const cells = (line) => line.trim().replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map((cell) => cell.trim());
+const cells = (line) =>
+  line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
 
 let section = null;
 let exportTable = false;
@@ -121,7 +148,8 @@ docsText.split('\n').forEach((line, index) => {
     const subpath = /`(taco-sync(?:\/[\w-]+)?)`/.exec(h2[1])?.[1] ?? null;
     section = subpath;
     if (subpath && !documented.has(subpath)) documented.set(subpath, new Map());
-    if (subpath && !(subpath in ENTRIES)) problems.push(`${DOCS}:${lineNo}: section for ${subpath}, which the package does not export`);
+    if (subpath && !(subpath in ENTRIES))
+      problems.push(`${DOCS}:${lineNo}: section for ${subpath}, which the package does not export`);
     return;
   }
   if (!section) return;
@@ -152,8 +180,10 @@ for (const subpath of Object.keys(ENTRIES)) {
     problems.push(`${DOCS}: no section for ${subpath} (a level-2 heading: ## \`${subpath}\`)`);
     continue;
   }
-  for (const name of names) if (!docs.has(name)) problems.push(`${DOCS}: ${subpath} exports ${name}, which its section does not document`);
-  for (const [name, lineNo] of docs) if (!names.includes(name)) problems.push(`${DOCS}:${lineNo}: documents ${name}, which ${subpath} does not export`);
+  for (const name of names)
+    if (!docs.has(name)) problems.push(`${DOCS}: ${subpath} exports ${name}, which its section does not document`);
+  for (const [name, lineNo] of docs)
+    if (!names.includes(name)) problems.push(`${DOCS}:${lineNo}: documents ${name}, which ${subpath} does not export`);
 }
 
 if (problems.length > 0) {
@@ -161,4 +191,6 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`  - ${problem}`);
   process.exit(1);
 }
-console.log(`check-api-docs: ok, ${exportCount} exports across ${Object.keys(ENTRIES).length} subpaths have TSDoc and are documented in ${DOCS}`);
+console.log(
+  `check-api-docs: ok, ${exportCount} exports across ${Object.keys(ENTRIES).length} subpaths have TSDoc and are documented in ${DOCS}`,
+);

@@ -23,7 +23,8 @@ function machineNode20() {
 function run(label, cmd, args, cwd, timeout) {
   console.log(`$ ${label}`);
   const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', timeout, killSignal: 'SIGKILL' });
-  if (result.error?.code === 'ETIMEDOUT' || result.signal) throw new Error(`${label}: did not exit within ${timeout / 1000} s`);
+  if (result.error?.code === 'ETIMEDOUT' || result.signal)
+    throw new Error(`${label}: did not exit within ${timeout / 1000} s`);
   if (result.status !== 0) throw new Error(`${label}: exit code ${result.status}`);
 }
 
@@ -45,6 +46,12 @@ export function checkCommonJsConsumers(work) {
       cache: false,
     });
     const label = `jest (CommonJS and ES modules, ${environment} environment)`;
-    run(label, process.execPath, ['--experimental-vm-modules', '--no-warnings', jest, '--config', config, '--ci'], work, JEST_LIMIT_MS);
+    run(
+      label,
+      process.execPath,
+      ['--experimental-vm-modules', '--no-warnings', jest, '--config', config, '--ci'],
+      work,
+      JEST_LIMIT_MS,
+    );
   }
 }

@@ -30,17 +30,19 @@ const UNDEFINED_NAME = new Set([2304, 2552, 18004]);
 function snippetsOf(doc) {
   const snippets = [];
   let open = null;
-  readFileSync(`${root}${doc}`, 'utf8').split('\n').forEach((line, index) => {
-    if (open) {
-      if (/^\s*```\s*$/.test(line)) {
-        snippets.push(open);
-        open = null;
-      } else open.lines.push(line);
-      return;
-    }
-    const fence = /^\s*```(ts|tsx)\s*$/.exec(line);
-    if (fence) open = { doc, line: index + 2, lang: fence[1], lines: [] };
-  });
+  readFileSync(`${root}${doc}`, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (open) {
+        if (/^\s*```\s*$/.test(line)) {
+          snippets.push(open);
+          open = null;
+        } else open.lines.push(line);
+        return;
+      }
+      const fence = /^\s*```(ts|tsx)\s*$/.exec(line);
+      if (fence) open = { doc, line: index + 2, lang: fence[1], lines: [] };
+    });
   return snippets.map((s) => ({ ...s, code: `${s.lines.join('\n')}\nexport {};\n` }));
 }
 
@@ -48,20 +50,31 @@ const snippets = DOCS.flatMap(snippetsOf);
 const fileOf = (s, i) => `${root}docs/.snippet-${i}.${s.lang}`;
 const isSolid = (s) => /from ['"](solid-js|taco-sync\/solid)['"]/.test(s.code);
 
-const config = ts.getParsedCommandLineOfConfigFile(`${root}tsconfig.json`, {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => {
-    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+const config = ts.getParsedCommandLineOfConfigFile(
+  `${root}tsconfig.json`,
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
   },
-});
+);
 const paths = Object.fromEntries(Object.entries(ENTRIES).map(([subpath, file]) => [subpath, [file]]));
 const base = { ...config.options, noEmit: true, baseUrl: root, paths, types: [] };
 
 // Every name the package exports: using one without importing it is a broken snippet, not a placeholder.
-const entryProgram = ts.createProgram(Object.values(ENTRIES).map((file) => `${root}${file}`), config.options);
+const entryProgram = ts.createProgram(
+  Object.values(ENTRIES).map((file) => `${root}${file}`),
+  config.options,
+);
 const checker = entryProgram.getTypeChecker();
 const exportedNames = new Set(
-  Object.values(ENTRIES).flatMap((file) => checker.getExportsOfModule(checker.getSymbolAtLocation(entryProgram.getSourceFile(`${root}${file}`))).map((s) => s.getName())),
+  Object.values(ENTRIES).flatMap((file) =>
+    checker
+      .getExportsOfModule(checker.getSymbolAtLocation(entryProgram.getSourceFile(`${root}${file}`)))
+      .map((s) => s.getName()),
+  ),
 );
 
 /** Compiles the snippets `indexes` with `options`; returns the problems. */
@@ -73,7 +86,9 @@ function compile(indexes, options) {
   host.fileExists = (file) => virtual.has(file) || fileExists.call(host, file);
   host.readFile = (file) => (virtual.has(file) ? snippets[virtual.get(file)].code : readFile.call(host, file));
   host.getSourceFile = (file, language, ...rest) =>
-    virtual.has(file) ? ts.createSourceFile(file, snippets[virtual.get(file)].code, language, true) : getSourceFile.call(host, file, language, ...rest);
+    virtual.has(file)
+      ? ts.createSourceFile(file, snippets[virtual.get(file)].code, language, true)
+      : getSourceFile.call(host, file, language, ...rest);
   const program = ts.createProgram([...virtual.keys()], options, host);
   const problems = [];
   for (const d of ts.getPreEmitDiagnostics(program)) {
@@ -87,16 +102,27 @@ function compile(indexes, options) {
     const name = /'([^']+)'/.exec(message)?.[1];
     if (UNDEFINED_NAME.has(d.code) && !exportedNames.has(name)) continue;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    problems.push(`${s.doc}:${s.line + line}: ${message}${UNDEFINED_NAME.has(d.code) ? ' (a taco-sync export: import it)' : ''}`);
+    problems.push(
+      `${s.doc}:${s.line + line}: ${message}${UNDEFINED_NAME.has(d.code) ? ' (a taco-sync export: import it)' : ''}`,
+    );
   }
   return problems;
 }
 
 const all = snippets.map((_, i) => i);
 const problems = [
-  ...compile(all.filter((i) => snippets[i].lang === 'ts'), base),
-  ...compile(all.filter((i) => snippets[i].lang === 'tsx' && !isSolid(snippets[i])), { ...base, jsx: ts.JsxEmit.ReactJSX, jsxImportSource: 'react' }),
-  ...compile(all.filter((i) => snippets[i].lang === 'tsx' && isSolid(snippets[i])), { ...base, jsx: ts.JsxEmit.Preserve, jsxImportSource: 'solid-js' }),
+  ...compile(
+    all.filter((i) => snippets[i].lang === 'ts'),
+    base,
+  ),
+  ...compile(
+    all.filter((i) => snippets[i].lang === 'tsx' && !isSolid(snippets[i])),
+    { ...base, jsx: ts.JsxEmit.ReactJSX, jsxImportSource: 'react' },
+  ),
+  ...compile(
+    all.filter((i) => snippets[i].lang === 'tsx' && isSolid(snippets[i])),
+    { ...base, jsx: ts.JsxEmit.Preserve, jsxImportSource: 'solid-js' },
+  ),
 ];
 
 if (problems.length > 0) {

@@ -43,8 +43,19 @@ try {
   run('node', ['cjs.cjs'], work);
   checkCommonJsConsumers(work);
   checkTypeScriptConsumers(work);
-  run(join(root, 'node_modules/.bin/esbuild'), ['browser.js', '--bundle', '--format=esm', '--platform=browser',
-    '--minify', '--outfile=out/browser.js', '--log-level=warning'], work);
+  run(
+    join(root, 'node_modules/.bin/esbuild'),
+    [
+      'browser.js',
+      '--bundle',
+      '--format=esm',
+      '--platform=browser',
+      '--minify',
+      '--outfile=out/browser.js',
+      '--log-level=warning',
+    ],
+    work,
+  );
   run('node', ['check-bundle.mjs'], work);
   await checkBundleInChromium(join(work, 'out/browser.js'));
   console.log('check-package: ok');
@@ -66,13 +77,19 @@ async function checkBundleInChromium(bundlePath) {
     const code = readFileSync(bundlePath, 'utf8');
     // 127.0.0.1 is a secure context, so crypto.subtle and IndexedDB are there as on a real site.
     await page.route('http://127.0.0.1:9/**', (route) =>
-      route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/app.js"></script>' }));
-    await page.route('http://127.0.0.1:9/app.js', (route) => route.fulfill({ contentType: 'text/javascript', body: code }));
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/app.js"></script>' }),
+    );
+    await page.route('http://127.0.0.1:9/app.js', (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: code }),
+    );
     await page.goto('http://127.0.0.1:9/');
     await page.waitForFunction(() => typeof globalThis.tacoSyncCheck === 'function');
     const result = await page.evaluate(() => globalThis.tacoSyncCheck());
-    if (result.sum !== '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' || !result.allowed ||
-      result.api.join() !== 'function,function,function') {
+    if (
+      result.sum !== '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a' ||
+      !result.allowed ||
+      result.api.join() !== 'function,function,function'
+    ) {
       throw new Error(`browser bundle misbehaved in Chromium: ${JSON.stringify(result)}`);
     }
     console.log('browser bundle in Chromium: ok');

@@ -15,8 +15,10 @@ const require = createRequire(import.meta.url);
 function compilers() {
   return [
     { name: `tsc ${require('typescript/package.json').version}`, bin: require.resolve('typescript/bin/tsc') },
-    { name: `tsgo ${require('@typescript/native-preview/package.json').version}`,
-      bin: join(dirname(require.resolve('@typescript/native-preview/package.json')), 'bin/tsgo') },
+    {
+      name: `tsgo ${require('@typescript/native-preview/package.json').version}`,
+      bin: join(dirname(require.resolve('@typescript/native-preview/package.json')), 'bin/tsgo'),
+    },
   ];
 }
 
@@ -30,7 +32,10 @@ export function checkTypeScriptConsumers(work) {
       const label = `${name} -p typescript/${config} (ES module and CommonJS importers in one program)`;
       console.log(`$ ${label}`);
       const result = spawnSync(process.execPath, [bin, '-p', join('typescript', config)], {
-        cwd: work, stdio: 'inherit', timeout: TSC_LIMIT_MS, killSignal: 'SIGKILL',
+        cwd: work,
+        stdio: 'inherit',
+        timeout: TSC_LIMIT_MS,
+        killSignal: 'SIGKILL',
       });
       if (result.error?.code === 'ETIMEDOUT' || result.signal) {
         throw new Error(`${label}: did not exit within ${TSC_LIMIT_MS / 1000} s`);

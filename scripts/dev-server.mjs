@@ -30,8 +30,15 @@ export async function buildExamples() {
   rmSync(`${root}/examples/vendor`, { recursive: true, force: true });
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints, outdir, bundle: true, splitting: true, format: 'esm', platform: 'browser',
-    target: 'es2022', sourcemap: true, logLevel: 'warning',
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
     // tsup's entries import their shared chunk for effect; the chunk has none, so dropping it is right.
     logOverride: { 'ignored-bare-import': 'silent' },
   });
@@ -47,13 +54,38 @@ export const DEFAULT_DEV_PORT = 8787;
  * for two-devices.html on `port + 1`, and resolves once the Worker answers.
  * @param {{ port?: number, persistTo?: string, stdio?: 'inherit' | 'pipe', vars?: Record<string, string> }} options
  */
-export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wrangler/state', stdio = 'pipe', vars = {} } = {}) {
-  for (const [p, role] of [[port, 'the Worker'], [port + 1, 'device B of two-devices.html (always the port after the Worker\'s)']]) {
-    if (!(await isFree(p))) throw new Error(`Port ${p} (${role}) is in use on 127.0.0.1: choose another port (npm run dev -- --port 9000).`);
+export async function startDevServer({
+  port = DEFAULT_DEV_PORT,
+  persistTo = '.wrangler/state',
+  stdio = 'pipe',
+  vars = {},
+} = {}) {
+  for (const [p, role] of [
+    [port, 'the Worker'],
+    [port + 1, "device B of two-devices.html (always the port after the Worker's)"],
+  ]) {
+    if (!(await isFree(p)))
+      throw new Error(`Port ${p} (${role}) is in use on 127.0.0.1: choose another port (npm run dev -- --port 9000).`);
   }
   const varArgs = Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const args = ['wrangler', 'dev', '-c', 'worker/wrangler.toml', '--env', 'dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--persist-to', persistTo, '--assets', 'examples', '--show-interactive-dev-session=false', ...varArgs];
+  const args = [
+    'wrangler',
+    'dev',
+    '-c',
+    'worker/wrangler.toml',
+    '--env',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    persistTo,
+    '--assets',
+    'examples',
+    '--show-interactive-dev-session=false',
+    ...varArgs,
+  ];
   const child = spawn('npx', args, {
     cwd: root,
     stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
@@ -61,11 +93,19 @@ export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wr
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   });
   let output = '';
-  child.stdout?.on('data', (d) => { output += d; });
-  child.stderr?.on('data', (d) => { output += d; });
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
   const url = `http://127.0.0.1:${port}`;
   const stopWrangler = () => {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   };
   const secondOrigin = await startSecondOrigin(port, port + 1).catch((error) => {
     stopWrangler();
@@ -81,7 +121,8 @@ export async function startDevServer({ port = DEFAULT_DEV_PORT, persistTo = '.wr
       stop();
       throw new Error(`wrangler dev exited early:\n${output}`);
     }
-    if (await answers(port)) return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
+    if (await answers(port))
+      return { url, secondUrl: `http://127.0.0.1:${port + 1}`, stop, child, output: () => output };
     await new Promise((r) => setTimeout(r, 250));
   }
   stop();
@@ -118,7 +159,9 @@ function startSecondOrigin(targetPort, port) {
   const server = createServer((req, res) => {
     // As the dev Worker does: a DNS-rebinding page reaches 127.0.0.1 under its own name.
     if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('The dev server answers only localhost, 127.0.0.1 and [::1]');
+      res
+        .writeHead(403, { 'Content-Type': 'text/plain' })
+        .end('The dev server answers only localhost, 127.0.0.1 and [::1]');
       return;
     }
     const upstream = httpRequest(
@@ -128,7 +171,9 @@ function startSecondOrigin(targetPort, port) {
         answer.pipe(res);
       },
     );
-    upstream.on('error', () => { res.writeHead(502).end(); });
+    upstream.on('error', () => {
+      res.writeHead(502).end();
+    });
     req.pipe(upstream);
   });
   // Live sockets (`live: true`): the upgrade request is replayed upstream and the bytes piped both ways.
@@ -155,10 +200,13 @@ function startSecondOrigin(targetPort, port) {
  */
 function answers(port) {
   return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/__dev/token?sub=dev-server-ready', method: 'GET' }, (res) => {
-      res.resume();
-      resolve(true);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/__dev/token?sub=dev-server-ready', method: 'GET' },
+      (res) => {
+        res.resume();
+        resolve(true);
+      },
+    );
     req.on('error', () => resolve(false));
     req.end();
   });

@@ -46,5 +46,9 @@ console.log(`
   (the SYNC_APPS and ALLOWED_ORIGINS that wrangler lists above apply to production only).
   Stop with Ctrl-C.
 `);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { server.stop(); process.exit(0); });
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    server.stop();
+    process.exit(0);
+  });
 server.child.on('exit', (code) => process.exit(code ?? 0));

@@ -22,5 +22,9 @@ for (let i = 0; i < args.length; i++) {
 }
 const env = { ...process.env };
 if (engines.length > 0) env.E2E_ENGINE = engines.join(',');
-const run = spawnSync('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', ...rest], { cwd: root, stdio: 'inherit', env });
+const run = spawnSync('npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', ...rest], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 process.exit(run.status ?? 1);

@@ -29,7 +29,8 @@ export function withoutNonPublicMembers(text, fileName) {
   const visit = (node) => {
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
       for (const member of node.members) {
-        const hidden = (ts.getCombinedModifierFlags(member) & HIDDEN) !== 0 ||
+        const hidden =
+          (ts.getCombinedModifierFlags(member) & HIDDEN) !== 0 ||
           (member.name !== undefined && ts.isPrivateIdentifier(member.name));
         if (hidden) cuts.push([member.getFullStart(), member.getEnd()]);
       }
@@ -63,5 +64,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   declaration files in dist/, so the import (.d.ts) and require (.d.cts) copies of a class are one
   type. No options.`);
   const dist = fileURLToPath(new URL('../dist', import.meta.url));
-  console.log(`public-declarations: ${publicDeclarations(dist)} non-public member lines removed from dist/*.d.ts, *.d.cts`);
+  console.log(
+    `public-declarations: ${publicDeclarations(dist)} non-public member lines removed from dist/*.d.ts, *.d.cts`,
+  );
 }

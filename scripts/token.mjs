@@ -34,7 +34,10 @@ if (!isValidUserId(values.sub) || !Number.isSafeInteger(ttl) || ttl <= 0) {
 /** The dev secret: `JWT_SECRET` from the environment, else `[env.dev.vars]` of wrangler.toml. */
 function devSecret() {
   if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const config = unstable_readConfig({ config: new URL('../worker/wrangler.toml', import.meta.url).pathname, env: 'dev' });
+  const config = unstable_readConfig({
+    config: new URL('../worker/wrangler.toml', import.meta.url).pathname,
+    env: 'dev',
+  });
   const secret = config.vars?.JWT_SECRET;
   if (typeof secret !== 'string' || secret === '') {
     console.error('No JWT_SECRET in the environment or in [env.dev.vars] of worker/wrangler.toml.');
@@ -43,5 +46,8 @@ function devSecret() {
   return secret;
 }
 
-const subscriptions = values.subscriptions.split(',').map((s) => s.trim()).filter(Boolean);
+const subscriptions = values.subscriptions
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 console.log(await signDevToken(devSecret(), { sub: values.sub, subscriptions }, ttl));

@@ -230,7 +230,12 @@ async function main() {
   };
   try {
     for (const colorScheme of SCHEMES) {
-      const context = await browser.newContext({ colorScheme, reducedMotion: 'reduce', deviceScaleFactor: 2, viewport: DESKTOP });
+      const context = await browser.newContext({
+        colorScheme,
+        reducedMotion: 'reduce',
+        deviceScaleFactor: 2,
+        viewport: DESKTOP,
+      });
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (error) => errors.push(error));
@@ -240,7 +245,10 @@ async function main() {
       await card.waitFor();
       await shoot(card, `ui-status-${colorScheme}`);
 
-      for (const [size, viewport, suffix] of [['desktop', DESKTOP, ''], ['375x667', PHONE, '-mobile']]) {
+      for (const [size, viewport, suffix] of [
+        ['desktop', DESKTOP, ''],
+        ['375x667', PHONE, '-mobile'],
+      ]) {
         await page.setViewportSize(viewport);
         await page.goto(`${origin}/?view=conflict`);
         await page.getByRole('dialog').waitFor();
@@ -260,7 +268,11 @@ async function main() {
       await shoot(history, `ui-history-${colorScheme}`);
       await confirm.getByRole('button', { name: 'Restore version 40' }).click();
       const calls = await page.evaluate(() => window.demoManager.calls);
-      check(JSON.stringify(calls) === JSON.stringify([{ method: 'restore', version: 40 }]), `history ${colorScheme}: the confirmation restores`, { calls });
+      check(
+        JSON.stringify(calls) === JSON.stringify([{ method: 'restore', version: 40 }]),
+        `history ${colorScheme}: the confirmation restores`,
+        { calls },
+      );
 
       check(errors.length === 0, `no page errors (${colorScheme})`, errors.map(String));
       await context.close();
@@ -269,7 +281,9 @@ async function main() {
     await browser.close();
     server.close();
   }
-  console.log(`checked the dialog at ${DESKTOP.width}x${DESKTOP.height} and ${PHONE.width}x${PHONE.height} and the history, light and dark; wrote ${written} screenshots to ${OUT_DIR}`);
+  console.log(
+    `checked the dialog at ${DESKTOP.width}x${DESKTOP.height} and ${PHONE.width}x${PHONE.height} and the history, light and dark; wrote ${written} screenshots to ${OUT_DIR}`,
+  );
 }
 
 await main();

@@ -32,7 +32,10 @@ describe('createSync', () => {
 
   it('asks navigator.storage.persist() at start when persistStorage is set, and reports the answer', async () => {
     const persist = vi.fn(async () => true);
-    Object.defineProperty(navigator, 'storage', { value: { persisted: async () => false, persist }, configurable: true });
+    Object.defineProperty(navigator, 'storage', {
+      value: { persisted: async () => false, persist },
+      configurable: true,
+    });
     const sync = createSync({ ...base().options, persistStorage: true });
     await sync.start();
     await vi.waitFor(() => expect(sync.getState().storagePersisted).toBe(true));
@@ -41,7 +44,10 @@ describe('createSync', () => {
 
   it('does not ask for durable storage unless told to', async () => {
     const persist = vi.fn(async () => true);
-    Object.defineProperty(navigator, 'storage', { value: { persisted: async () => false, persist }, configurable: true });
+    Object.defineProperty(navigator, 'storage', {
+      value: { persisted: async () => false, persist },
+      configurable: true,
+    });
     const sync = createSync(base().options);
     await sync.start();
     expect(persist).not.toHaveBeenCalled();

@@ -107,7 +107,8 @@ export function createSync(options: CreateSyncOptions): SyncManager {
   const { app, subscriptions, deviceId } = options;
   if (!isValidAppName(app)) throw new TypeError(`Invalid app name "${app}"`);
   if (deviceId !== undefined && !isValidDeviceId(deviceId)) throw new TypeError(`Invalid device id "${deviceId}"`);
-  if (options.deviceName !== undefined && !isDeviceName(options.deviceName)) throw new TypeError(`Invalid device name "${options.deviceName}" (1 to 64 characters)`);
+  if (options.deviceName !== undefined && !isDeviceName(options.deviceName))
+    throw new TypeError(`Invalid device name "${options.deviceName}" (1 to 64 characters)`);
   let reportProblem = (_error: unknown): void => {};
   const records = options.recordStore ?? idbSyncRecordStore((error) => reportProblem(error));
   const lock = options.lock ?? webLock();
@@ -115,12 +116,28 @@ export function createSync(options: CreateSyncOptions): SyncManager {
   const random = options.random ?? Math.random;
   // `live: true` loads the live client on start, a chunk of its own: apps without it never load it.
   // A chunk that fails to load leaves the manager checking as it does without live updates.
-  const live: LiveUpdates | undefined = options.live === true ? {
-    start(hint) {
-      const stopping = import('./live.js').then((m) => m.browserLiveUpdates({ ...options, apiPrefix: API_PREFIX, lock, clock, random, backoff: backoffDelayMs }).start(hint), () => () => {});
-      return () => void stopping.then((stop) => stop());
-    },
-  } : options.live || undefined;
+  const live: LiveUpdates | undefined =
+    options.live === true
+      ? {
+          start(hint) {
+            const stopping = import('./live.js').then(
+              (m) =>
+                m
+                  .browserLiveUpdates({
+                    ...options,
+                    apiPrefix: API_PREFIX,
+                    lock,
+                    clock,
+                    random,
+                    backoff: backoffDelayMs,
+                  })
+                  .start(hint),
+              () => () => {},
+            );
+            return () => void stopping.then((stop) => stop());
+          },
+        }
+      : options.live || undefined;
   const engine = createSyncEngine({
     ...options,
     debounceMs: options.debounceMs ?? DEBOUNCE_MS,
@@ -137,7 +154,8 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     lock,
     clock,
     channel: options.channel ?? broadcastTabChannel(`taco-sync:${app}`),
-    subscriptionsFor: (token) => (typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token))),
+    subscriptionsFor: (token) =>
+      typeof subscriptions === 'function' ? subscriptions() : (subscriptions ?? subscriptionsFromToken(token)),
     deviceId: () => (deviceId ? Promise.resolve(deviceId) : loadDeviceId(records)),
     persistStorage: options.persistStorage ? persistStorage : undefined,
     live,

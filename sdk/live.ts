@@ -29,5 +29,9 @@ export interface BrowserLiveOptions {
 /** Live updates over a WebSocket to the Worker's live route, led by one tab (see {@link createLiveUpdates}). */
 export function browserLiveUpdates(options: BrowserLiveOptions): LiveUpdates {
   const url = `${options.endpoint.replace(/\/+$/, '')}${options.apiPrefix}/${options.app}/live`;
-  return createLiveUpdates({ ...options, backoffMs: (attempt) => options.backoff(attempt, options.random), connector: webSocketConnector({ url, fetch: options.fetch }) });
+  return createLiveUpdates({
+    ...options,
+    backoffMs: (attempt) => options.backoff(attempt, options.random),
+    connector: webSocketConnector({ url, fetch: options.fetch }),
+  });
 }

@@ -12,7 +12,16 @@ export function installBrowserGlobals(): void {
       readonly newValue: string | null;
       readonly url: string;
       readonly storageArea: unknown;
-      constructor(type: string, init: { key?: string | null; oldValue?: string | null; newValue?: string | null; url?: string; storageArea?: unknown } = {}) {
+      constructor(
+        type: string,
+        init: {
+          key?: string | null;
+          oldValue?: string | null;
+          newValue?: string | null;
+          url?: string;
+          storageArea?: unknown;
+        } = {},
+      ) {
         super(type);
         this.key = init.key ?? null;
         this.oldValue = init.oldValue ?? null;

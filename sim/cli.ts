@@ -62,7 +62,16 @@ interface Totals {
   known: Record<string, number[]>;
 }
 
-const emptyTotals = (): Totals => ({ seeds: 0, steps: 0, ops: 0, simulatedMs: 0, faults: {}, pulls: {}, failures: [], known: {} });
+const emptyTotals = (): Totals => ({
+  seeds: 0,
+  steps: 0,
+  ops: 0,
+  simulatedMs: 0,
+  faults: {},
+  pulls: {},
+  failures: [],
+  known: {},
+});
 
 function add(totals: Totals, run: RunResult): void {
   totals.steps += run.steps;
@@ -89,9 +98,14 @@ function property(seen: (run: RunResult) => void, deadline = Infinity) {
 
 function describeFailure(seed: number, path: string | undefined, run: RunResult, traceLines: number): string {
   const lines = [`seed ${seed}: ${run.violations.length} violation(s)`];
-  for (const v of run.violations.slice(0, 10)) lines.push(`  [${v.invariant}]${v.known ? ` (known: ${v.known})` : ''} at ${(v.at / 1000).toFixed(2)} s: ${v.message}`);
+  for (const v of run.violations.slice(0, 10))
+    lines.push(
+      `  [${v.invariant}]${v.known ? ` (known: ${v.known})` : ''} at ${(v.at / 1000).toFixed(2)} s: ${v.message}`,
+    );
   lines.push(`replay: npm run sim -- --seed ${seed}${path ? ` --path ${path}` : ''} --steps ${maxSteps}`);
-  lines.push(`trace (${path ? 'shrunk run, ' : ''}last ${Math.min(traceLines, run.trace.length)} of ${run.trace.length} lines):`);
+  lines.push(
+    `trace (${path ? 'shrunk run, ' : ''}last ${Math.min(traceLines, run.trace.length)} of ${run.trace.length} lines):`,
+  );
   for (const line of run.trace.slice(-traceLines)) lines.push(`  ${line}`);
   return lines.join('\n');
 }
@@ -111,12 +125,18 @@ async function runSeed(seed: number, totals: Totals): Promise<void> {
   }
   let last: RunResult = first!;
   const shrunk = await fc.check(
-    property((run) => {
-      if (failing(run).length) last = run;
-    }, performance.now() + Number(values['shrink-s']) * 1000),
+    property(
+      (run) => {
+        if (failing(run).length) last = run;
+      },
+      performance.now() + Number(values['shrink-s']) * 1000,
+    ),
     { seed, numRuns: 1 },
   );
-  totals.failures.push({ seed, report: describeFailure(seed, shrunk.counterexamplePath ?? undefined, last, Number(values['trace-lines'])) });
+  totals.failures.push({
+    seed,
+    report: describeFailure(seed, shrunk.counterexamplePath ?? undefined, last, Number(values['trace-lines'])),
+  });
 }
 
 async function replay(seed: number, path: string | undefined): Promise<number> {
@@ -148,7 +168,22 @@ async function runParallel(from: number, count: number, jobs: number): Promise<T
       const n = Math.max(0, Math.min(share, from + count - start));
       return new Promise<Totals>((resolve, reject) => {
         const flags = [...(checkEveryStep ? [] : ['--no-check-every-step']), ...(strict ? ['--strict'] : [])];
-        const child = fork(process.argv[1]!, ['--child', '--from', String(start), '--seeds', String(n), '--steps', String(maxSteps), '--shrink-s', String(values['shrink-s']), ...flags], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(
+          process.argv[1]!,
+          [
+            '--child',
+            '--from',
+            String(start),
+            '--seeds',
+            String(n),
+            '--steps',
+            String(maxSteps),
+            '--shrink-s',
+            String(values['shrink-s']),
+            ...flags,
+          ],
+          { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+        );
         child.on('message', (message) => resolve(message as Totals));
         child.on('exit', (code) => code !== 0 && reject(new Error(`sim job exited with ${code}`)));
       });
@@ -183,15 +218,29 @@ async function main(): Promise<number> {
   const totals = jobs > 1 ? await runParallel(from, count, jobs) : await runRange(from, count);
   const seconds = (performance.now() - started) / 1000;
   for (const failure of totals.failures) console.log(`\n${failure.report}\n`);
-  const faults = Object.entries(totals.faults).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, n]) => `${name} ${n}`).join(', ');
+  const faults = Object.entries(totals.faults)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
   const injected = Object.values(totals.faults).reduce((a, b) => a + b, 0);
-  console.log(`sim: seeds ${from}..${from + count - 1}: ${totals.seeds} run, ${totals.steps} steps, ${totals.ops} ops, ${(totals.simulatedMs / 3_600_000).toFixed(1)} h simulated`);
+  console.log(
+    `sim: seeds ${from}..${from + count - 1}: ${totals.seeds} run, ${totals.steps} steps, ${totals.ops} ops, ${(totals.simulatedMs / 3_600_000).toFixed(1)} h simulated`,
+  );
   console.log(`sim: faults injected ${injected} (${faults})`);
-  console.log(`sim: pull answers: ${Object.entries(totals.pulls).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+  console.log(
+    `sim: pull answers: ${Object.entries(totals.pulls)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ')}`,
+  );
   for (const [issue, seeds] of Object.entries(totals.known)) {
-    console.log(`sim: known issue ${issue} in ${seeds.length} seed(s) (${seeds.slice(0, 5).join(', ')}${seeds.length > 5 ? ', ...' : ''}): ${KNOWN_ISSUES[issue]}`);
+    console.log(
+      `sim: known issue ${issue} in ${seeds.length} seed(s) (${seeds.slice(0, 5).join(', ')}${seeds.length > 5 ? ', ...' : ''}): ${KNOWN_ISSUES[issue]}`,
+    );
   }
-  console.log(`sim: violations ${totals.failures.length ? `in ${totals.failures.length} seed(s): ${totals.failures.map((f) => f.seed).join(', ')}` : '0'}; ${seconds.toFixed(1)} s`);
+  console.log(
+    `sim: violations ${totals.failures.length ? `in ${totals.failures.length} seed(s): ${totals.failures.map((f) => f.seed).join(', ')}` : '0'}; ${seconds.toFixed(1)} s`,
+  );
   console.log(`sim: ${totals.seeds - totals.failures.length} passed, ${totals.failures.length} failed`);
   return totals.failures.length ? 1 : 0;
 }

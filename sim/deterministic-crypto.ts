@@ -27,8 +27,10 @@ export async function installDeterministicCrypto(hmacSecrets: readonly Uint8Arra
   }
   const bytesOf = (data: BufferSource): Uint8Array =>
     data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const arrayBuffer = (bytes: Buffer): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const nameOf = (algorithm: AlgorithmIdentifier | { name: string }): string => (typeof algorithm === 'string' ? algorithm : algorithm.name);
+  const arrayBuffer = (bytes: Buffer): ArrayBuffer =>
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const nameOf = (algorithm: AlgorithmIdentifier | { name: string }): string =>
+    typeof algorithm === 'string' ? algorithm : algorithm.name;
   const hmac = (key: CryptoKey, data: BufferSource): Buffer => {
     const secret = secretOf.get(key);
     if (!secret) throw new Error('sim: HMAC with a key the simulation did not import');
@@ -43,8 +45,17 @@ export async function installDeterministicCrypto(hmacSecrets: readonly Uint8Arra
       if (nameOf(algorithm).toUpperCase() !== 'SHA-256') unsupported(`subtle.digest(${nameOf(algorithm)})`)();
       return arrayBuffer(createHash('sha256').update(bytesOf(data)).digest());
     },
-    importKey: async (format: string, keyData: BufferSource, algorithm: { name: string }, _extractable: boolean, usages: string[]) => {
-      const key = format === 'raw' && algorithm.name === 'HMAC' && usages.length === 1 ? imported.get(keyId(bytesOf(keyData), usages[0]!)) : undefined;
+    importKey: async (
+      format: string,
+      keyData: BufferSource,
+      algorithm: { name: string },
+      _extractable: boolean,
+      usages: string[],
+    ) => {
+      const key =
+        format === 'raw' && algorithm.name === 'HMAC' && usages.length === 1
+          ? imported.get(keyId(bytesOf(keyData), usages[0]!))
+          : undefined;
       return key ?? unsupported(`subtle.importKey(${format}, ${algorithm.name})`)();
     },
     sign: async (_algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource) => arrayBuffer(hmac(key, data)),

@@ -30,7 +30,16 @@ export class Dice {
 }
 
 /** What can go wrong with one request between a tab and the Worker. */
-export const REQUEST_FAULTS = ['drop', 'lose-answer', 'hang', 'hang-after-server', 'duplicate', 'delay', 'edge-503', 'edge-429'] as const;
+export const REQUEST_FAULTS = [
+  'drop',
+  'lose-answer',
+  'hang',
+  'hang-after-server',
+  'duplicate',
+  'delay',
+  'edge-503',
+  'edge-429',
+] as const;
 export type RequestFault = (typeof REQUEST_FAULTS)[number];
 
 /** What can go wrong with one R2 call. */

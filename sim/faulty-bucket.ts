@@ -18,7 +18,8 @@ export function faultyBucket(inner: SyncBucket, loop: EventLoop, faults: Faults,
     const fault = faults.bucket();
     if (fault) trace.add(`r2 ${op} ${key}: ${fault}`);
     if (fault === 'fail-before') throw new Error(`sim: R2 ${op} failed (injected)`);
-    if (fault === 'rate-limited') throw new Error(`sim: ${op}: Reduce your rate of requests to the same object (10058, injected)`);
+    if (fault === 'rate-limited')
+      throw new Error(`sim: ${op}: Reduce your rate of requests to the same object (10058, injected)`);
     if (fault === 'stall') await loop.sleep(R2_STALL_MS, `r2 ${op} ${key} (stalled)`);
     const result = await run();
     if (fault === 'fail-after') throw new Error(`sim: R2 ${op} took effect but its answer was lost (injected)`);

@@ -24,18 +24,21 @@ export const KNOWN_ISSUES: Record<string, string> = {
 
 const tokenOf = (message: string): string | undefined => /=(e\d+)/.exec(message)?.[1];
 const OLDER_RELEASE_ISSUE = 'older-release-unowned-keys';
-const runsBothReleases = (device: SimDevice | undefined): device is SimDevice => device !== undefined && new Set(device.tabs.map((tab) => tab.release)).size > 1;
+const runsBothReleases = (device: SimDevice | undefined): device is SimDevice =>
+  device !== undefined && new Set(device.tabs.map((tab) => tab.release)).size > 1;
 
 /** Tags each violation of `world` that is an instance of a known issue (and what followed from it: the same value, elsewhere). */
 export function classifyKnown(world: World, violations: Violation[]): void {
   const leaked = new Set<string>();
-  const deviceIn = (message: string): SimDevice | undefined => world.devices.find((d) => new RegExp(`\\b${d.name}\\b`).test(message));
+  const deviceIn = (message: string): SimDevice | undefined =>
+    world.devices.find((d) => new RegExp(`\\b${d.name}\\b`).test(message));
   for (const violation of violations) {
     if (violation.known) continue;
     if (violation.invariant === 'no-silent-overwrite') {
       const overwrite = /from (d\d+) turned (\S+) from/.exec(violation.message);
       const device = world.devices.find((d) => d.name === overwrite?.[1]);
-      if (runsBothReleases(device) && !(KEYS_BY_RELEASE.old as readonly string[]).includes(overwrite![2]!)) violation.known = OLDER_RELEASE_ISSUE;
+      if (runsBothReleases(device) && !(KEYS_BY_RELEASE.old as readonly string[]).includes(overwrite![2]!))
+        violation.known = OLDER_RELEASE_ISSUE;
     }
     if (violation.invariant === 'needless-conflict') {
       // The newer release cannot tell a value the older one left behind (synced before) from an unsynced one, so it asks.

@@ -48,7 +48,11 @@ describe('the ledger', () => {
     ledger.bucketWrite(KEY, null, current(1, 'd1', { t_a: mine }));
     ledger.backupAdded('d1', 'user1', { t_a: mine });
     ledger.replaced('d1', 'user1', {}, { t_a: mine }, 'd1/tab0');
-    expect(ledger.violations.map((v) => v.invariant)).toEqual(['no-cross-account', 'no-cross-account', 'no-cross-account']);
+    expect(ledger.violations.map((v) => v.invariant)).toEqual([
+      'no-cross-account',
+      'no-cross-account',
+      'no-cross-account',
+    ]);
   });
 
   it('reports a replaced edit that reached neither the server nor a backup', () => {

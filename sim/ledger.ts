@@ -3,7 +3,20 @@ import type { ConflictInfo } from '../sdk/core/sync-state.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
-  invariant: 'acknowledged-version' | 'versions-up' | 'no-silent-overwrite' | 'no-lost-edit' | 'no-cross-account' | 'readers-consistent' | 'needless-conflict' | 'progress' | 'stopped-writes' | 'crash' | 'live-hint-only' | 'live-missed-caught' | 'live-no-storm';
+  invariant:
+    | 'acknowledged-version'
+    | 'versions-up'
+    | 'no-silent-overwrite'
+    | 'no-lost-edit'
+    | 'no-cross-account'
+    | 'readers-consistent'
+    | 'needless-conflict'
+    | 'progress'
+    | 'stopped-writes'
+    | 'crash'
+    | 'live-hint-only'
+    | 'live-missed-caught'
+    | 'live-no-storm';
   message: string;
   at: number;
   /** The known, reported issue this violation is an instance of (see `known-issues.ts`), if any. */
@@ -42,7 +55,14 @@ export function parseCurrent(key: string, text: string): Commit | null {
   if (!user || tombstoneVersion(key, text) !== null) return null;
   const parsed = JSON.parse(text) as { meta: { version: number; deviceId: string; checksum: string }; data: Snapshot };
   const at = text.indexOf(DATA_MARKER);
-  return { user, version: parsed.meta.version, deviceId: parsed.meta.deviceId, checksum: parsed.meta.checksum, data: parsed.data, canonical: text.slice(at + DATA_MARKER.length, -1) };
+  return {
+    user,
+    version: parsed.meta.version,
+    deviceId: parsed.meta.deviceId,
+    checksum: parsed.meta.checksum,
+    data: parsed.data,
+    canonical: text.slice(at + DATA_MARKER.length, -1),
+  };
 }
 
 /**
@@ -134,7 +154,7 @@ export class Ledger {
     while (queue.length) {
       for (const next of byPrev.get(queue.shift()!) ?? []) {
         if (next === (to ?? '')) return true;
-        if (!seen.has(next)) seen.add(next), queue.push(next);
+        if (!seen.has(next)) (seen.add(next), queue.push(next));
       }
     }
     return false;
@@ -150,7 +170,11 @@ export class Ledger {
    * replaces the other side's, which the person saw, as an edit on `device` does. Every other key
    * of what the device pushes must still follow from its own edits or keep the server's value.
    */
-  decideKeys(device: string, choice: 'keep-local' | 'use-server', values: readonly ConflictInfo['values'][number][]): void {
+  decideKeys(
+    device: string,
+    choice: 'keep-local' | 'use-server',
+    values: readonly ConflictInfo['values'][number][],
+  ): void {
     for (const { key, local, server } of values) {
       if (choice === 'keep-local') this.edit(device, key, server, local);
       else this.edit(device, key, local, server);
@@ -177,7 +201,11 @@ export class Ledger {
     this.backedUp.set(device, set);
     for (const [key, value] of Object.entries(data)) {
       set.add(value);
-      if (owner !== null && !this.allowed(value, owner)) this.violate('no-cross-account', `${device} kept a backup for ${owner} holding ${key}=${value}, which is not ${owner}'s`);
+      if (owner !== null && !this.allowed(value, owner))
+        this.violate(
+          'no-cross-account',
+          `${device} kept a backup for ${owner} holding ${key}=${value}, which is not ${owner}'s`,
+        );
     }
   }
 
@@ -192,10 +220,21 @@ export class Ledger {
       const now = after[key];
       if (old === now) continue;
       if (now !== undefined && signedIn !== null && !this.allowed(now, signedIn)) {
-        this.violate('no-cross-account', `${page} wrote ${key}=${now} into ${signedIn}'s local view; it belongs to ${[...(this.owners.get(now) ?? [])].join(',')}`);
+        this.violate(
+          'no-cross-account',
+          `${page} wrote ${key}=${now} into ${signedIn}'s local view; it belongs to ${[...(this.owners.get(now) ?? [])].join(',')}`,
+        );
       }
-      if (old !== undefined && !this.reachedServer.has(old) && !this.backedUp.get(device)?.has(old) && !this.discarded.get(device)?.has(old)) {
-        this.violate('no-lost-edit', `${page} replaced ${key}=${old} (${now ?? 'removed'}): that edit never reached the server, no backup holds it, and no person discarded it`);
+      if (
+        old !== undefined &&
+        !this.reachedServer.has(old) &&
+        !this.backedUp.get(device)?.has(old) &&
+        !this.discarded.get(device)?.has(old)
+      ) {
+        this.violate(
+          'no-lost-edit',
+          `${page} replaced ${key}=${old} (${now ?? 'removed'}): that edit never reached the server, no backup holds it, and no person discarded it`,
+        );
       }
     }
   }
@@ -224,10 +263,18 @@ export class Ledger {
     this.committed.set(commit.user, versions);
     versions.set(commit.version, (versions.get(commit.version) ?? new Set()).add(commit.canonical));
     this.commitWrite.set(`${commit.user}|${commit.version}|${commit.checksum}`, this.writes);
-    this.lastOwnCommit.set(`${commit.user}|${commit.deviceId}`, { version: commit.version, data: commit.data, at: this.writes });
+    this.lastOwnCommit.set(`${commit.user}|${commit.deviceId}`, {
+      version: commit.version,
+      data: commit.data,
+      at: this.writes,
+    });
     for (const [key, value] of Object.entries(commit.data)) {
       this.reachedServer.add(value);
-      if (!this.allowed(value, commit.user)) this.violate('no-cross-account', `v${commit.version} of ${commit.user} (from ${commit.deviceId}) holds ${key}=${value}, which is not ${commit.user}'s`);
+      if (!this.allowed(value, commit.user))
+        this.violate(
+          'no-cross-account',
+          `v${commit.version} of ${commit.user} (from ${commit.deviceId}) holds ${key}=${value}, which is not ${commit.user}'s`,
+        );
     }
     if (previous) this.checkTransition(previous, commit);
   }
@@ -235,7 +282,11 @@ export class Ledger {
   /** Versions only go up (DESIGN §10): every commit, of data or a tombstone, is above all before it. */
   private versionCommitted(user: string, version: number, what: string): void {
     const highest = this.highestVersion(user);
-    if (version <= highest) this.violate('versions-up', `${user} v${version} (${what}) was committed after v${highest}: a version number was reused`);
+    if (version <= highest)
+      this.violate(
+        'versions-up',
+        `${user} v${version} (${what}) was committed after v${highest}: a version number was reused`,
+      );
     else this.highest.set(user, version);
   }
 
@@ -247,14 +298,24 @@ export class Ledger {
   /** A version replacing another changes only what the pushing device's edits or a person's choice changed. */
   private checkTransition(previous: Commit, commit: Commit): void {
     const { user, deviceId } = commit;
-    if (this.allowances.delete(`${user}|${deviceId}|v${previous.version}`) || this.allowances.delete(`${user}|${deviceId}|${commit.checksum}`)) return;
+    if (
+      this.allowances.delete(`${user}|${deviceId}|v${previous.version}`) ||
+      this.allowances.delete(`${user}|${deviceId}|${commit.checksum}`)
+    )
+      return;
     // "Keep my changes" decided against an older version still covers this push when the versions
     // since came from this same device (another of its tabs pushed first).
-    const earlier = previous.deviceId === deviceId ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`)) : undefined;
+    const earlier =
+      previous.deviceId === deviceId
+        ? [...this.allowances].find((a) => a.startsWith(`${user}|${deviceId}|v`))
+        : undefined;
     if (earlier && this.allowances.delete(earlier)) return;
     // An emptied store is not an edit (DESIGN §7.2): however the keys went, only a person empties the server.
     if (!Object.keys(commit.data).length && Object.keys(previous.data).length) {
-      return this.violate('no-silent-overwrite', `${user} v${commit.version} from ${deviceId} emptied the server's data (v${previous.version} held ${Object.keys(previous.data).join(', ')}) without a person's choice`);
+      return this.violate(
+        'no-silent-overwrite',
+        `${user} v${commit.version} from ${deviceId} emptied the server's data (v${previous.version} held ${Object.keys(previous.data).join(', ')}) without a person's choice`,
+      );
     }
     for (const key of new Set([...Object.keys(previous.data), ...Object.keys(commit.data)])) {
       const from = previous.data[key] ?? null;
@@ -270,7 +331,11 @@ export class Ledger {
   /** A push answer reached its page: `version` of `user` was acknowledged. */
   acknowledged(user: string, version: number, checksum: string): void {
     const committedAt = this.commitWrite.get(`${user}|${version}|${checksum}`);
-    if (committedAt === undefined) return this.violate('acknowledged-version', `${user} was told v${version} (${checksum.slice(0, 8)}) committed, but no such version was ever committed`);
+    if (committedAt === undefined)
+      return this.violate(
+        'acknowledged-version',
+        `${user} was told v${version} (${checksum.slice(0, 8)}) committed, but no such version was ever committed`,
+      );
     this.acked.push({ user, version, checksum, committedAt });
   }
 
@@ -295,7 +360,9 @@ export class Ledger {
   /** The acknowledged versions no DELETE may have removed: committed after every DELETE of their user ended. */
   protectedAcks(user: string): { version: number; checksum: string }[] {
     const deletes = this.deletes.get(user) ?? [];
-    return this.acked.filter((ack) => ack.user === user && deletes.every((d) => d.end !== undefined && d.end < ack.committedAt));
+    return this.acked.filter(
+      (ack) => ack.user === user && deletes.every((d) => d.end !== undefined && d.end < ack.committedAt),
+    );
   }
 
   /** A person restored a local backup on `device`: its data may equal an old push again, by choice. */
@@ -309,13 +376,28 @@ export class Ledger {
    * and no backup restore since: nothing of this device's is at stake, it should have pulled
    * (a lost answer another device built on, DESIGN §7 / issue 11).
    */
-  conflictRaised(user: string, device: string, page: string, reason: string, local: Snapshot, keys: readonly string[]): void {
+  conflictRaised(
+    user: string,
+    device: string,
+    page: string,
+    reason: string,
+    local: Snapshot,
+    keys: readonly string[],
+  ): void {
     const own = this.lastOwnCommit.get(`${user}|${device}`);
     if (!own || (reason !== 'server-newer' && reason !== 'push-rejected')) return;
     const deletes = this.deletes.get(user) ?? [];
-    if (deletes.some((d) => d.end === undefined || d.end >= own.at) || (this.backupRestored.get(device) ?? -1) >= own.at) return;
+    if (
+      deletes.some((d) => d.end === undefined || d.end >= own.at) ||
+      (this.backupRestored.get(device) ?? -1) >= own.at
+    )
+      return;
     const same = keys.every((key) => local[key] === own.data[key]);
-    if (same) this.violate('needless-conflict', `${page} raised ${reason} for ${user} though it holds exactly v${own.version}, which this device committed itself`);
+    if (same)
+      this.violate(
+        'needless-conflict',
+        `${page} raised ${reason} for ${user} though it holds exactly v${own.version}, which this device committed itself`,
+      );
   }
 
   /**
@@ -327,7 +409,11 @@ export class Ledger {
   mergeConflictRaised(user: string, page: string, conflict: ConflictInfo, oneRelease: boolean): void {
     if (conflict.reason !== 'server-newer' && conflict.reason !== 'push-rejected') return;
     if (!conflict.keys) {
-      if (oneRelease) this.violate('needless-conflict', `${page} raised a whole-data ${conflict.reason} conflict for ${user}, where the keys that collide decide`);
+      if (oneRelease)
+        this.violate(
+          'needless-conflict',
+          `${page} raised a whole-data ${conflict.reason} conflict for ${user}, where the keys that collide decide`,
+        );
       return;
     }
     const base = this.dataOf(user, conflict.localVersion);
@@ -336,7 +422,10 @@ export class Ledger {
       const shown = conflict.values.find((value) => value.key === key);
       const was = Object.hasOwn(base, key) ? base[key] : null;
       if (shown && (shown.local === shown.server || shown.local === was || shown.server === was)) {
-        this.violate('needless-conflict', `${page} named ${key} as a collision for ${user} (base v${conflict.localVersion} ${was ?? '(absent)'}, local ${shown.local ?? '(absent)'}, server ${shown.server ?? '(absent)'}): only one side changed it`);
+        this.violate(
+          'needless-conflict',
+          `${page} named ${key} as a collision for ${user} (base v${conflict.localVersion} ${was ?? '(absent)'}, local ${shown.local ?? '(absent)'}, server ${shown.server ?? '(absent)'}): only one side changed it`,
+        );
       }
     }
   }

@@ -61,7 +61,8 @@ export class LiveAnnouncements {
   /** The `LIVE` Durable Object namespace the simulated Worker announces through. */
   readonly binding = {
     getByName: (user: string) => ({
-      announce: async (app: string, head: Omit<LiveHeadMessage, 'type'>): Promise<number> => this.announce(user, app, head),
+      announce: async (app: string, head: Omit<LiveHeadMessage, 'type'>): Promise<number> =>
+        this.announce(user, app, head),
     }),
   };
   private readonly sockets = new Set<SimSocket>();
@@ -84,7 +85,10 @@ export class LiveAnnouncements {
     const { world } = this;
     const live = createLiveUpdates({
       app: SIM_APP,
-      connector: { connect: (token, handlers) => this.connect(page, token, handlers), whyRefused: webSocketConnector({ url: LIVE_URL, fetch }).whyRefused },
+      connector: {
+        connect: (token, handlers) => this.connect(page, token, handlers),
+        whyRefused: webSocketConnector({ url: LIVE_URL, fetch }).whyRefused,
+      },
       lock: page.device.lock,
       clock: world.clock,
       backoffMs: (attempt) => backoffDelayMs(attempt, world.random),
@@ -118,8 +122,19 @@ export class LiveAnnouncements {
     return () => {
       const state = page.engine.getState();
       // A page that defers a replacement (no onReplace listener, `defer`) knows of the newer version and asks for a reload.
-      if (!page.alive || page.device.session.user !== user || this.deleteEpochs.get(user) !== epoch || state.status !== 'synced' || state.reloadReason) return;
-      if (state.version < head) this.world.ledger.violate('live-missed-caught', `${page.name} pressed Sync now after v${head} of ${user} was announced, and ended synced at v${state.version}`);
+      if (
+        !page.alive ||
+        page.device.session.user !== user ||
+        this.deleteEpochs.get(user) !== epoch ||
+        state.status !== 'synced' ||
+        state.reloadReason
+      )
+        return;
+      if (state.version < head)
+        this.world.ledger.violate(
+          'live-missed-caught',
+          `${page.name} pressed Sync now after v${head} of ${user} was announced, and ended synced at v${state.version}`,
+        );
     };
   }
 
@@ -127,23 +142,45 @@ export class LiveAnnouncements {
   afterStep(): void {
     for (const probe of this.probes) {
       if (probe.page.requestsSent > probe.sentBefore) {
-        this.world.ledger.violate('live-no-storm', `${probe.page.name} sent a request on hearing v${probe.version} announced, though it is synced at v${probe.held}`);
+        this.world.ledger.violate(
+          'live-no-storm',
+          `${probe.page.name} sent a request on hearing v${probe.version} announced, though it is synced at v${probe.held}`,
+        );
       }
     }
     this.probes = [];
     for (const device of this.world.devices) {
       for (const page of device.openPages()) {
         const { version } = page.engine.getState();
-        if (!page.spec.live || version === 0 || this.flagged.has(page) || [...device.accountsSeen].some((user) => this.world.ledger.committed.get(user)?.has(version) || this.world.ledger.tombstones.get(user)?.has(version))) continue;
-        this.world.ledger.violate('live-hint-only', `${page.name} shows v${version}, which none of its accounts committed (as data or a tombstone)`);
+        if (
+          !page.spec.live ||
+          version === 0 ||
+          this.flagged.has(page) ||
+          [...device.accountsSeen].some(
+            (user) =>
+              this.world.ledger.committed.get(user)?.has(version) ||
+              this.world.ledger.tombstones.get(user)?.has(version),
+          )
+        )
+          continue;
+        this.world.ledger.violate(
+          'live-hint-only',
+          `${page.name} shows v${version}, which none of its accounts committed (as data or a tombstone)`,
+        );
         this.flagged.add(page);
       }
     }
   }
 
-  private connect(page: SimPage, token: string, handlers: LiveSocketHandlers): { send(text: string): void; close(): void } {
+  private connect(
+    page: SimPage,
+    token: string,
+    handlers: LiveSocketHandlers,
+  ): { send(text: string): void; close(): void } {
     const socket: SimSocket = { page, user: subjectOf(token), handlers, open: false, closed: false };
-    void this.world.loop.sleep(this.world.dice.int(2) * LEG_MS, `${page.name} live socket connects`).then(() => this.handshake(socket, token));
+    void this.world.loop
+      .sleep(this.world.dice.int(2) * LEG_MS, `${page.name} live socket connects`)
+      .then(() => this.handshake(socket, token));
     return { send: () => {}, close: () => this.close(socket, 1000) };
   }
 
@@ -152,7 +189,9 @@ export class LiveAnnouncements {
     const { page } = socket;
     if (socket.closed || !page.alive) return;
     if (!page.device.online) return this.close(socket, 1006);
-    const response = await this.world.worker.fetch(new Request(LIVE_URL, { headers: { authorization: `Bearer ${token}` } }));
+    const response = await this.world.worker.fetch(
+      new Request(LIVE_URL, { headers: { authorization: `Bearer ${token}` } }),
+    );
     if (socket.closed) return;
     if (response.status !== 426) {
       this.world.trace.add(`${page.name} live socket refused (${response.status})`);
@@ -161,7 +200,11 @@ export class LiveAnnouncements {
     socket.open = true;
     this.sockets.add(socket);
     const expiresAtMs = (decodeJwt(token).exp ?? 0) * 1000;
-    socket.expiry = this.world.clock.setTimeout(() => this.close(socket, LIVE_CLOSE_TOKEN_EXPIRED), expiresAtMs - this.world.clock.now(), `${page.name} live token expires`);
+    socket.expiry = this.world.clock.setTimeout(
+      () => this.close(socket, LIVE_CLOSE_TOKEN_EXPIRED),
+      expiresAtMs - this.world.clock.now(),
+      `${page.name} live token expires`,
+    );
     this.world.trace.add(`${page.name} live socket open`);
     socket.handlers.open();
   }
@@ -174,13 +217,16 @@ export class LiveAnnouncements {
     this.sockets.delete(socket);
     this.world.clock.clearTimeout(socket.expiry);
     if (code !== 1000) this.world.trace.add(`${socket.page.name} live socket closed (${code})`);
-    void this.world.loop.turn(`${socket.page.name} live socket closed`).then(() => socket.page.alive && socket.handlers.close(code));
+    void this.world.loop
+      .turn(`${socket.page.name} live socket closed`)
+      .then(() => socket.page.alive && socket.handlers.close(code));
   }
 
   /** `LiveRoom.announce`: the new head of `app` to each of the user's open sockets, as the faults allow. */
   private announce(user: string, app: string, head: Omit<LiveHeadMessage, 'type'>): number {
     // A push racing a DELETE announces a version that may not stand (DESIGN §10, versions never restart, is the fix).
-    if (head.version > 0 && !this.racingDelete.has(user)) this.heads.set(user, Math.max(this.heads.get(user) ?? 0, head.version));
+    if (head.version > 0 && !this.racingDelete.has(user))
+      this.heads.set(user, Math.max(this.heads.get(user) ?? 0, head.version));
     let sent = 0;
     for (const socket of [...this.sockets]) {
       if (socket.user !== user || app !== SIM_APP) continue;
@@ -193,9 +239,11 @@ export class LiveAnnouncements {
       if (fault === 'drop-socket') this.close(socket, 1006);
       if (fault === 'drop-socket' || fault === 'never') continue;
       const version = fault === 'ahead' ? head.version + 1 + this.world.dice.int(2) : head.version;
-      const delayMs = fault === 'late' ? LATE_MS + this.world.dice.int(LATE_EXTRA_S) * 1000 : this.world.dice.int(2) * LEG_MS;
+      const delayMs =
+        fault === 'late' ? LATE_MS + this.world.dice.int(LATE_EXTRA_S) * 1000 : this.world.dice.int(2) * LEG_MS;
       this.deliver(socket, { version, checksum: head.checksum }, delayMs);
-      if (fault === 'twice') this.deliver(socket, { version, checksum: head.checksum }, delayMs + this.world.dice.int(LATE_EXTRA_S) * 1000);
+      if (fault === 'twice')
+        this.deliver(socket, { version, checksum: head.checksum }, delayMs + this.world.dice.int(LATE_EXTRA_S) * 1000);
       sent++;
     }
     return sent;
@@ -220,13 +268,18 @@ export class LiveAnnouncements {
   private heard(page: SimPage, version: number | null, hint: (version: number | null) => void): void {
     const before = page.engine.getState();
     const data = JSON.stringify(page.device.storage.dump());
-    if (version !== null) this.world.trace.add(`${page.name} heard v${version} announced (holds v${before.version}, ${before.status})`);
+    if (version !== null)
+      this.world.trace.add(`${page.name} heard v${version} announced (holds v${before.version}, ${before.status})`);
     hint(version);
     const after = page.engine.getState();
     if (JSON.stringify(page.device.storage.dump()) !== data || after.version !== before.version) {
-      this.world.ledger.violate('live-hint-only', `${page.name} changed its data or version (v${before.version} -> v${after.version}) on hearing an announcement`);
+      this.world.ledger.violate(
+        'live-hint-only',
+        `${page.name} changed its data or version (v${before.version} -> v${after.version}) on hearing an announcement`,
+      );
     }
-    if (version !== null && version > 0 && version <= before.version && before.status === 'synced') this.probes.push({ page, sentBefore: page.requestsSent, version, held: before.version });
+    if (version !== null && version > 0 && version <= before.version && before.status === 'synced')
+      this.probes.push({ page, sentBefore: page.requestsSent, version, held: before.version });
   }
 }
 

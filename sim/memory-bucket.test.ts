@@ -36,12 +36,19 @@ describe('the simulated R2 bucket', () => {
   });
 
   it('lists by prefix in pages with a cursor, with custom metadata only when included', async () => {
-    const b = new MemoryBucket(() => 0, () => 2);
+    const b = new MemoryBucket(
+      () => 0,
+      () => 2,
+    );
     for (const key of ['p/3', 'p/1', 'q/1', 'p/2']) await b.put(key, key, { customMetadata: { name: key } });
     const first = await b.list({ prefix: 'p/' });
     expect(first.objects.map((o) => o.key)).toEqual(['p/1', 'p/2']);
     expect(first.truncated && first.objects[0]!.customMetadata).toBeUndefined();
-    const rest = await b.list({ prefix: 'p/', cursor: first.truncated ? first.cursor : '', include: ['customMetadata'] });
+    const rest = await b.list({
+      prefix: 'p/',
+      cursor: first.truncated ? first.cursor : '',
+      include: ['customMetadata'],
+    });
     expect(rest).toMatchObject({ truncated: false, objects: [{ key: 'p/3', customMetadata: { name: 'p/3' } }] });
   });
 

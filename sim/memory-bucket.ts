@@ -26,7 +26,13 @@ const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const hexOf = (value: ArrayBuffer | ArrayBufferView | string): string =>
-  typeof value === 'string' ? value.toLowerCase() : Buffer.from(ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value)).toString('hex');
+  typeof value === 'string'
+    ? value.toLowerCase()
+    : Buffer.from(
+        ArrayBuffer.isView(value)
+          ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+          : new Uint8Array(value),
+      ).toString('hex');
 
 /**
  * An in-memory R2 bucket with the semantics the Worker relies on, as the R2 binding documents and
@@ -85,7 +91,9 @@ export class MemoryBucket implements SyncBucket {
     const customMetadata = { ...(options.customMetadata ?? {}) };
     const metadataBytes = Object.entries(customMetadata).reduce((sum, [k, v]) => sum + utf8(k) + utf8(String(v)), 0);
     if (metadataBytes > R2_CUSTOM_METADATA_MAX_BYTES) {
-      throw new Error(`put: Your metadata headers exceed the maximum allowed metadata size (${metadataBytes} > ${R2_CUSTOM_METADATA_MAX_BYTES} bytes). (10012)`);
+      throw new Error(
+        `put: Your metadata headers exceed the maximum allowed metadata size (${metadataBytes} > ${R2_CUSTOM_METADATA_MAX_BYTES} bytes). (10012)`,
+      );
     }
     const stored: StoredObject = {
       key,
@@ -122,12 +130,19 @@ export class MemoryBucket implements SyncBucket {
       return withMetadata ? described : ({ ...described, customMetadata: undefined } as unknown as R2Object);
     });
     const truncated = keys.length > page.length;
-    return (truncated ? { objects, truncated, cursor: page.at(-1)!, delimitedPrefixes: [] } : { objects, truncated, delimitedPrefixes: [] }) as R2Objects;
+    return (
+      truncated
+        ? { objects, truncated, cursor: page.at(-1)!, delimitedPrefixes: [] }
+        : { objects, truncated, delimitedPrefixes: [] }
+    ) as R2Objects;
   }
 
   /** Every key and its text, sorted by key: for invariant checks and traces. */
   dump(prefix = ''): [string, string][] {
-    return [...this.objects.entries()].filter(([key]) => key.startsWith(prefix)).map(([key, o]) => [key, o.text] as [string, string]).sort(([a], [b]) => (a < b ? -1 : 1));
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, o]) => [key, o.text] as [string, string])
+      .sort(([a], [b]) => (a < b ? -1 : 1));
   }
 
   private conditionHolds(existing: StoredObject | undefined, onlyIf: R2PutOptions['onlyIf']): boolean {
@@ -135,10 +150,13 @@ export class MemoryBucket implements SyncBucket {
     if (onlyIf instanceof Headers) throw new TypeError('sim bucket: onlyIf as Headers is not modelled');
     const { etagMatches, etagDoesNotMatch, uploadedBefore, uploadedAfter } = onlyIf;
     for (const etag of [etagMatches, etagDoesNotMatch]) {
-      if (typeof etag === 'string' && etag !== '*' && etag.startsWith('"')) throw new Error('Conditional ETag should not be wrapped in quotes (10020)');
+      if (typeof etag === 'string' && etag !== '*' && etag.startsWith('"'))
+        throw new Error('Conditional ETag should not be wrapped in quotes (10020)');
     }
-    if (etagMatches !== undefined && (!existing || (etagMatches !== '*' && etagMatches !== existing.etag))) return false;
-    if (etagDoesNotMatch !== undefined && existing && (etagDoesNotMatch === '*' || etagDoesNotMatch === existing.etag)) return false;
+    if (etagMatches !== undefined && (!existing || (etagMatches !== '*' && etagMatches !== existing.etag)))
+      return false;
+    if (etagDoesNotMatch !== undefined && existing && (etagDoesNotMatch === '*' || etagDoesNotMatch === existing.etag))
+      return false;
     if (uploadedBefore !== undefined && existing && existing.uploaded >= uploadedBefore) return false;
     if (uploadedAfter !== undefined && existing && existing.uploaded <= uploadedAfter) return false;
     return true;

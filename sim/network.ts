@@ -104,7 +104,13 @@ export class Network {
     return this.loop.sleep(this.dice.int(2) * LEG_MS, label);
   }
 
-  private async exchange(sender: Sender, label: string, request: Request, fault: RequestFault | null, signal: AbortSignal | null | undefined): Promise<Response> {
+  private async exchange(
+    sender: Sender,
+    label: string,
+    request: Request,
+    fault: RequestFault | null,
+    signal: AbortSignal | null | undefined,
+  ): Promise<Response> {
     const duplicate = fault === 'duplicate' ? (request.clone() as Request) : null;
     await this.leg(`${label} sent`);
     if (fault === 'drop') throw new TypeError('Failed to fetch (dropped)');
@@ -113,7 +119,10 @@ export class Network {
     if (fault === 'edge-503' || fault === 'edge-429') {
       const status = fault === 'edge-503' ? 503 : 429;
       const code = status === 503 ? 'UNAVAILABLE' : 'RATE_LIMITED';
-      return Response.json({ error: `edge ${status} (injected)`, code }, { status, headers: { 'Retry-After': String(1 + this.dice.int(20)) } });
+      return Response.json(
+        { error: `edge ${status} (injected)`, code },
+        { status, headers: { 'Retry-After': String(1 + this.dice.int(20)) } },
+      );
     }
     if (duplicate) void this.leg(`${label} duplicate sent`).then(() => this.handle(`${label} (duplicate)`, duplicate));
     const { status, headers, body } = await this.handle(label, request);

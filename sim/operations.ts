@@ -5,10 +5,14 @@ import type { SimPage } from './page.js';
 import type { Op } from './scenario.js';
 import type { World } from './world.js';
 
-const at = <T>(items: readonly T[], index: number): T | undefined => (items.length ? items[index % items.length] : undefined);
+const at = <T>(items: readonly T[], index: number): T | undefined =>
+  items.length ? items[index % items.length] : undefined;
 
 /** The tokens in a device's local data (every value an app writes is one) and in its open apps' memory, which they may write back. */
-const localTokens = (device: SimDevice): string[] => [...device.storage.dump().map(([, value]) => value), ...device.openPages().flatMap((page) => page.app.held())];
+const localTokens = (device: SimDevice): string[] => [
+  ...device.storage.dump().map(([, value]) => value),
+  ...device.openPages().flatMap((page) => page.app.held()),
+];
 
 /** A person's action: its failure is part of the story, not of the simulation. */
 async function act(world: World, page: SimPage, what: string, action: () => Promise<unknown>): Promise<void> {
@@ -77,8 +81,14 @@ export function applyOp(world: World, op: Op): void {
       const page = device.openPages()[0];
       const user = device.session.user;
       if (!page || !user) return;
-      const transport = fetchTransport({ endpoint: 'https://sync.sim', app: SIM_APP, fetch: world.network.fetchFor(page) });
-      void act(world, page, `deletes ${user}'s cloud data`, async () => transport.delete((await device.session.getToken()) ?? ''));
+      const transport = fetchTransport({
+        endpoint: 'https://sync.sim',
+        app: SIM_APP,
+        fetch: world.network.fetchFor(page),
+      });
+      void act(world, page, `deletes ${user}'s cloud data`, async () =>
+        transport.delete((await device.session.getToken()) ?? ''),
+      );
       return;
     }
     default:
@@ -97,7 +107,9 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       const keys = KEYS_BY_RELEASE[page.spec.release];
       const key = keys[op.key % keys.length]!;
       page.app.edit(key, op.remove);
-      trace.add(`${page.name} app ${op.remove ? 'removes' : 'sets'} ${key}${op.remove ? '' : `=${device.storage.getItem(key)}`}`);
+      trace.add(
+        `${page.name} app ${op.remove ? 'removes' : 'sets'} ${key}${op.remove ? '' : `=${device.storage.getItem(key)}`}`,
+      );
       return;
     }
     case 'clear':
@@ -128,13 +140,17 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       return;
     case 'close-mid-push':
       // Reopened a second later (a reload), or later on, when other devices may have built on its push (a laptop lid).
-      trace.add(`${page.name} is closed (hidden, pagehide, gone after ${op.afterMs} ms, back after ${op.reopenAfterMs} ms)`);
+      trace.add(
+        `${page.name} is closed (hidden, pagehide, gone after ${op.afterMs} ms, back after ${op.reopenAfterMs} ms)`,
+      );
       page.emit('hidden');
       page.emit('pagehide');
       void world.loop.sleep(op.afterMs, `${page.name} gone`).then(() => {
         if (device.pages[page.slot] !== page) return;
         page.close();
-        void world.loop.sleep(op.reopenAfterMs, `${page.name} reopened`).then(() => device.pages[page.slot] === page && world.openPage(device, page.slot));
+        void world.loop
+          .sleep(op.reopenAfterMs, `${page.name} reopened`)
+          .then(() => device.pages[page.slot] === page && world.openPage(device, page.slot));
       });
       return;
     case 'resolve': {
@@ -143,8 +159,16 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
       if (state.status !== 'conflict' || !conflict || !user) return;
       if (conflict.keys) {
         // A key-level conflict (DESIGN §9): the choice decides its colliding keys, nothing else.
-        ledger.decideKeys(device.name, op.choice, conflict.values.filter((value) => conflict.keys!.includes(value.key)));
-        if (op.choice === 'use-server') ledger.discard(device.name, conflict.keys.flatMap((key) => device.storage.getItem(key) ?? []));
+        ledger.decideKeys(
+          device.name,
+          op.choice,
+          conflict.values.filter((value) => conflict.keys!.includes(value.key)),
+        );
+        if (op.choice === 'use-server')
+          ledger.discard(
+            device.name,
+            conflict.keys.flatMap((key) => device.storage.getItem(key) ?? []),
+          );
       } else if (op.choice === 'keep-local') {
         ledger.allowKeepLocal(user, device.name, conflict.serverVersion);
         ledger.grant(localTokens(device), user);
@@ -152,7 +176,9 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
         // Accepting a deletion keeps the data on the device: nothing is discarded.
         ledger.discard(device.name, localTokens(device));
       }
-      return void act(world, page, `resolves the ${conflict.reason} conflict: ${op.choice}`, () => page.engine.resolveConflict(op.choice));
+      return void act(world, page, `resolves the ${conflict.reason} conflict: ${op.choice}`, () =>
+        page.engine.resolveConflict(op.choice),
+      );
     }
     case 'restore': {
       const user = device.session.user;
@@ -182,7 +208,8 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
         // The person chose the backup's values over what the page showed: edits that saw it.
         const after = new Map(device.storage.dump());
         for (const key of new Set([...before.keys(), ...after.keys()])) {
-          if (before.get(key) !== after.get(key)) ledger.edit(device.name, key, before.get(key) ?? null, after.get(key) ?? null);
+          if (before.get(key) !== after.get(key))
+            ledger.edit(device.name, key, before.get(key) ?? null, after.get(key) ?? null);
         }
       });
     }

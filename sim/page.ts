@@ -119,7 +119,9 @@ export class SimPage implements Sender {
 
   /** Opens the page: `await sync.start()`, then the app renders (getting-started's order). */
   open(): void {
-    this.world.trace.add(`${this.name} opens (${this.spec.app} app, ${this.spec.release} release, ${this.spec.withoutReplaceListener}${this.spec.live ? ', live' : ''})`);
+    this.world.trace.add(
+      `${this.name} opens (${this.spec.app} app, ${this.spec.release} release, ${this.spec.withoutReplaceListener}${this.spec.live ? ', live' : ''})`,
+    );
     void this.engine.start().then(() => {
       if (!this.alive) return;
       this.app.render();
@@ -146,13 +148,35 @@ export class SimPage implements Sender {
     if (state.status === 'syncing' && previous.status !== 'syncing') this.busySince = this.world.clock.now();
     if (state.conflict && state.conflict !== previous.conflict && this.device.session.user) {
       const keys = KEYS_BY_RELEASE[this.spec.release];
-      const local = Object.fromEntries(keys.flatMap((key) => (this.device.storage.getItem(key) === null ? [] : [[key, this.device.storage.getItem(key)!]])));
-      this.world.ledger.conflictRaised(this.device.session.user, this.device.name, this.name, state.conflict.reason, local, keys);
-      this.world.ledger.mergeConflictRaised(this.device.session.user, this.name, state.conflict, new Set(this.device.tabs.map((tab) => tab.release)).size === 1);
+      const local = Object.fromEntries(
+        keys.flatMap((key) =>
+          this.device.storage.getItem(key) === null ? [] : [[key, this.device.storage.getItem(key)!]],
+        ),
+      );
+      this.world.ledger.conflictRaised(
+        this.device.session.user,
+        this.device.name,
+        this.name,
+        state.conflict.reason,
+        local,
+        keys,
+      );
+      this.world.ledger.mergeConflictRaised(
+        this.device.session.user,
+        this.name,
+        state.conflict,
+        new Set(this.device.tabs.map((tab) => tab.release)).size === 1,
+      );
     }
     if (state.status !== 'syncing') this.busySince = null;
     if (state.status !== previous.status || state.version !== previous.version) {
-      const detail = state.conflict ? ` (${state.conflict.reason}, server v${state.conflict.serverVersion})` : state.error ? ` (${state.error.code})` : state.disabledReason ? ` (${state.disabledReason})` : '';
+      const detail = state.conflict
+        ? ` (${state.conflict.reason}, server v${state.conflict.serverVersion})`
+        : state.error
+          ? ` (${state.error.code})`
+          : state.disabledReason
+            ? ` (${state.disabledReason})`
+            : '';
       this.world.trace.add(`${this.name} ${state.status} v${state.version}${detail}`);
     }
   }
@@ -161,11 +185,16 @@ export class SimPage implements Sender {
   private guardedStorage(): Storage {
     const storage = this.device.storage;
     const checked = (what: string): void => {
-      if (!this.alive) this.world.ledger.violate('stopped-writes', `${this.name} wrote localStorage (${what}) after its manager stopped`);
+      if (!this.alive)
+        this.world.ledger.violate(
+          'stopped-writes',
+          `${this.name} wrote localStorage (${what}) after its manager stopped`,
+        );
     };
     return new Proxy(storage, {
       get: (target, property) => {
-        if (property === 'setItem') return (key: string, value: string) => (checked(`set ${key}`), target.setItem(key, value));
+        if (property === 'setItem')
+          return (key: string, value: string) => (checked(`set ${key}`), target.setItem(key, value));
         if (property === 'removeItem') return (key: string) => (checked(`remove ${key}`), target.removeItem(key));
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -178,7 +207,8 @@ export class SimPage implements Sender {
     const records = this.device.records;
     const ledger = this.world.ledger;
     const checked = (what: string): void => {
-      if (!this.alive) ledger.violate('stopped-writes', `${this.name} wrote its sync record (${what}) after its manager stopped`);
+      if (!this.alive)
+        ledger.violate('stopped-writes', `${this.name} wrote its sync record (${what}) after its manager stopped`);
     };
     // IndexedDB answers later, not in the same turn: with `idbTurns` each call is a task of the
     // loop, so other tabs, answers and closes interleave with the record's reads and writes.
@@ -222,7 +252,8 @@ export class SimPage implements Sender {
         const before = await adapter.collect();
         await adapter.apply(snapshot);
         const after = await adapter.collect();
-        for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) if (before[key] !== after[key]) this.device.fromSdk.set(key, after[key] ?? null);
+        for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+          if (before[key] !== after[key]) this.device.fromSdk.set(key, after[key] ?? null);
         this.world.ledger.replaced(this.device.name, this.device.session.user, before, after, this.name);
         this.world.trace.add(`${this.name} SDK wrote local data ${JSON.stringify(after)}`);
       },

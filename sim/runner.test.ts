@@ -37,7 +37,10 @@ describe('the simulation', () => {
   });
 
   it('counts the faults it injects under a faulty network and bucket, and still ends with every page settled', async () => {
-    const steps: Scenario['steps'] = Array.from({ length: 12 }, (_, i) => ({ afterMs: 700, op: { kind: 'edit', device: i % 2, tab: 0, key: i % 3, remove: false } }));
+    const steps: Scenario['steps'] = Array.from({ length: 12 }, (_, i) => ({
+      afterMs: 700,
+      op: { kind: 'edit', device: i % 2, tab: 0, key: i % 3, remove: false },
+    }));
     const run = await runScenario(twoDevices(steps, { request: 0.2, bucket: 0.2 }), 3, { checkEveryStep: true });
     expect(Object.values(run.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(run.violations.filter((v) => v.invariant === 'progress')).toEqual([]);

@@ -40,7 +40,10 @@ export function prepareProcess(): Promise<void> {
   return prepared;
 }
 
-const describe = (op: Op): string => Object.entries(op).map(([k, v]) => (k === 'kind' ? v : `${k}=${v}`)).join(' ');
+const describe = (op: Op): string =>
+  Object.entries(op)
+    .map(([k, v]) => (k === 'kind' ? v : `${k}=${v}`))
+    .join(' ');
 
 /**
  * Runs one scenario in a fresh world: opens every tab, performs the steps at their simulated times
@@ -66,7 +69,13 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
     world = new World(scenario, dice, afterStep);
     const w = world;
     Math.random = w.random;
-    console.error = (...args: unknown[]) => w.trace.add(`worker logs: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ').slice(0, 160)}`);
+    console.error = (...args: unknown[]) =>
+      w.trace.add(
+        `worker logs: ${args
+          .map((a) => (a instanceof Error ? a.message : String(a)))
+          .join(' ')
+          .slice(0, 160)}`,
+      );
     w.openAll();
     let at = 0;
     for (const step of scenario.steps) {
@@ -79,7 +88,17 @@ export async function runScenario(scenario: Scenario, diceSeed: number, options:
     return result(w);
   } catch (thrown) {
     world?.ledger.violate('crash', thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown));
-    return world ? result(world) : { violations: [{ invariant: 'crash', message: String(thrown), at: 0 }], steps: 0, ops: 0, faults: {}, pulls: {}, trace: [], simulatedMs: 0 };
+    return world
+      ? result(world)
+      : {
+          violations: [{ invariant: 'crash', message: String(thrown), at: 0 }],
+          steps: 0,
+          ops: 0,
+          faults: {},
+          pulls: {},
+          trace: [],
+          simulatedMs: 0,
+        };
   } finally {
     Math.random = random;
     console.error = error;
@@ -112,7 +131,13 @@ async function calm(world: World): Promise<void> {
   for (const device of world.devices) {
     device.session.outage = 0;
     if (!device.online) applyOp(world, { kind: 'online', device: world.devices.indexOf(device) });
-    if (device.session.user === null) applyOp(world, { kind: 'sign-in', device: world.devices.indexOf(device), user: world.users.indexOf(device.lastUser ?? world.users[0]!), reload: true });
+    if (device.session.user === null)
+      applyOp(world, {
+        kind: 'sign-in',
+        device: world.devices.indexOf(device),
+        user: world.users.indexOf(device.lastUser ?? world.users[0]!),
+        reload: true,
+      });
   }
   let problems: string[] = [];
   for (let round = 0; round < CALM_ROUNDS; round++) {
@@ -122,14 +147,21 @@ async function calm(world: World): Promise<void> {
     for (const [d, device] of world.devices.entries()) {
       for (const page of device.openPages()) {
         const state = page.engine.getState();
-        if (state.status === 'conflict') applyOp(world, { kind: 'resolve', device: d, tab: page.slot, choice: world.dice.pick(['keep-local', 'use-server'] as const) });
+        if (state.status === 'conflict')
+          applyOp(world, {
+            kind: 'resolve',
+            device: d,
+            tab: page.slot,
+            choice: world.dice.pick(['keep-local', 'use-server'] as const),
+          });
         else if (state.reloadReason) applyOp(world, { kind: 'reload', device: d, tab: page.slot });
         else if (state.status === 'error') applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status === 'disabled') page.emit('focus');
         // Without live updates nothing tells an open page that another device pushed, and with them
         // an announcement may have been missed (a hint only, DESIGN §9): the person comes back to
         // each page (a check on return) or presses "Sync now".
-        else if (state.status !== 'syncing' && world.dice.chance(0.5)) applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
+        else if (state.status !== 'syncing' && world.dice.chance(0.5))
+          applyOp(world, { kind: 'sync-now', device: d, tab: page.slot });
         else if (state.status !== 'syncing') {
           page.emit('hidden');
           page.emit('visible');
@@ -137,5 +169,9 @@ async function calm(world: World): Promise<void> {
       }
     }
   }
-  for (const problem of problems) world.ledger.violate('progress', `not settled ${((CALM_ROUNDS * CALM_ROUND_MS) / 60_000).toFixed(0)} min after the faults stopped: ${problem}`);
+  for (const problem of problems)
+    world.ledger.violate(
+      'progress',
+      `not settled ${((CALM_ROUNDS * CALM_ROUND_MS) / 60_000).toFixed(0)} min after the faults stopped: ${problem}`,
+    );
 }

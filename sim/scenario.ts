@@ -53,27 +53,93 @@ const release = fc.constantFrom('new' as const, 'new' as const, 'old' as const);
 
 /** One to two tabs of one app: the same kind and options (live updates too) on every tab, a release per tab. */
 const tabSpecs: fc.Arbitrary<TabSpec[]> = fc
-  .record({ app: fc.constantFrom('live' as const, 'memory' as const), withoutReplaceListener: fc.constantFrom('reload' as const, 'defer' as const), releases: fc.array(release, { minLength: 1, maxLength: 2 }), live: fc.boolean() })
-  .map(({ app, withoutReplaceListener, releases, live }) => releases.map((r) => ({ app, release: r, withoutReplaceListener, live })));
+  .record({
+    app: fc.constantFrom('live' as const, 'memory' as const),
+    withoutReplaceListener: fc.constantFrom('reload' as const, 'defer' as const),
+    releases: fc.array(release, { minLength: 1, maxLength: 2 }),
+    live: fc.boolean(),
+  })
+  .map(({ app, withoutReplaceListener, releases, live }) =>
+    releases.map((r) => ({ app, release: r, withoutReplaceListener, live })),
+  );
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 30, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: index, tab: index, key: fc.nat({ max: 2 }), remove: fc.nat({ max: 4 }).map((n) => n === 0) }) },
+  {
+    weight: 30,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      device: index,
+      tab: index,
+      key: fc.nat({ max: 2 }),
+      remove: fc.nat({ max: 4 }).map((n) => n === 0),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), device: index, tab: index }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('event' as const), device: index, tab: index, event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const, 'visible' as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('event' as const),
+      device: index,
+      tab: index,
+      event: fc.constantFrom('blur' as const, 'hidden' as const, 'focus' as const, 'visible' as const),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync-now' as const), device: index, tab: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('edit-burst' as const), device: index, tab: index, key: fc.nat({ max: 2 }), count: fc.integer({ min: 4, max: 12 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('edit-burst' as const),
+      device: index,
+      tab: index,
+      key: fc.nat({ max: 2 }),
+      count: fc.integer({ min: 4, max: 12 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('offline' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('online' as const), device: index }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('reload' as const), device: index, tab: index }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('close-mid-push' as const), device: index, tab: index, afterMs: fc.constantFrom(0, 0, 50, 100, 400), reopenAfterMs: fc.constantFrom(1_000, 45_000) }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('resolve' as const), device: index, tab: index, choice: fc.constantFrom('keep-local' as const, 'use-server' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore' as const), device: index, tab: index, pick: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('restore-backup' as const), device: index, tab: index, pick: index }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('close-mid-push' as const),
+      device: index,
+      tab: index,
+      afterMs: fc.constantFrom(0, 0, 50, 100, 400),
+      reopenAfterMs: fc.constantFrom(1_000, 45_000),
+    }),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('resolve' as const),
+      device: index,
+      tab: index,
+      choice: fc.constantFrom('keep-local' as const, 'use-server' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('restore' as const), device: index, tab: index, pick: index }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('restore-backup' as const), device: index, tab: index, pick: index }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('sign-out' as const), device: index, clear: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sign-in' as const), device: index, user: index, reload: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('sign-in' as const), device: index, user: index, reload: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-cloud' as const), device: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expire-token' as const), device: index }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('token-outage' as const), device: index, calls: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('token-outage' as const),
+      device: index,
+      calls: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('subscription' as const), user: index, on: fc.boolean() }) },
 );
 
@@ -91,10 +157,10 @@ export function scenarioArbitrary(maxSteps = 40): fc.Arbitrary<Scenario> {
   return fc.integer({ min: 1, max: 3 }).chain((users) =>
     fc.record({
       users: fc.constant(users),
-      devices: fc.array(
-        fc.record({ user: fc.option(fc.nat({ max: users - 1 }), { freq: 6 }), tabs: tabSpecs }),
-        { minLength: 1, maxLength: 3 },
-      ),
+      devices: fc.array(fc.record({ user: fc.option(fc.nat({ max: users - 1 }), { freq: 6 }), tabs: tabSpecs }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
       faults: fc.record({ request: rate, bucket: rate }),
       idbTurns: fc.boolean(),
       steps: fc.array(fc.record({ afterMs: gap, op }), { minLength: 1, maxLength: maxSteps, size: 'max' }),

@@ -40,7 +40,8 @@ export class VirtualClock implements Clock {
   /** When the next timer not yet handed over is due, or undefined when none is set. */
   nextAt(): number | undefined {
     let next: number | undefined;
-    for (const timer of this.timers.values()) if (!this.handedOver.has(timer.seq) && (next === undefined || timer.at < next)) next = timer.at;
+    for (const timer of this.timers.values())
+      if (!this.handedOver.has(timer.seq) && (next === undefined || timer.at < next)) next = timer.at;
     return next;
   }
 
@@ -50,7 +51,9 @@ export class VirtualClock implements Clock {
    */
   takeDue(at: number): { seq: number; label: string }[] {
     this.nowMs = Math.max(this.nowMs, at);
-    const due = [...this.timers.values()].filter((timer) => !this.handedOver.has(timer.seq) && timer.at <= this.nowMs).sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const due = [...this.timers.values()]
+      .filter((timer) => !this.handedOver.has(timer.seq) && timer.at <= this.nowMs)
+      .sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const timer of due) this.handedOver.add(timer.seq);
     return due.map(({ seq, label }) => ({ seq, label }));
   }

@@ -21,7 +21,14 @@ import { VirtualClock } from './virtual-clock.js';
 /** A Worker over `bucket`, as `createWorker` builds it for production, with simulated time. */
 function workerOver(bucket: SyncBucket, clock: VirtualClock, live?: LiveAnnouncements): Endpoint {
   const worker = createWorker({ bucket: () => bucket, now: () => new Date(clock.now()) });
-  const env = { BACKUPS: bucket, SYNC_APPS: SIM_APP, JWT_SECRET: SIM_JWT_SECRET, ALLOWED_ORIGINS: '', MAX_BODY_BYTES: '10485760', ...(live && { LIVE: live.binding }) } as unknown as WorkerEnv;
+  const env = {
+    BACKUPS: bucket,
+    SYNC_APPS: SIM_APP,
+    JWT_SECRET: SIM_JWT_SECRET,
+    ALLOWED_ORIGINS: '',
+    MAX_BODY_BYTES: '10485760',
+    ...(live && { LIVE: live.binding }),
+  } as unknown as WorkerEnv;
   return { fetch: (request) => worker.fetch(request, env) };
 }
 
@@ -65,7 +72,10 @@ export class World {
     this.random = () => dice.int(9_999) / 10_000;
     this.faults = new Faults(scenario.faults, dice);
     this.loop = new EventLoop(dice, this.clock, afterStep);
-    this.bucket = new MemoryBucket(() => this.clock.now(), () => (this.faults.active ? 1 + dice.int(3) : 1000));
+    this.bucket = new MemoryBucket(
+      () => this.clock.now(),
+      () => (this.faults.active ? 1 + dice.int(3) : 1000),
+    );
     this.bucket.onWrite = ({ key, before, after }) => this.ledger.bucketWrite(key, before, after);
     this.worker = workerOver(faultyBucket(this.bucket, this.loop, this.faults, this.trace), this.clock, this.live);
     this.reader = workerOver(this.bucket, this.clock);
@@ -86,12 +96,20 @@ export class World {
       },
     });
     this.users = Array.from({ length: scenario.users }, (_, i) => `user${i + 1}`);
-    this.devices = scenario.devices.map((spec, i) => new SimDevice(`d${i + 1}`, spec.tabs, new Session(this.idp, spec.user === null ? null : this.users[spec.user % this.users.length]!)));
+    this.devices = scenario.devices.map(
+      (spec, i) =>
+        new SimDevice(
+          `d${i + 1}`,
+          spec.tabs,
+          new Session(this.idp, spec.user === null ? null : this.users[spec.user % this.users.length]!),
+        ),
+    );
   }
 
   /** Opens the page of every tab. */
   openAll(): void {
-    for (const device of this.devices) for (let slot = 0; slot < device.tabs.length; slot++) this.openPage(device, slot);
+    for (const device of this.devices)
+      for (let slot = 0; slot < device.tabs.length; slot++) this.openPage(device, slot);
   }
 
   /** Opens a fresh page in `slot` of `device` (closing the one there). */
@@ -117,10 +135,19 @@ export class World {
     let token = this.readerTokens.get(user);
     if (!token) {
       const now = Math.floor(this.start / 1000);
-      token = new SignJWT({ subscriptions: ['sync_tenure'] }).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt(now).setExpirationTime(now + 10 * 365 * 86_400).sign(SIM_JWT_SECRET_BYTES);
+      token = new SignJWT({ subscriptions: ['sync_tenure'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(user)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 10 * 365 * 86_400)
+        .sign(SIM_JWT_SECRET_BYTES);
       this.readerTokens.set(user, token);
     }
-    const response = await this.reader.fetch(new Request(`https://sync.sim/api/sync/${SIM_APP}${path}`, { headers: { authorization: `Bearer ${await token}` } }));
+    const response = await this.reader.fetch(
+      new Request(`https://sync.sim/api/sync/${SIM_APP}${path}`, {
+        headers: { authorization: `Bearer ${await token}` },
+      }),
+    );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 }

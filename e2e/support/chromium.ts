@@ -43,7 +43,8 @@ function pageTab(page: Page): EngineTab {
       await page.screenshot({ path, fullPage: true });
     },
     onPageError: (listener) => page.on('pageerror', (error) => listener(error.message)),
-    onConsoleError: (listener) => page.on('console', (message) => message.type() === 'error' && listener(message.text())),
+    onConsoleError: (listener) =>
+      page.on('console', (message) => message.type() === 'error' && listener(message.text())),
     close: () => page.close(),
   };
 }

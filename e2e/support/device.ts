@@ -38,7 +38,15 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import type { SyncState } from '../../sdk/core/sync-state.js';
-import { launchEngine, selectedEngines, type EngineBrowser, type EngineName, type EngineProfile, type EngineTab, type Viewport } from './engine.js';
+import {
+  launchEngine,
+  selectedEngines,
+  type EngineBrowser,
+  type EngineName,
+  type EngineProfile,
+  type EngineTab,
+  type Viewport,
+} from './engine.js';
 import { PageClock } from './page-clock.js';
 import { emulateConnectivity, emulateVisibility, findByRole, type RoleQuery } from './page-scripts.js';
 import { DeviceRelay, PAGE_LOAD_META, type ApiRequest, type Interference } from './relay.js';
@@ -143,7 +151,10 @@ export class Device {
       { meta: PAGE_LOAD_META, count },
       { tab, timeout },
     );
-    if (shown > count) throw new Error(`Waited for page load ${count}, and the tab already shows load ${shown}: the page loaded more often than expected`);
+    if (shown > count)
+      throw new Error(
+        `Waited for page load ${count}, and the tab already shows load ${shown}: the page loaded more often than expected`,
+      );
   }
 
   private loadedPages(): ApiRequest[] {
@@ -224,7 +235,11 @@ export class Device {
    * Polls `fn` in the page until it returns something truthy, and returns that; throws after
    * `timeout` ms. Errors while the page navigates count as "not yet".
    */
-  async waitFor<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A, { tab = this.tab, timeout = WAIT_MS } = {}): Promise<Awaited<R>> {
+  async waitFor<R, A = undefined>(
+    fn: (arg: A) => R | Promise<R>,
+    arg?: A,
+    { tab = this.tab, timeout = WAIT_MS } = {},
+  ): Promise<Awaited<R>> {
     const deadline = Date.now() + timeout;
     let last: unknown;
     for (;;) {
@@ -235,7 +250,8 @@ export class Device {
       } catch (error) {
         last = error;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting in the page; last: ${String(last)}`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out after ${timeout} ms waiting in the page; last: ${String(last)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -284,7 +300,11 @@ export class Device {
    * Clicks the rendered button (or other role) named `name`, optionally inside the open dialog, as a
    * pointer would; waits for it to be rendered first.
    */
-  async click(name: string, { role = 'button', within }: { role?: RoleQuery['role']; within?: RoleQuery['role'] } = {}, tab = this.tab): Promise<void> {
+  async click(
+    name: string,
+    { role = 'button', within }: { role?: RoleQuery['role']; within?: RoleQuery['role'] } = {},
+    tab = this.tab,
+  ): Promise<void> {
     const query: RoleQuery = within ? { role, name, within } : { role, name };
     await this.waitFor(findByRole, { ...query, exists: true as const }, { tab });
     await tab.click<RoleQuery>(findByRole, query);
@@ -370,10 +390,14 @@ export class Device {
 
   /** Waits until the app page has a manager whose first sync is over (neither `idle` nor `syncing`). */
   async waitForReady(tab = this.tab): Promise<void> {
-    await this.waitFor(() => {
-      const demo = (window as unknown as Demo).demo;
-      return demo !== undefined && !['idle', 'syncing'].includes(demo.sync.getState().status);
-    }, undefined, { tab });
+    await this.waitFor(
+      () => {
+        const demo = (window as unknown as Demo).demo;
+        return demo !== undefined && !['idle', 'syncing'].includes(demo.sync.getState().status);
+      },
+      undefined,
+      { tab },
+    );
   }
 
   private watch(tab: Tab): void {
@@ -396,7 +420,11 @@ export interface Devices {
  * devices a test opens are closed after it. `knownToFailIn` leaves engines out where the SDK still
  * behaves differently: each entry names why, and is an open bug, not a way to skip a test.
  */
-export function eachEngine(title: string, suite: (devices: Devices) => void, knownToFailIn: Partial<Record<EngineName, string>> = {}): void {
+export function eachEngine(
+  title: string,
+  suite: (devices: Devices) => void,
+  knownToFailIn: Partial<Record<EngineName, string>> = {},
+): void {
   for (const engine of selectedEngines().filter((name) => knownToFailIn[name] === undefined)) {
     describe(`${engine}: ${title}`, () => {
       let browser: EngineBrowser | undefined;

@@ -15,10 +15,14 @@ export type EngineName = (typeof ENGINES)[number];
  * @throws Error naming the known engines when `E2E_ENGINE` names another.
  */
 export function selectedEngines(env: Record<string, string | undefined> = process.env): EngineName[] {
-  const wanted = (env.E2E_ENGINE ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const wanted = (env.E2E_ENGINE ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (wanted.length === 0) return [...ENGINES];
   for (const name of wanted) {
-    if (!(ENGINES as readonly string[]).includes(name)) throw new Error(`Unknown engine "${name}": use ${ENGINES.join(', ')}`);
+    if (!(ENGINES as readonly string[]).includes(name))
+      throw new Error(`Unknown engine "${name}": use ${ENGINES.join(', ')}`);
   }
   return ENGINES.filter((name) => wanted.includes(name));
 }

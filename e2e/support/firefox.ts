@@ -79,8 +79,10 @@ function pageTab(page: Page, setHidden: (hidden: boolean) => Promise<void>): Eng
     async screenshot(path) {
       await page.screenshot({ path: path as `${string}.png`, fullPage: true });
     },
-    onPageError: (listener) => page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error))),
-    onConsoleError: (listener) => page.on('console', (message) => message.type() === 'error' && listener(message.text())),
+    onPageError: (listener) =>
+      page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error))),
+    onConsoleError: (listener) =>
+      page.on('console', (message) => message.type() === 'error' && listener(message.text())),
     close: () => page.close(),
   };
 }

@@ -16,7 +16,10 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-e2e-'));
   const server = await startDevServerOnFreePorts({
     persistTo,
-    vars: (port) => ({ ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`, SYNC_APPS: 'tenure,tempo,todos' }),
+    vars: (port) => ({
+      ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`,
+      SYNC_APPS: 'tenure,tempo,todos',
+    }),
   });
   project.provide('baseUrl', server.url);
   return () => {
@@ -24,4 +27,3 @@ export default async function setup(project: TestProject): Promise<() => void> {
     rmSync(persistTo, { recursive: true, force: true });
   };
 }
-

@@ -8,7 +8,10 @@ let bundle: Promise<string> | undefined;
 function fakeTimersScript(): Promise<string> {
   bundle ??= import('esbuild').then(async (esbuild) => {
     const result = await esbuild.build({
-      stdin: { contents: "import { withGlobal } from '@sinonjs/fake-timers'; window.__tacoFakeTimers = withGlobal(window);", resolveDir: root },
+      stdin: {
+        contents: "import { withGlobal } from '@sinonjs/fake-timers'; window.__tacoFakeTimers = withGlobal(window);",
+        resolveDir: root,
+      },
       bundle: true,
       format: 'iife',
       platform: 'browser',
@@ -33,16 +36,24 @@ export class PageClock {
   async install(): Promise<void> {
     await this.tab.evaluate(addScript, await fakeTimersScript());
     await this.tab.evaluate(() => {
-      const page = window as unknown as { __tacoFakeTimers: { install(config: object): unknown }; __tacoClock: unknown };
+      const page = window as unknown as {
+        __tacoFakeTimers: { install(config: object): unknown };
+        __tacoClock: unknown;
+      };
       // From the real time on, not 1970: times the page read before (as the SDK's at its start) stay in the past.
-      page.__tacoClock = page.__tacoFakeTimers.install({ now: Date.now(), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+      page.__tacoClock = page.__tacoFakeTimers.install({
+        now: Date.now(),
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      });
     });
   }
 
   /** Moves the page's time `ms` forward, running every timer that falls due (and the promises they start) in order. */
   async fastForward(ms: number): Promise<void> {
     await this.tab.evaluate(async (by) => {
-      await (window as unknown as { __tacoClock: { tickAsync(ms: number): Promise<number> } }).__tacoClock.tickAsync(by);
+      await (window as unknown as { __tacoClock: { tickAsync(ms: number): Promise<number> } }).__tacoClock.tickAsync(
+        by,
+      );
     }, ms);
   }
 }

@@ -20,9 +20,18 @@ export interface RoleQuery {
 export function findByRole(query: RoleQuery): Element | null;
 export function findByRole(query: RoleQuery & { exists: true }): boolean;
 export function findByRole(query: RoleQuery & { exists?: boolean }): Element | boolean | null {
-  const implicit: Record<string, string> = { button: 'button', link: 'a[href]', dialog: 'dialog', status: 'output', group: 'fieldset', checkbox: 'input[type=checkbox]' };
+  const implicit: Record<string, string> = {
+    button: 'button',
+    link: 'a[href]',
+    dialog: 'dialog',
+    status: 'output',
+    group: 'fieldset',
+    checkbox: 'input[type=checkbox]',
+  };
   const everything = (root: Document | ShadowRoot | Element): Element[] =>
-    [...root.querySelectorAll('*')].flatMap((element) => (element.shadowRoot ? [element, ...everything(element.shadowRoot)] : [element]));
+    [...root.querySelectorAll('*')].flatMap((element) =>
+      element.shadowRoot ? [element, ...everything(element.shadowRoot)] : [element],
+    );
   const hasRole = (element: Element, role: string): boolean =>
     element.getAttribute('role') === role || (!element.hasAttribute('role') && element.matches(implicit[role] ?? role));
   const rendered = (element: Element): boolean =>
@@ -34,7 +43,13 @@ export function findByRole(query: RoleQuery & { exists?: boolean }): Element | b
     const container = scope.find((element) => hasRole(element, query.within as string) && rendered(element));
     scope = container ? everything(container) : [];
   }
-  const found = scope.find((element) => hasRole(element, query.role) && rendered(element) && (query.name === undefined || nameOf(element) === query.name)) ?? null;
+  const found =
+    scope.find(
+      (element) =>
+        hasRole(element, query.role) &&
+        rendered(element) &&
+        (query.name === undefined || nameOf(element) === query.name),
+    ) ?? null;
   return query.exists ? found !== null : found;
 }
 
@@ -43,7 +58,10 @@ export function findByRole(query: RoleQuery & { exists?: boolean }): Element | b
  * `document.visibilityState` and `hidden` change and `visibilitychange` fires.
  */
 export function emulateVisibility(hidden: boolean): void {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
   document.dispatchEvent(new Event('visibilitychange'));
 }

@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 /** One request that left a device (an API call, a page, a script), as its relay saw it. */
@@ -52,7 +59,10 @@ export class DeviceRelay {
   private readonly interferences: { path: string; what: Interference; left: number }[] = [];
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   /** Starts a relay on a free port of 127.0.0.1 in front of `upstream` (an `http://host:port` origin). */
   static async start(upstream: string): Promise<DeviceRelay> {
@@ -71,7 +81,14 @@ export class DeviceRelay {
     });
     server.on('request', (req, res) => {
       const path = req.url ?? '/';
-      const record: ApiRequest = { method: req.method ?? 'GET', path, status: null, page: req.headers['sec-fetch-dest'] === 'document', at: Date.now(), bodyBytes: 0 };
+      const record: ApiRequest = {
+        method: req.method ?? 'GET',
+        path,
+        status: null,
+        page: req.headers['sec-fetch-dest'] === 'document',
+        at: Date.now(),
+        bodyBytes: 0,
+      };
       req.on('data', (chunk: Buffer) => (record.bodyBytes += chunk.byteLength));
       relay.requests.push(record);
       if (relay.down) {
@@ -85,7 +102,13 @@ export class DeviceRelay {
         return;
       }
       const upstreamRequest = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path, headers: record.page ? asFreshPageRequest(req.headers) : req.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path,
+          headers: record.page ? asFreshPageRequest(req.headers) : req.headers,
+        },
         (answer) => {
           record.status = answer.statusCode ?? null;
           if (what === 'drop-answer') {
@@ -106,7 +129,14 @@ export class DeviceRelay {
     // A live socket (`live: true`): the upgrade is replayed upstream and the bytes piped both ways;
     // taking the network down cuts it with the rest (its client socket is one of `sockets`).
     server.on('upgrade', (req, socket: Socket, head: Buffer) => {
-      const record: ApiRequest = { method: req.method ?? 'GET', path: req.url ?? '/', status: null, page: false, at: Date.now(), bodyBytes: 0 };
+      const record: ApiRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status: null,
+        page: false,
+        at: Date.now(),
+        bodyBytes: 0,
+      };
       relay.requests.push(record);
       if (relay.down) {
         record.status = 'refused';
@@ -115,10 +145,15 @@ export class DeviceRelay {
       }
       const upstreamSocket = connect(Number(target.port), target.hostname, () => {
         const headers: string[] = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        for (let i = 0; i < req.rawHeaders.length; i += 2)
+          headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
         upstreamSocket.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
         upstreamSocket.write(head);
-        upstreamSocket.once('data', (first: Buffer) => (record.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(first.toString('latin1'))?.[1] ?? 0) || null));
+        upstreamSocket.once(
+          'data',
+          (first: Buffer) =>
+            (record.status = Number(/^HTTP\/1\.1 (\d{3})/.exec(first.toString('latin1'))?.[1] ?? 0) || null),
+        );
         socket.pipe(upstreamSocket).pipe(socket);
       });
       upstreamSocket.on('error', () => socket.destroy());

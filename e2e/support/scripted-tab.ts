@@ -15,7 +15,9 @@ export interface ScriptTarget {
 }
 
 /** The scripting half of an {@link EngineTab} over a Playwright or puppeteer page or frame. */
-export function scriptedTab(target: ScriptTarget): Omit<EngineTab, 'reload' | 'setHidden' | 'screenshot' | 'onPageError' | 'onConsoleError' | 'close'> {
+export function scriptedTab(
+  target: ScriptTarget,
+): Omit<EngineTab, 'reload' | 'setHidden' | 'screenshot' | 'onPageError' | 'onConsoleError' | 'close'> {
   return {
     async goto(url) {
       await target.goto(url);

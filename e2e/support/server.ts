@@ -6,11 +6,16 @@ export class ServerClient {
   readonly baseUrl = inject('baseUrl');
   private token: string | undefined;
 
-  constructor(readonly user: string, readonly app = 'tenure') {}
+  constructor(
+    readonly user: string,
+    readonly app = 'tenure',
+  ) {}
 
   async authHeader(): Promise<Record<string, string>> {
     if (!this.token) {
-      const res = await fetch(`${this.baseUrl}/__dev/token?sub=${encodeURIComponent(this.user)}&subscriptions=taco_club`);
+      const res = await fetch(
+        `${this.baseUrl}/__dev/token?sub=${encodeURIComponent(this.user)}&subscriptions=taco_club`,
+      );
       this.token = ((await res.json()) as { token: string }).token;
     }
     return { authorization: `Bearer ${this.token}` };

@@ -4,7 +4,8 @@ import { remote } from 'webdriverio';
 import type { EngineBrowser, EngineProfile, EngineTab, Viewport } from './engine.js';
 
 /** WebKitGTK's MiniBrowser (`apt-get install webkit2gtk-driver`); `WEBKIT_MINIBROWSER_PATH` overrides it. */
-export const MINIBROWSER_PATH = process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const MINIBROWSER_PATH =
+  process.env.WEBKIT_MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /** `navigator.storage` is undefined in MiniBrowser without these features. */
 const MINIBROWSER_ARGS = ['--automation', '--features=+StorageAPI,+StorageAPIEstimate'];
@@ -199,9 +200,14 @@ function startDisplay(): Promise<{ name: string; process: ChildProcess }> {
   return new Promise((resolve, reject) => {
     let errors = '';
     child.stderr?.on('data', (chunk) => (errors += chunk));
-    child.once('error', (error) => reject(new Error(`Xvfb did not start (apt-get install xvfb; .ci/run does): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`Xvfb did not start (apt-get install xvfb; .ci/run does): ${error.message}`)),
+    );
     child.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}: ${errors}`)));
-    const timer = setTimeout(() => reject(new Error(`Xvfb gave no display within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`Xvfb gave no display within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
     let out = '';
     child.stdio[3]?.on('data', (chunk) => {
       out += chunk;
@@ -221,13 +227,23 @@ async function startDriver(display: string): Promise<{ port: number; process: Ch
     env: { ...process.env, DISPLAY: display },
   });
   const failed = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`WebKitWebDriver did not start (apt-get install webkit2gtk-driver; .ci/run does): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(
+        new Error(`WebKitWebDriver did not start (apt-get install webkit2gtk-driver; .ci/run does): ${error.message}`),
+      ),
+    );
     child.once('exit', (code) => reject(new Error(`WebKitWebDriver exited with ${code}`)));
   });
   failed.catch(() => {});
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const ready = await Promise.race([failed, fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok, () => false)]);
+    const ready = await Promise.race([
+      failed,
+      fetch(`http://127.0.0.1:${port}/status`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    ]);
     if (ready) return { port, process: child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -250,7 +266,9 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

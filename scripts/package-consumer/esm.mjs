@@ -12,10 +12,17 @@ assert.equal(typeof createSync, 'function');
 assert.equal(typeof keyPrefixAdapter, 'function');
 
 // A Storage stand-in: the presets collect only their own keys.
-const entries = new Map([['tenure_prospect_profile', 'p'], ['tenure_prosper_goal', 'g'], ['other', 'x']]);
+const entries = new Map([
+  ['tenure_prospect_profile', 'p'],
+  ['tenure_prosper_goal', 'g'],
+  ['other', 'x'],
+]);
 const storage = memoryStorage();
 for (const [key, value] of entries) storage.setItem(key, value);
-assert.deepEqual({ ...(await tenureAdapter(storage).collect()) }, { tenure_prospect_profile: 'p', tenure_prosper_goal: 'g' });
+assert.deepEqual(
+  { ...(await tenureAdapter(storage).collect()) },
+  { tenure_prospect_profile: 'p', tenure_prosper_goal: 'g' },
+);
 // Without a DOM, registering the elements is a no-op rather than a crash.
 defineTacoSyncElements();
 console.log('esm consumer: ok');

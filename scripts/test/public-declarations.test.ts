@@ -24,9 +24,16 @@ export { TacoSyncStatusElement };
 
 /** The errors of one program made of two copies of `text`, as an .mts and a .cts importer see them. */
 function errorsOfBothCopies(text: string): string[] {
-  const files = new Map([['/p/copy.d.mts', text], ['/p/copy.d.cts', text]]);
+  const files = new Map([
+    ['/p/copy.d.mts', text],
+    ['/p/copy.d.cts', text],
+  ]);
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [],
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: [],
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
@@ -38,7 +45,9 @@ function errorsOfBothCopies(text: string): string[] {
     return source === undefined ? getSourceFile(name, version) : ts.createSourceFile(name, source, version);
   };
   const program = ts.createProgram([...files.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 
 describe('declarations without non-public members', () => {
@@ -46,7 +55,8 @@ describe('declarations without non-public members', () => {
     const out = withoutNonPublicMembers(ELEMENT_DECLARATIONS, 'elements.d.ts');
     expect(out).not.toMatch(/private|protected|#|render|badge|counter/);
     expect(out).toContain(
-      '/** Hides the detail sentence. */\n    get compact(): boolean;\n    set compact(compact: boolean);\n    constructor();\n}');
+      '/** Hides the detail sentence. */\n    get compact(): boolean;\n    set compact(compact: boolean);\n    constructor();\n}',
+    );
     expect(out).toContain("'taco-sync-status': TacoSyncStatusElement;");
   });
 

@@ -11,8 +11,12 @@ const run = promisify(execFile);
 const USER_SCRIPTS = ['dev', 'token', 'sim', 'bench', 'test:e2e', 'size', 'check:package', 'check:docs'];
 
 describe('npm run SCRIPT -- --help', () => {
-  it.each(USER_SCRIPTS)('%s prints its usage and exits 0 without doing its work', async (script) => {
-    const { stdout } = await run('npm', ['run', '-s', script, '--', '--help'], { cwd: root, timeout: 120_000 });
-    expect(stdout).toMatch(new RegExp(`^usage: npm run ${script}\\b`, 'm'));
-  }, 130_000);
+  it.each(USER_SCRIPTS)(
+    '%s prints its usage and exits 0 without doing its work',
+    async (script) => {
+      const { stdout } = await run('npm', ['run', '-s', script, '--', '--help'], { cwd: root, timeout: 120_000 });
+      expect(stdout).toMatch(new RegExp(`^usage: npm run ${script}\\b`, 'm'));
+    },
+    130_000,
+  );
 });

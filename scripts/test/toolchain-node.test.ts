@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 // npm registry and npm puts node_modules/.bin first on PATH, so every `npm run`/`npm test`/`npx`
 // runs on it whatever Node started npm. These tests prove that from inside the run.
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+};
 const projectNode = `v${manifest.devDependencies['node']}`;
 
 const scratch = mkdtempSync(join(tmpdir(), 'taco-toolchain-'));
@@ -42,11 +44,15 @@ describe('the project toolchain', () => {
     ['wrangler', ['--version']],
     ['vitest', ['--version']],
     ['node', ['-e', '0']],
-  ])('runs npx %s on that Node too', (tool, args) => {
-    const versions = nodeVersionsOf(tool, args);
-    expect(versions.length).toBeGreaterThan(0);
-    expect(new Set(versions)).toEqual(new Set([projectNode]));
-  }, 130_000);
+  ])(
+    'runs npx %s on that Node too',
+    (tool, args) => {
+      const versions = nodeVersionsOf(tool, args);
+      expect(versions.length).toBeGreaterThan(0);
+      expect(new Set(versions)).toEqual(new Set([projectNode]));
+    },
+    130_000,
+  );
 
   it('runs esbuild, a native binary, from node_modules', () => {
     const version = execFileSync('npx', ['--no', 'esbuild', '--version'], { cwd: root, encoding: 'utf8' }).trim();

@@ -24,20 +24,44 @@ describe('keyPrefixAdapter', () => {
 
   it('owns listed keys and prefixed keys only', () => {
     const adapter = keyPrefixAdapter({ keys: ['a'], prefixes: ['p_'], storage: new MemoryStorage() });
-    expect([adapter.owns('a'), adapter.owns('p_1'), adapter.owns('b'), adapter.owns('ap_')]).toEqual([true, true, false, false]);
+    expect([adapter.owns('a'), adapter.owns('p_1'), adapter.owns('b'), adapter.owns('ap_')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('applies a snapshot: sets differing keys, removes owned keys it lacks, leaves other keys alone', () => {
     const storage = seeded(new MemoryStorage(), { a: 'old', p_gone: 'x', p_same: 's', other: 'keep' });
-    keyPrefixAdapter({ keys: ['a'], prefixes: ['p_'], storage }).apply(snapshotFromEntries([['a', 'new'], ['p_same', 's'], ['p_new', 'n']]));
-    expect(storage.dump()).toEqual([['a', 'new'], ['other', 'keep'], ['p_new', 'n'], ['p_same', 's']]);
+    keyPrefixAdapter({ keys: ['a'], prefixes: ['p_'], storage }).apply(
+      snapshotFromEntries([
+        ['a', 'new'],
+        ['p_same', 's'],
+        ['p_new', 'n'],
+      ]),
+    );
+    expect(storage.dump()).toEqual([
+      ['a', 'new'],
+      ['other', 'keep'],
+      ['p_new', 'n'],
+      ['p_same', 's'],
+    ]);
   });
 
   it('dispatches one storage event per changed key with old and new values', () => {
     const storage = seeded(new MemoryStorage(), { a: 'old', p_gone: 'x', p_same: 's' });
-    keyPrefixAdapter({ keys: ['a'], prefixes: ['p_'], storage }).apply(snapshotFromEntries([['a', 'new'], ['p_same', 's']]));
+    keyPrefixAdapter({ keys: ['a'], prefixes: ['p_'], storage }).apply(
+      snapshotFromEntries([
+        ['a', 'new'],
+        ['p_same', 's'],
+      ]),
+    );
     const events = seen.map((e) => [e.key, e.oldValue, e.newValue, e.storageArea === storage]);
-    expect(events.sort()).toEqual([['a', 'old', 'new', true], ['p_gone', 'x', null, true]]);
+    expect(events.sort()).toEqual([
+      ['a', 'old', 'new', true],
+      ['p_gone', 'x', null, true],
+    ]);
   });
 
   it('rolls every key back when a write hits the quota, leaving the store exactly as it was', () => {
@@ -45,7 +69,14 @@ describe('keyPrefixAdapter', () => {
     seeded(storage, { k1: 'a', k2: 'b', k3: 'c', k4: 'd' });
     const before = storage.dump();
     const adapter = keyPrefixAdapter({ prefixes: ['k'], storage });
-    const incoming = snapshotFromEntries([['k1', 'A'], ['k2', 'B'], ['k3', 'c'], ['k4', 'd'], ['k5', 'E'], ['k6', 'F']]);
+    const incoming = snapshotFromEntries([
+      ['k1', 'A'],
+      ['k2', 'B'],
+      ['k3', 'c'],
+      ['k4', 'd'],
+      ['k5', 'E'],
+      ['k6', 'F'],
+    ]);
     storage.writesLeft = 2;
     expect(() => adapter.apply(incoming)).toThrow(StorageQuotaError);
     expect(storage.dump()).toEqual(before);

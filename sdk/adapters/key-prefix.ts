@@ -52,7 +52,8 @@ export function keyPrefixAdapter(options: KeyPrefixOptions): StorageAdapter {
       const storage = store();
       const writes = new Map<string, string | null>();
       for (const key of ownedKeys(storage)) if (!Object.hasOwn(snapshot, key)) writes.set(key, null);
-      for (const key of Object.keys(snapshot)) if (owns(key) && storage.getItem(key) !== snapshot[key]) writes.set(key, snapshot[key]!);
+      for (const key of Object.keys(snapshot))
+        if (owns(key) && storage.getItem(key) !== snapshot[key]) writes.set(key, snapshot[key]!);
 
       const touched: [key: string, oldValue: string | null, newValue: string | null][] = [];
       try {
@@ -71,7 +72,9 @@ export function keyPrefixAdapter(options: KeyPrefixOptions): StorageAdapter {
         throw new (isQuotaError(error) ? StorageQuotaError : ApplyError)('LOCAL', `Nothing written: ${String(error)}`);
       }
       for (const [key, oldValue, newValue] of touched) {
-        window.dispatchEvent(new StorageEvent('storage', { key, oldValue, newValue, storageArea: storage, url: location.href }));
+        window.dispatchEvent(
+          new StorageEvent('storage', { key, oldValue, newValue, storageArea: storage, url: location.href }),
+        );
       }
     },
   };

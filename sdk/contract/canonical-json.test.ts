@@ -6,14 +6,22 @@ import { snapshotFromEntries } from './snapshot.js';
 
 describe('canonicalJson', () => {
   it('sorts integer-like keys as strings, not first as JSON.stringify does', () => {
-    const data = snapshotFromEntries([['b', '1'], ['10', 'x'], ['9', 'y'], ['a', '']]);
+    const data = snapshotFromEntries([
+      ['b', '1'],
+      ['10', 'x'],
+      ['9', 'y'],
+      ['a', ''],
+    ]);
     expect(JSON.stringify(data)).toBe('{"9":"y","10":"x","b":"1","a":""}');
     expect(canonicalJson(data)).toBe('{"10":"x","9":"y","a":"","b":"1"}');
   });
 
   it('sorts by UTF-16 code units, so an astral character sorts before U+FFFF-range BMP ones', () => {
     // U+1F600 is \uD83D\uDE00: its first code unit (0xD83D) is below U+FF01 (0xFF01).
-    const data = snapshotFromEntries([['\uFF01', 'bmp'], ['😀', 'astral']]);
+    const data = snapshotFromEntries([
+      ['\uFF01', 'bmp'],
+      ['😀', 'astral'],
+    ]);
     expect(canonicalJson(data)).toBe('{"😀":"astral","！":"bmp"}');
   });
 
@@ -43,8 +51,14 @@ describe('checksum', () => {
   });
 
   it('does not depend on insertion order', async () => {
-    const a = snapshotFromEntries([['x', '1'], ['y', '2']]);
-    const b = snapshotFromEntries([['y', '2'], ['x', '1']]);
+    const a = snapshotFromEntries([
+      ['x', '1'],
+      ['y', '2'],
+    ]);
+    const b = snapshotFromEntries([
+      ['y', '2'],
+      ['x', '1'],
+    ]);
     expect(await checksum(a)).toBe(await checksum(b));
   });
 });

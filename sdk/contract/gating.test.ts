@@ -11,7 +11,7 @@ describe('canUseSync', () => {
     expect(canUseSync('anything', ['taco_club']).allowed).toBe(true);
   });
 
-  it('refuses another app\'s subscription, with a reason naming what would allow it', () => {
+  it("refuses another app's subscription, with a reason naming what would allow it", () => {
     const access = canUseSync('tempo', ['sync_tenure']);
     expect(access.allowed).toBe(false);
     expect(access.reason).toContain('sync_tempo');

@@ -44,6 +44,11 @@ export function parseLiveMessage(text: unknown): LiveHeadMessage | null {
   if (typeof value !== 'object' || value === null) return null;
   const { type, version, checksum } = value as Record<string, unknown>;
   const isVersion = typeof version === 'number' && Number.isSafeInteger(version) && version >= 0;
-  if (type !== 'head' || !isVersion || (checksum !== null && !(typeof checksum === 'string' && /^[0-9a-f]{64}$/.test(checksum)))) return null;
+  if (
+    type !== 'head' ||
+    !isVersion ||
+    (checksum !== null && !(typeof checksum === 'string' && /^[0-9a-f]{64}$/.test(checksum)))
+  )
+    return null;
   return { type, version, checksum };
 }

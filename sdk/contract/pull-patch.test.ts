@@ -6,9 +6,17 @@ import { applyPatch, patchBetween } from './push-patch.js';
 import { snapshotFromEntries } from './snapshot.js';
 import { isPushPatch, parsePullAnswer } from './wire.js';
 
-const snapshots = fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', '10', 'a')), fc.string()).map((d) => snapshotFromEntries(Object.entries(d)));
+const snapshots = fc
+  .dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', '10', 'a')), fc.string())
+  .map((d) => snapshotFromEntries(Object.entries(d)));
 const CHECKSUM = 'a'.repeat(64);
-const META = { version: 3, checksum: 'b'.repeat(64), deviceId: 'device-a', lastModified: '2026-12-01T00:00:00.000Z', size: 9 };
+const META = {
+  version: 3,
+  checksum: 'b'.repeat(64),
+  deviceId: 'device-a',
+  lastModified: '2026-12-01T00:00:00.000Z',
+  size: 9,
+};
 
 describe('patch pulls in the contract', () => {
   it('the composed patches of a run of versions lead from the first to the last, as one patch', () => {
@@ -23,7 +31,15 @@ describe('patch pulls in the contract', () => {
   });
 
   it('parses a patch answer and a full answer, and tells them apart', () => {
-    const patch = { success: true, baseVersion: 2, baseChecksum: CHECKSUM, patch: { set: { a: '1' }, remove: ['b'] }, meta: META, availableVersions: [2, 3], versions: [] };
+    const patch = {
+      success: true,
+      baseVersion: 2,
+      baseChecksum: CHECKSUM,
+      patch: { set: { a: '1' }, remove: ['b'] },
+      meta: META,
+      availableVersions: [2, 3],
+      versions: [],
+    };
     const parsed = parsePullAnswer(patch);
     expect(parsed).toEqual({ ok: true, value: patch });
     expect(parsed.ok && isPatchPull(parsed.value)).toBe(true);
@@ -38,7 +54,15 @@ describe('patch pulls in the contract', () => {
     ['a base version that is not a version', { baseVersion: -1 }],
     ['no meta', { meta: undefined }],
   ])('refuses a patch answer with %s', (_, spoil) => {
-    const body = { success: true, baseVersion: 2, baseChecksum: CHECKSUM, patch: { set: {}, remove: [] }, meta: META, availableVersions: [3], ...spoil };
+    const body = {
+      success: true,
+      baseVersion: 2,
+      baseChecksum: CHECKSUM,
+      patch: { set: {}, remove: [] },
+      meta: META,
+      availableVersions: [3],
+      ...spoil,
+    };
     expect(parsePullAnswer(body).ok).toBe(false);
   });
 });

@@ -44,4 +44,3 @@ export function composePatches(patches: readonly PushPatch[]): PushPatch {
   }
   return { set: snapshotFromEntries(set), remove: [...removed].sort() };
 }
-

@@ -5,7 +5,9 @@ import { applyPatch, patchBetween } from './push-patch.js';
 import { snapshotFromEntries } from './snapshot.js';
 import { isPushPatch } from './wire.js';
 
-const snapshots = fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', '10', 'a')), fc.string()).map((d) => snapshotFromEntries(Object.entries(d)));
+const snapshots = fc
+  .dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', '10', 'a')), fc.string())
+  .map((d) => snapshotFromEntries(Object.entries(d)));
 
 describe('push patches', () => {
   it('applying the patch between two snapshots to the first gives exactly the second', () => {
@@ -19,8 +21,16 @@ describe('push patches', () => {
   });
 
   it('holds only what changed: set keys, removed keys, nothing unchanged', () => {
-    const base = snapshotFromEntries([['keep', '1'], ['edit', '1'], ['gone', '1']]);
-    const next = snapshotFromEntries([['keep', '1'], ['edit', '2'], ['new', '']]);
+    const base = snapshotFromEntries([
+      ['keep', '1'],
+      ['edit', '1'],
+      ['gone', '1'],
+    ]);
+    const next = snapshotFromEntries([
+      ['keep', '1'],
+      ['edit', '2'],
+      ['new', ''],
+    ]);
     const patch = patchBetween(base, next);
     expect({ ...patch.set }).toEqual({ edit: '2', new: '' });
     expect(patch.remove).toEqual(['gone']);

@@ -22,7 +22,9 @@ export function patchBetween(base: Snapshot, next: Snapshot): PushPatch {
   const set = Object.keys(next)
     .filter((key) => !Object.hasOwn(base, key) || base[key] !== next[key])
     .map((key) => [key, next[key]!] as const);
-  const remove = Object.keys(base).filter((key) => !Object.hasOwn(next, key)).sort();
+  const remove = Object.keys(base)
+    .filter((key) => !Object.hasOwn(next, key))
+    .sort();
   return { set: snapshotFromEntries(set), remove };
 }
 
@@ -32,5 +34,8 @@ export function patchBetween(base: Snapshot, next: Snapshot): PushPatch {
  */
 export function applyPatch(base: Snapshot, patch: PushPatch): Snapshot {
   const removed = new Set(patch.remove);
-  return snapshotFromEntries([...Object.entries(base).filter(([key]) => !removed.has(key) && !Object.hasOwn(patch.set, key)), ...Object.entries(patch.set)]);
+  return snapshotFromEntries([
+    ...Object.entries(base).filter(([key]) => !removed.has(key) && !Object.hasOwn(patch.set, key)),
+    ...Object.entries(patch.set),
+  ]);
 }

@@ -17,13 +17,17 @@ describe('the stored-size bounds both sides share', () => {
 
   it('count UTF-8 bytes with escapes, not characters', () => {
     const accented = snapshotFromEntries([['k', 'é'.repeat(600)]]);
-    expect(snapshotSizeProblem(accented, 1000)).toBe('This data is too large to sync: 1208 bytes, and the sync server keeps at most 1000 bytes.');
+    expect(snapshotSizeProblem(accented, 1000)).toBe(
+      'This data is too large to sync: 1208 bytes, and the sync server keeps at most 1000 bytes.',
+    );
     expect(snapshotSizeProblem(snapshotFromEntries([['k', '\u0000'.repeat(200)]]), 1000)).toContain('1208 bytes');
   });
 
   it('refuse one key more than the key cap, whatever the bytes', () => {
     const keys = snapshotFromEntries(Array.from({ length: MAX_SNAPSHOT_KEYS + 1 }, (_, i) => [String(i), ''] as const));
-    expect(snapshotSizeProblem(keys)).toBe(`This data is too large to sync: ${MAX_SNAPSHOT_KEYS + 1} keys, and the sync server keeps at most ${MAX_SNAPSHOT_KEYS}.`);
+    expect(snapshotSizeProblem(keys)).toBe(
+      `This data is too large to sync: ${MAX_SNAPSHOT_KEYS + 1} keys, and the sync server keeps at most ${MAX_SNAPSHOT_KEYS}.`,
+    );
     expect(storedSizeProblem(MAX_SNAPSHOT_KEYS, 10)).toBeNull();
   });
 });

@@ -27,7 +27,8 @@ export const DEFAULT_MAX_STORED_BYTES = 10 * 1024 * 1024 - PUSH_ENVELOPE_MAX_BYT
 export const MAX_SNAPSHOT_KEYS = 100_000;
 
 const MEBIBYTE = 1024 * 1024;
-const sizeText = (bytes: number): string => (bytes < MEBIBYTE ? `${bytes} bytes` : `${(bytes / MEBIBYTE).toFixed(1)} MiB`);
+const sizeText = (bytes: number): string =>
+  bytes < MEBIBYTE ? `${bytes} bytes` : `${(bytes / MEBIBYTE).toFixed(1)} MiB`;
 
 /**
  * Why a snapshot of `keyCount` keys and `canonicalBytes` bytes of canonical JSON is too large to
@@ -38,8 +39,17 @@ const sizeText = (bytes: number): string => (bytes < MEBIBYTE ? `${bytes} bytes`
  * @example
  * storedSizeProblem(120_000, 2_000_000) // 'This data is too large to sync: 120000 keys, and the sync server keeps at most 100000.'
  */
-export function storedSizeProblem(keyCount: number, canonicalBytes: number, maxStoredBytes = DEFAULT_MAX_STORED_BYTES): string | null {
-  const [has, most] = keyCount > MAX_SNAPSHOT_KEYS ? [`${keyCount} keys`, MAX_SNAPSHOT_KEYS] : canonicalBytes > maxStoredBytes ? [sizeText(canonicalBytes), sizeText(maxStoredBytes)] : [];
+export function storedSizeProblem(
+  keyCount: number,
+  canonicalBytes: number,
+  maxStoredBytes = DEFAULT_MAX_STORED_BYTES,
+): string | null {
+  const [has, most] =
+    keyCount > MAX_SNAPSHOT_KEYS
+      ? [`${keyCount} keys`, MAX_SNAPSHOT_KEYS]
+      : canonicalBytes > maxStoredBytes
+        ? [sizeText(canonicalBytes), sizeText(maxStoredBytes)]
+        : [];
   return has ? `This data is too large to sync: ${has}, and the sync server keeps at most ${most}.` : null;
 }
 
@@ -55,5 +65,9 @@ export function snapshotSizeProblem(data: Snapshot, maxStoredBytes = DEFAULT_MAX
     keyCount += 1;
     boundBytes += (key.length + data[key]!.length) * 6 + 6;
   }
-  return storedSizeProblem(keyCount, keyCount > MAX_SNAPSHOT_KEYS || boundBytes <= maxStoredBytes ? 0 : utf8ByteLength(canonicalJson(data)), maxStoredBytes);
+  return storedSizeProblem(
+    keyCount,
+    keyCount > MAX_SNAPSHOT_KEYS || boundBytes <= maxStoredBytes ? 0 : utf8ByteLength(canonicalJson(data)),
+    maxStoredBytes,
+  );
 }

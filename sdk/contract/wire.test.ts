@@ -68,6 +68,8 @@ describe('isSnapshot', () => {
   it('accepts a plain object made in another realm (Jest parses fetch responses outside the test context)', () => {
     // Another realm's Object.prototype: an object whose own prototype is null, as every realm's is.
     const otherRealmObjectPrototype = Object.create(null) as object;
-    expect(isSnapshot(Object.assign(Object.create(otherRealmObjectPrototype) as object, { notes_text: 'hello' }))).toBe(true);
+    expect(isSnapshot(Object.assign(Object.create(otherRealmObjectPrototype) as object, { notes_text: 'hello' }))).toBe(
+      true,
+    );
   });
 });

@@ -149,8 +149,7 @@ export interface DeleteResponse {
 /** The outcome of validating an untrusted value. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True when `v` is an integer in 0..2^53-1. */
 export function isVersionNumber(v: unknown): v is number {
@@ -172,25 +171,53 @@ function isIsoDateTime(v: unknown): v is string {
 export function parsePushRequest(body: unknown): Parsed<PushRequest> {
   if (!isObject(body)) return { ok: false, error: 'Body must be a JSON object' };
   const { data, patch, version, checksum, baseChecksum, deviceId, timestamp, deviceName } = body;
-  if ((data === undefined) === (patch === undefined)) return { ok: false, error: 'Exactly one of `data` and `patch` is required' };
-  if (data !== undefined && !isSnapshot(data)) return { ok: false, error: '`data` must be an object whose values are all strings' };
-  if (patch !== undefined && !isPushPatch(patch)) return { ok: false, error: '`patch` must be { set: an object of strings, remove: an array of distinct keys not in set }' };
+  if ((data === undefined) === (patch === undefined))
+    return { ok: false, error: 'Exactly one of `data` and `patch` is required' };
+  if (data !== undefined && !isSnapshot(data))
+    return { ok: false, error: '`data` must be an object whose values are all strings' };
+  if (patch !== undefined && !isPushPatch(patch))
+    return {
+      ok: false,
+      error: '`patch` must be { set: an object of strings, remove: an array of distinct keys not in set }',
+    };
   if (!isVersionNumber(version)) return { ok: false, error: '`version` must be a non-negative integer' };
   if (typeof checksum !== 'string') return { ok: false, error: '`checksum` must be a string' };
-  if (baseChecksum !== undefined && !isChecksum(baseChecksum)) return { ok: false, error: '`baseChecksum` must be 64 lowercase hex digits' };
-  if (patch !== undefined && baseChecksum === undefined) return { ok: false, error: 'A `patch` needs its `baseChecksum`' };
+  if (baseChecksum !== undefined && !isChecksum(baseChecksum))
+    return { ok: false, error: '`baseChecksum` must be 64 lowercase hex digits' };
+  if (patch !== undefined && baseChecksum === undefined)
+    return { ok: false, error: 'A `patch` needs its `baseChecksum`' };
   if (!isValidDeviceId(deviceId)) return { ok: false, error: '`deviceId` must match ^[A-Za-z0-9_-]{1,64}$' };
-  if (!isIsoDateTime(timestamp)) return { ok: false, error: '`timestamp` must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T10:00:00.000Z' };
-  if (deviceName !== undefined && !isDeviceName(deviceName)) return { ok: false, error: `\`deviceName\` must be a string of 1 to ${DEVICE_NAME_MAX_LENGTH} characters` };
-  const fields: PushFields = { version, checksum, deviceId, timestamp, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
-  return { ok: true, value: patch === undefined ? { ...fields, data: data as Snapshot } : { ...fields, patch: patch as PushPatch, baseChecksum: baseChecksum as string } };
+  if (!isIsoDateTime(timestamp))
+    return {
+      ok: false,
+      error: '`timestamp` must be an ISO 8601 date-time with a time zone, e.g. 2026-11-25T10:00:00.000Z',
+    };
+  if (deviceName !== undefined && !isDeviceName(deviceName))
+    return { ok: false, error: `\`deviceName\` must be a string of 1 to ${DEVICE_NAME_MAX_LENGTH} characters` };
+  const fields: PushFields = {
+    version,
+    checksum,
+    deviceId,
+    timestamp,
+    ...(baseChecksum === undefined ? {} : { baseChecksum }),
+    ...(deviceName === undefined ? {} : { deviceName }),
+  };
+  return {
+    ok: true,
+    value:
+      patch === undefined
+        ? { ...fields, data: data as Snapshot }
+        : { ...fields, patch: patch as PushPatch, baseChecksum: baseChecksum as string },
+  };
 }
 
 /** True for a well-formed {@link PushPatch}: `set` a flat object of strings, `remove` distinct strings none of which `set` holds. */
 export function isPushPatch(v: unknown): v is PushPatch {
   if (!isObject(v) || !isSnapshot(v.set) || !Array.isArray(v.remove)) return false;
   const { set, remove } = v;
-  return remove.every((key) => typeof key === 'string' && !Object.hasOwn(set, key)) && new Set(remove).size === remove.length;
+  return (
+    remove.every((key) => typeof key === 'string' && !Object.hasOwn(set, key)) && new Set(remove).size === remove.length
+  );
 }
 
 /** True when a push carries a patch rather than the full data. */
@@ -226,7 +253,13 @@ function withVersions<T extends Record<string, unknown>>(body: T): (T & { versio
 
 /** Validates a push success body (client side). */
 export function parsePushResponse(body: unknown): Parsed<PushResponse> {
-  if (isObject(body) && body.success === true && isVersionNumber(body.version) && isChecksum(body.checksum) && typeof body.timestamp === 'string') {
+  if (
+    isObject(body) &&
+    body.success === true &&
+    isVersionNumber(body.version) &&
+    isChecksum(body.checksum) &&
+    typeof body.timestamp === 'string'
+  ) {
     return { ok: true, value: body as unknown as PushResponse };
   }
   return { ok: false, error: 'Malformed push response' };
@@ -234,15 +267,34 @@ export function parsePushResponse(body: unknown): Parsed<PushResponse> {
 
 /** Validates a pull success body (client side). */
 export function parsePullResponse(body: unknown): Parsed<PullResponse> {
-  const checked = isObject(body) && body.success === true && isSnapshot(body.data) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
-  return checked ? { ok: true, value: checked as unknown as PullResponse } : { ok: false, error: 'Malformed pull response' };
+  const checked =
+    isObject(body) &&
+    body.success === true &&
+    isSnapshot(body.data) &&
+    isVersionRecord(body.meta) &&
+    isVersionList(body.availableVersions)
+      ? withVersions(body)
+      : null;
+  return checked
+    ? { ok: true, value: checked as unknown as PullResponse }
+    : { ok: false, error: 'Malformed pull response' };
 }
 
 /** Validates a pull answer, full or (to a pull with `since`) patch, {@link PatchPullResponse} (client side). */
 export function parsePullAnswer(body: unknown): Parsed<PullAnswer> {
   if (!isObject(body) || body.patch === undefined) return parsePullResponse(body);
-  const checked = body.success === true && isPushPatch(body.patch) && isVersionNumber(body.baseVersion) && isChecksum(body.baseChecksum) && isVersionRecord(body.meta) && isVersionList(body.availableVersions) ? withVersions(body) : null;
-  return checked ? { ok: true, value: checked as unknown as PatchPullResponse } : { ok: false, error: 'Malformed pull response' };
+  const checked =
+    body.success === true &&
+    isPushPatch(body.patch) &&
+    isVersionNumber(body.baseVersion) &&
+    isChecksum(body.baseChecksum) &&
+    isVersionRecord(body.meta) &&
+    isVersionList(body.availableVersions)
+      ? withVersions(body)
+      : null;
+  return checked
+    ? { ok: true, value: checked as unknown as PatchPullResponse }
+    : { ok: false, error: 'Malformed pull response' };
 }
 
 /** Validates a history success body (client side). */
@@ -254,12 +306,20 @@ export function parseHistoryResponse(body: unknown): Parsed<HistoryResponse> {
 }
 
 /** True for a well-formed {@link DeletedRecord}. */
-export const isDeletedRecord = (v: unknown): v is DeletedRecord => isObject(v) && isVersionNumber(v.version) && v.version > 0 && typeof v.deletedAt === 'string';
+export const isDeletedRecord = (v: unknown): v is DeletedRecord =>
+  isObject(v) && isVersionNumber(v.version) && v.version > 0 && typeof v.deletedAt === 'string';
 
 /** Validates a meta success body (client side). */
 export function parseMetaResponse(body: unknown): Parsed<MetaResponse> {
-  const checked = isObject(body) && body.success === true && isVersionList(body.availableVersions) ? withVersions(body) : null;
-  if (checked && ((checked.exists === true && isVersionRecord(checked.meta)) || (checked.exists === false && checked.meta === null && (checked.deleted === undefined || isDeletedRecord(checked.deleted))))) {
+  const checked =
+    isObject(body) && body.success === true && isVersionList(body.availableVersions) ? withVersions(body) : null;
+  if (
+    checked &&
+    ((checked.exists === true && isVersionRecord(checked.meta)) ||
+      (checked.exists === false &&
+        checked.meta === null &&
+        (checked.deleted === undefined || isDeletedRecord(checked.deleted))))
+  ) {
     return { ok: true, value: checked as unknown as MetaResponse };
   }
   return { ok: false, error: 'Malformed meta response' };

@@ -24,16 +24,29 @@ export const KEPT_ON_DEVICE: SyncEvent = { type: 'enter', status: 'disabled', di
  * server holds a tombstone. Its server side is the tombstone (version and time, no data), so
  * `keep-local` pushes on that version.
  */
-export function deletedConflict(view: LocalView, deviceName: string, deleted: DeletedRecord, reason: ConflictReason = 'cloud-deleted'): ConflictInfo {
+export function deletedConflict(
+  view: LocalView,
+  deviceName: string,
+  deleted: DeletedRecord,
+  reason: ConflictReason = 'cloud-deleted',
+): ConflictInfo {
   const { record } = view;
   const tombstone = { version: deleted.version, lastModified: deleted.deletedAt } as VersionRecord;
-  return conflictInfo({ reason, baseVersion: record.baseVersion, local: { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName }, server: { record: tombstone, data: {} } });
+  return conflictInfo({
+    reason,
+    baseVersion: record.baseVersion,
+    local: { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName },
+    server: { record: tombstone, data: {} },
+  });
 }
 
 /**
  * The record of a device that accepted the deletion at `version` and keeps its data: no synced
  * base any more (a later upload is a first sync), and the mark that stops its syncs.
  */
-export function keptOnDeviceRecord({ base: _base, unconfirmed: _unconfirmed, ...record }: SyncRecord, version: number): SyncRecord {
+export function keptOnDeviceRecord(
+  { base: _base, unconfirmed: _unconfirmed, ...record }: SyncRecord,
+  version: number,
+): SyncRecord {
   return { ...record, baseVersion: version, lastSyncedChecksum: null, pendingSince: null, keptOnDevice: version };
 }

@@ -1,5 +1,12 @@
 import { canonicalJson, diffSnapshots, utf8ByteLength, type Snapshot, type VersionRecord } from '../contract/index.js';
-import { CONFLICT_VALUE_MAX_CHARS, CONFLICT_VALUES_SHOWN, type ConflictInfo, type ConflictReason, type ConflictSide, type ConflictValue } from './sync-state.js';
+import {
+  CONFLICT_VALUE_MAX_CHARS,
+  CONFLICT_VALUES_SHOWN,
+  type ConflictInfo,
+  type ConflictReason,
+  type ConflictSide,
+  type ConflictValue,
+} from './sync-state.js';
 
 /** What {@link conflictInfo} builds a conflict from. */
 export interface ConflictSides {

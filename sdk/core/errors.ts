@@ -73,4 +73,7 @@ export class StorageQuotaError extends ApplyError {}
 
 /** True for failures worth retrying with backoff: network errors and timeouts, 5xx, 429, malformed answers, a failing `getToken`. */
 export const isRetryable = (error: unknown): error is NetworkError | ServerError | BadResponseError | TokenError =>
-  error instanceof NetworkError || error instanceof ServerError || error instanceof BadResponseError || error instanceof TokenError;
+  error instanceof NetworkError ||
+  error instanceof ServerError ||
+  error instanceof BadResponseError ||
+  error instanceof TokenError;

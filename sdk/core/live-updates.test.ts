@@ -2,7 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIVE_CLOSE_TOKEN_EXPIRED, snapshotFromEntries } from '../contract/index.js';
 import { systemClock } from '../platform/clock.js';
 import { FakeLiveConnector } from '../test-support/fake-live.js';
-import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime, type TestDevice, type TestTab } from '../test-support/sync-harness.js';
+import {
+  FakeSyncServer,
+  openTab,
+  TENURE_TOKEN,
+  testDevice,
+  useFakeTime,
+  type TestDevice,
+  type TestTab,
+} from '../test-support/sync-harness.js';
 import { fakeToken } from '../test-support/tokens.js';
 import { backoffDelayMs } from './backoff.js';
 import { createLiveUpdates, LIVE_PING_MS, LIVE_SIGNED_OUT_RETRY_MS, LIVE_STABLE_MS } from './live-updates.js';
@@ -11,7 +19,12 @@ import { createLiveUpdates, LIVE_PING_MS, LIVE_SIGNED_OUT_RETRY_MS, LIVE_STABLE_
 const HALF = (): number => 0.5;
 
 /** A started tab with live updates through `connector`, synced at version 1 with the server's log cleared. */
-async function liveTab(server: FakeSyncServer, connector: FakeLiveConnector, device: TestDevice = testDevice(), random: () => number = HALF): Promise<TestTab> {
+async function liveTab(
+  server: FakeSyncServer,
+  connector: FakeLiveConnector,
+  device: TestDevice = testDevice(),
+  random: () => number = HALF,
+): Promise<TestTab> {
   let tab: TestTab | undefined;
   const live = createLiveUpdates({
     app: 'tenure',
@@ -58,7 +71,7 @@ describe('live updates (DESIGN §9)', () => {
   });
   afterEach(() => void vi.useRealTimers());
 
-  it('applies another device\'s commit when it is announced, with one check and no other action', async () => {
+  it("applies another device's commit when it is announced, with one check and no other action", async () => {
     const tab = await liveTab(server, connector);
     connector.last.open();
     const other = await server.seed('tenure', snapshotFromEntries([['t_a', 'from the phone']]));

@@ -58,11 +58,15 @@ class LiveSession {
     private readonly hint: (version: number | null) => void,
   ) {
     void deps.lock
-      .run(`taco-sync:${deps.app}:live`, () => new Promise<void>((resolve) => {
-        this.release = resolve;
-        if (this.stopped) return resolve();
-        void this.connect();
-      }))
+      .run(
+        `taco-sync:${deps.app}:live`,
+        () =>
+          new Promise<void>((resolve) => {
+            this.release = resolve;
+            if (this.stopped) return resolve();
+            void this.connect();
+          }),
+      )
       .catch(() => {});
   }
 
@@ -86,7 +90,8 @@ class LiveSession {
     this.refreshToken = false;
     if (this.stopped) return;
     // Signed out, or the identity provider is unreachable: ask again soon, without growing the backoff.
-    if (token === null) return void (this.retryTimer = this.deps.clock.setTimeout(() => void this.connect(), LIVE_SIGNED_OUT_RETRY_MS));
+    if (token === null)
+      return void (this.retryTimer = this.deps.clock.setTimeout(() => void this.connect(), LIVE_SIGNED_OUT_RETRY_MS));
     const mine = ++this.generation;
     let openedAt: number | null = null;
     this.socket = this.deps.connector.connect(token, {

@@ -31,10 +31,18 @@ export interface LocalView {
  * synced them), and the `carried` keys, which no write ever put here (an older release on this
  * device pulled them but could not write them). Carried, not deleted (DESIGN §7.3).
  */
-export function withCarried(local: Snapshot, base: Snapshot | undefined, owns: (key: string) => boolean, carried: readonly string[] = []): Snapshot {
+export function withCarried(
+  local: Snapshot,
+  base: Snapshot | undefined,
+  owns: (key: string) => boolean,
+  carried: readonly string[] = [],
+): Snapshot {
   if (!base) return local;
   const notHeld = new Set(carried);
-  return snapshotFromEntries([...Object.entries(base).filter(([key]) => !owns(key) || notHeld.has(key)), ...Object.entries(local)]);
+  return snapshotFromEntries([
+    ...Object.entries(base).filter(([key]) => !owns(key) || notHeld.has(key)),
+    ...Object.entries(local),
+  ]);
 }
 
 /** Reads the local side of a sync: the account's record, the data's owner, and the snapshot with carried keys. */
@@ -59,10 +67,16 @@ export function localFacts(view: LocalView, owns: (key: string) => boolean): Omi
     lastSyncedChecksum: record.lastSyncedChecksum,
     localChecksum: view.sum,
     localEmpty,
-    otherAccount: (view.owner !== null && view.owner !== view.user) || Object.entries(record.foreign?.data ?? {}).some(([key, value]) => local[key] === value && record.base?.[key] !== value),
+    otherAccount:
+      (view.owner !== null && view.owner !== view.user) ||
+      Object.entries(record.foreign?.data ?? {}).some(
+        ([key, value]) => local[key] === value && record.base?.[key] !== value,
+      ),
     emptied: localEmpty && Object.keys(record.base ?? {}).some((key) => owns(key) && !record.carried?.includes(key)),
     carriesOwnKeys: (record.carried ?? []).some((key) => owns(key) && !Object.hasOwn(local, key)),
-    carriedDiffers: (record.carried ?? []).some((key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key]),
+    carriedDiffers: (record.carried ?? []).some(
+      (key) => owns(key) && Object.hasOwn(local, key) && local[key] !== record.base?.[key],
+    ),
     staleWriteBack: isStaleWriteBack(record, local),
     keptOnDevice: record.keptOnDevice !== undefined,
   };

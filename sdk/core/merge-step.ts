@@ -43,7 +43,12 @@ export interface MergeSteps {
  * merged data replaces the local data as an ordinary replacement and is pushed; a collision is a
  * conflict naming its keys. Without a base, or after {@link MERGE_ROUNDS} rounds, it is a conflict.
  */
-export async function mergeWithServer(view: LocalView, reason: ConflictReason, steps: MergeSteps, decision?: MergeDecision): Promise<void> {
+export async function mergeWithServer(
+  view: LocalView,
+  reason: ConflictReason,
+  steps: MergeSteps,
+  decision?: MergeDecision,
+): Promise<void> {
   const server = await steps.pull(view);
   const { base } = view.record;
   // Deleted since the check (or since the conflict was shown): the check decides afresh.
@@ -54,7 +59,8 @@ export async function mergeWithServer(view: LocalView, reason: ConflictReason, s
   const decided = decision?.serverVersion === server.meta.version ? decision : undefined;
   const { merged, collisions } = threeWayMerge(base, view.data, server.data, decided?.prefer);
   view.merges = (view.merges ?? 0) + 1;
-  if (collisions.some((key) => !decided?.keys.includes(key)) || view.merges > MERGE_ROUNDS) return steps.conflict(view, reason, server, collisions);
+  if (collisions.some((key) => !decided?.keys.includes(key)) || view.merges > MERGE_ROUNDS)
+    return steps.conflict(view, reason, server, collisions);
   if (!decision && steps.postpone(view)) return;
   const replaced = await steps.replace(view, decided?.prefer === 'server' ? 'use-server' : 'pull', merged);
   if (!replaced) return steps.again(view, true);

@@ -7,7 +7,10 @@ import type { SyncRecord } from './sync-record-store.js';
  * current checksum; else null, and the caller pulls the full data instead. Nothing is applied
  * locally here.
  */
-export async function patchedPull({ patch, baseVersion, baseChecksum, ...fields }: PatchPullResponse, { base, baseVersion: heldVersion, lastSyncedChecksum }: SyncRecord): Promise<PullResponse | null> {
+export async function patchedPull(
+  { patch, baseVersion, baseChecksum, ...fields }: PatchPullResponse,
+  { base, baseVersion: heldVersion, lastSyncedChecksum }: SyncRecord,
+): Promise<PullResponse | null> {
   if (!base || baseVersion !== heldVersion || baseChecksum !== lastSyncedChecksum) return null;
   const data = applyPatch(base, patch);
   return (await checksum(data)) === fields.meta.checksum ? { ...fields, data } : null;

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-import type { HistoryResponse, MetaResponse, PullAnswer, PushRequest, PushResponse, Snapshot } from '../contract/index.js';
+import type {
+  HistoryResponse,
+  MetaResponse,
+  PullAnswer,
+  PushRequest,
+  PushResponse,
+  Snapshot,
+} from '../contract/index.js';
 
 /** A platform happening the sync manager reacts to: `hidden` and `visible` are the page's visibility changes. */
 export type PlatformEvent = 'hidden' | 'visible' | 'pagehide' | 'blur' | 'focus' | 'online' | 'offline';

@@ -25,7 +25,12 @@ describe('retry schedule', () => {
   });
 
   it('holds every sync until the Retry-After the server gave, and retries no sooner', () => {
-    const schedule = retryAfterFailure(NO_RETRY, new ServerError('RATE_LIMITED', 'slow down', 429, 60_000), NOW_MS, half);
+    const schedule = retryAfterFailure(
+      NO_RETRY,
+      new ServerError('RATE_LIMITED', 'slow down', 429, 60_000),
+      NOW_MS,
+      half,
+    );
     expect(schedule.retryAtMs).toBe(NOW_MS + 60_000);
     expect(retryWaitMs(schedule, NOW_MS + 10_000)).toBe(50_000);
     expect(retryWaitMs(schedule, NOW_MS + 60_000)).toBe(0);

@@ -27,7 +27,12 @@ export const NO_RETRY: RetrySchedule = { attempt: 0, retryAtMs: 0, notBeforeMs: 
  *
  * @param random - a number in [0, 1) for the jitter.
  */
-export function retryAfterFailure(schedule: RetrySchedule, error: unknown, nowMs: number, random: () => number): RetrySchedule {
+export function retryAfterFailure(
+  schedule: RetrySchedule,
+  error: unknown,
+  nowMs: number,
+  random: () => number,
+): RetrySchedule {
   const retryAfterMs = error instanceof ServerError ? error.retryAfterMs : null;
   const retryAtMs = Math.max(nowMs + backoffDelayMs(schedule.attempt, random, retryAfterMs), schedule.notBeforeMs);
   const refused = !(error instanceof NetworkError || error instanceof TokenError);
@@ -35,4 +40,5 @@ export function retryAfterFailure(schedule: RetrySchedule, error: unknown, nowMs
 }
 
 /** How long a sync starting at `nowMs` waits before it sends anything (0: go now). */
-export const retryWaitMs = (schedule: RetrySchedule, nowMs: number): number => Math.max(0, schedule.notBeforeMs - nowMs);
+export const retryWaitMs = (schedule: RetrySchedule, nowMs: number): number =>
+  Math.max(0, schedule.notBeforeMs - nowMs);

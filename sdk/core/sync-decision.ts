@@ -51,7 +51,9 @@ const EMPTY_DATA_BYTES = 2;
  * Whether the local data has changes the server has not seen. Derived, never flagged: the snapshot's
  * checksum differs from the last synced one. A device that never synced has changes unless it is empty.
  */
-export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'localChecksum' | 'localEmpty'>): boolean {
+export function hasLocalChanges(
+  facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'localChecksum' | 'localEmpty'>,
+): boolean {
   return facts.lastSyncedChecksum === null ? !facts.localEmpty : facts.localChecksum !== facts.lastSyncedChecksum;
 }
 
@@ -68,12 +70,21 @@ export function hasLocalChanges(facts: Pick<SyncFacts, 'lastSyncedChecksum' | 'l
 export function decideSync(facts: SyncFacts): SyncDecision {
   const { server, baseVersion, localChecksum } = facts;
   const conflict = (reason: ConflictReason): SyncDecision => ({ action: 'conflict', reason });
-  if (server?.checksum === localChecksum) return facts.carriesOwnKeys ? { action: 'pull' } : { action: 'adopt', version: server.version, checksum: localChecksum };
+  if (server?.checksum === localChecksum)
+    return facts.carriesOwnKeys
+      ? { action: 'pull' }
+      : { action: 'adopt', version: server.version, checksum: localChecksum };
   if (facts.otherAccount && !facts.localEmpty) return conflict('other-account');
   if (facts.staleWriteBack) return conflict('stale-write-back');
   // After a deletion: a device that synced before (or chose to keep its data) asks; one that never synced pushes after the tombstone.
-  if (!server && facts.deleted) return facts.localEmpty ? { action: 'adopt', version: facts.deleted.version, checksum: null } : facts.keptOnDevice || facts.lastSyncedChecksum !== null ? conflict('cloud-deleted') : { action: 'push', version: facts.deleted.version };
-  if (!server) return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };
+  if (!server && facts.deleted)
+    return facts.localEmpty
+      ? { action: 'adopt', version: facts.deleted.version, checksum: null }
+      : facts.keptOnDevice || facts.lastSyncedChecksum !== null
+        ? conflict('cloud-deleted')
+        : { action: 'push', version: facts.deleted.version };
+  if (!server)
+    return facts.localEmpty ? { action: 'adopt', version: 0, checksum: null } : { action: 'push', version: 0 };
   if (facts.carriedDiffers) return conflict('server-newer');
   if (facts.emptied && server.size !== EMPTY_DATA_BYTES) return conflict('local-emptied');
   if (facts.lastSyncedChecksum === null) return facts.localEmpty ? { action: 'pull' } : conflict('first-sync');
@@ -81,7 +92,9 @@ export function decideSync(facts: SyncFacts): SyncDecision {
   if (!hasLocalChanges(facts)) return { action: 'pull' };
   if (server.version > baseVersion) return conflict('server-newer');
   // Same number, other data: the server was reset and another device pushed since.
-  return server.checksum === facts.lastSyncedChecksum ? { action: 'push', version: baseVersion } : conflict('server-behind');
+  return server.checksum === facts.lastSyncedChecksum
+    ? { action: 'push', version: baseVersion }
+    : conflict('server-behind');
 }
 
 /**
@@ -89,9 +102,15 @@ export function decideSync(facts: SyncFacts): SyncDecision {
  * version one above one it pushed against, with that push's checksum and this device's id. Its
  * data is this device's own, wherever it is in history (another device may have built on it).
  */
-export function findUnconfirmedPush(record: SyncRecord, kept: readonly VersionRecord[], deviceId: string): { sent: SentPush; kept: VersionRecord } | null {
+export function findUnconfirmedPush(
+  record: SyncRecord,
+  kept: readonly VersionRecord[],
+  deviceId: string,
+): { sent: SentPush; kept: VersionRecord } | null {
   for (const sent of record.unconfirmed ?? []) {
-    const match = kept.find((v) => v.version === sent.version + 1 && v.checksum === sent.checksum && v.deviceId === deviceId);
+    const match = kept.find(
+      (v) => v.version === sent.version + 1 && v.checksum === sent.checksum && v.deviceId === deviceId,
+    );
     if (match) return { sent, kept: match };
   }
   return null;
@@ -105,7 +124,8 @@ export function findUnconfirmedPush(record: SyncRecord, kept: readonly VersionRe
 export function isStaleWriteBack(record: Pick<SyncRecord, 'replaced'>, local: Snapshot): boolean {
   const { replaced } = record;
   if (!replaced) return false;
-  const valueIn = (data: Snapshot, key: string): string | undefined => (Object.hasOwn(data, key) ? data[key] : undefined);
+  const valueIn = (data: Snapshot, key: string): string | undefined =>
+    Object.hasOwn(data, key) ? data[key] : undefined;
   return replaced.keys.some((key) => {
     const now = valueIn(local, key);
     if (now === valueIn(replaced.applied, key)) return false;

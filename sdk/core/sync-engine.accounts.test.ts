@@ -8,7 +8,9 @@ const BOB = fakeToken(['sync_tenure'], 'bob');
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
 
 /** One shared browser profile: Alice synced her data on it, then signed out. */
-async function aliceSignedOut(server: FakeSyncServer): Promise<{ device: TestDevice; token: { current: string | null } }> {
+async function aliceSignedOut(
+  server: FakeSyncServer,
+): Promise<{ device: TestDevice; token: { current: string | null } }> {
   const device = testDevice();
   const token = { current: ALICE as string | null };
   const tab = openTab({ server, device, token });
@@ -33,7 +35,10 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     const bob = openTab({ server, device, token: { current: BOB } });
     await bob.sync.start();
     expect(server.current('tenure', 'bob')).toBeUndefined();
-    expect(bob.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account', serverVersion: 0 } });
+    expect(bob.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { reason: 'other-account', serverVersion: 0 },
+    });
     expect(server.log().filter((r) => r.startsWith('POST'))).toEqual(['POST /push']);
   });
 
@@ -70,7 +75,7 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'other-account' } });
   });
 
-  it("keeps the local data of an account that forgot this device with that account, even if it never synced", async () => {
+  it('keeps the local data of an account that forgot this device with that account, even if it never synced', async () => {
     const token = { current: ALICE as string | null };
     const tab = openTab({ server, token });
     tab.device.storage.setItem('t_diary', "alice's, never synced");
@@ -112,7 +117,9 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     await tab.sync.idle();
 
     expect(server.current('tenure', 'alice')).toBeUndefined();
-    expect(server.current('tenure', 'bob')?.data).toEqual({ t_diary: "bob's, written while alice's sync was answered" });
+    expect(server.current('tenure', 'bob')?.data).toEqual({
+      t_diary: "bob's, written while alice's sync was answered",
+    });
     expect(await tab.sync.listBackups()).toEqual([]);
   });
 
@@ -137,13 +144,16 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     expect(bob.sync.getState().status).toBe('conflict');
   });
 
-  it('keep-local uploads this device\'s data to the signed-in account with compare-and-swap on its version', async () => {
+  it("keep-local uploads this device's data to the signed-in account with compare-and-swap on its version", async () => {
     await server.seed('tenure', data({ t_diary: "bob's diary" }), 'bobs-phone', 'bob');
     const { device } = await aliceSignedOut(server);
     const bob = openTab({ server, device, token: { current: BOB } });
     await bob.sync.start();
     await bob.sync.resolveConflict('keep-local');
-    expect(server.current('tenure', 'bob')).toMatchObject({ record: { version: 2 }, data: { t_diary: "alice's diary" } });
+    expect(server.current('tenure', 'bob')).toMatchObject({
+      record: { version: 2 },
+      data: { t_diary: "alice's diary" },
+    });
     expect(bob.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
     bob.write({ t_diary: 'now bob writes' });
     await bob.sync.syncNow();
@@ -161,7 +171,9 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     bob.sync.stop();
 
     const alice = openTab({ server, device, token: { current: ALICE } });
-    expect((await alice.sync.listBackups()).map((b) => [b.owner, b.data.t_diary])).toEqual([['alice', "alice's diary"]]);
+    expect((await alice.sync.listBackups()).map((b) => [b.owner, b.data.t_diary])).toEqual([
+      ['alice', "alice's diary"],
+    ]);
   });
 
   it("keeps what an app writes back from its stale copy of the previous account's data in that account's backups, not the new account's (seed 5069 of npm run sim)", async () => {
@@ -180,7 +192,10 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     bob.sync.stop();
 
     const alice = openTab({ server, device, token: { current: ALICE } });
-    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([{ t_diary: "alice's diary" }, { t_diary: "alice's diary" }]);
+    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([
+      { t_diary: "alice's diary" },
+      { t_diary: "alice's diary" },
+    ]);
   });
 
   it("backs up the previous account's values an app wrote back for that account when it signs in again and uses its server data (seed 102764 of npm run sim)", async () => {
@@ -196,7 +211,10 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     await alice.sync.start();
     expect(alice.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
     await alice.sync.resolveConflict('use-server');
-    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([{ t_diary: "alice's diary" }, { t_diary: "alice's diary" }]);
+    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([
+      { t_diary: "alice's diary" },
+      { t_diary: "alice's diary" },
+    ]);
     alice.sync.stop();
     const bobAgain = openTab({ server, device, token: { current: BOB } });
     expect(await bobAgain.sync.listBackups()).toEqual([]);

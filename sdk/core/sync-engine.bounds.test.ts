@@ -4,7 +4,9 @@ import { FakeSyncServer, syncedTab, useFakeTime, type TestTab } from '../test-su
 
 /** A store of `keys` keys of about 1 kB each. */
 const largeStore = (keys: number): Record<string, string> =>
-  Object.fromEntries(Array.from({ length: keys }, (_, i) => [`t_day_${String(i).padStart(4, '0')}`, `entry ${i} `.repeat(100)]));
+  Object.fromEntries(
+    Array.from({ length: keys }, (_, i) => [`t_day_${String(i).padStart(4, '0')}`, `entry ${i} `.repeat(100)]),
+  );
 
 describe('the Worker’s bounds, as the SDK meets them (DESIGN §11)', () => {
   let server: FakeSyncServer;
@@ -22,7 +24,15 @@ describe('the Worker’s bounds, as the SDK meets them (DESIGN §11)', () => {
     tab.platform.emit('blur');
     await tab.sync.idle();
     expect(server.log().filter((line) => line.startsWith('POST'))).toEqual([]);
-    expect(tab.sync.getState()).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/^This data is too large to sync: 10\.0 MiB, and the sync server keeps at most 10\.0 MiB\.$/) } });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'error',
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: expect.stringMatching(
+          /^This data is too large to sync: 10\.0 MiB, and the sync server keeps at most 10\.0 MiB\.$/,
+        ),
+      },
+    });
     expect(server.current('tenure')).toEqual(before);
     expect(tab.device.storage.getItem('t_huge')).toHaveLength(DEFAULT_MAX_STORED_BYTES);
   });
@@ -56,7 +66,11 @@ describe('the Worker’s bounds, as the SDK meets them (DESIGN §11)', () => {
     server.failNext({ status: 429, code: 'RATE_LIMITED', retryAfter: '60' });
     tab.platform.emit('blur');
     await tab.sync.idle();
-    expect(tab.sync.getState()).toMatchObject({ status: 'pending', error: { code: 'RATE_LIMITED' }, nextRetryAt: '2026-11-01T12:01:00.000Z' });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'pending',
+      error: { code: 'RATE_LIMITED' },
+      nextRetryAt: '2026-11-01T12:01:00.000Z',
+    });
     await vi.advanceTimersByTimeAsync(59_999);
     await tab.sync.idle();
     expect(server.requests).toHaveLength(1);

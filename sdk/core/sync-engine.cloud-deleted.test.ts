@@ -15,9 +15,22 @@ describe('cloud data deleted (a tombstone, DESIGN §10)', () => {
     const tombstone = server.deleteCloud('tenure')!;
     await tab.sync.syncNow();
     expect(server.log()).toEqual(['GET /meta']);
-    expect(tab.device.storage.dump()).toEqual([['t_a', '1'], ['t_b', '2']]);
+    expect(tab.device.storage.dump()).toEqual([
+      ['t_a', '1'],
+      ['t_b', '2'],
+    ]);
     expect(server.current('tenure')).toBeUndefined();
-    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'cloud-deleted', localVersion: 1, serverVersion: tombstone.version, serverModified: tombstone.deletedAt, local: { keys: 2 }, server: { keys: 0 } } });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: {
+        reason: 'cloud-deleted',
+        localVersion: 1,
+        serverVersion: tombstone.version,
+        serverModified: tombstone.deletedAt,
+        local: { keys: 2 },
+        server: { keys: 0 },
+      },
+    });
   });
 
   it('a debounced push of a local edit over the deletion is refused (409) and becomes the cloud-deleted conflict', async () => {
@@ -33,7 +46,7 @@ describe('cloud data deleted (a tombstone, DESIGN §10)', () => {
     expect(tab.device.storage.dump()).toEqual([['t_a', 'edited']]);
   });
 
-  it('cloud-deleted, keep-local: uploads this device\'s data as the version after the tombstone', async () => {
+  it("cloud-deleted, keep-local: uploads this device's data as the version after the tombstone", async () => {
     const tab = await syncedTab(server, { t_a: '1' });
     await server.seed('tenure', { t_a: '1', t_b: 'x' }, 'device-a');
     await tab.sync.syncNow();
@@ -56,7 +69,11 @@ describe('cloud data deleted (a tombstone, DESIGN §10)', () => {
     await tab.sync.syncNow();
     await tab.sync.resolveConflict('use-server');
     expect(tab.device.storage.dump()).toEqual([['t_a', '1']]);
-    expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: KEPT_ON_DEVICE_REASON, version: 2 });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'disabled',
+      disabledReason: KEPT_ON_DEVICE_REASON,
+      version: 2,
+    });
     expect(await tab.sync.listBackups()).toEqual([]);
 
     // Edits stay local, also on the next page load: nothing is sent.

@@ -56,14 +56,22 @@ describe('whole-data conflicts (merge: false) and their resolution', () => {
   it('keep-local conflicts again, with fresh info, when a third device pushed meanwhile', async () => {
     await server.seed('tenure', data({ t_edit: 'third' }), 'third-device');
     await tab.sync.resolveConflict('keep-local');
-    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { serverVersion: 3, serverDeviceId: 'third-device' } });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { serverVersion: 3, serverDeviceId: 'third-device' },
+    });
     expect(server.current('tenure')?.data.t_edit).toBe('third');
   });
 
   it("use-server pulls the server's current data, backs up the local data, then applies it", async () => {
     const requestsBefore = server.requests.length;
     await tab.sync.resolveConflict('use-server');
-    expect(tab.device.storage.dump()).toEqual([['t_edit', 'server'], ['t_gone', 'g'], ['t_same', 's'], ['t_theirs', 'x']]);
+    expect(tab.device.storage.dump()).toEqual([
+      ['t_edit', 'server'],
+      ['t_gone', 'g'],
+      ['t_same', 's'],
+      ['t_theirs', 'x'],
+    ]);
     expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, pendingSince: null });
     expect(server.log().slice(requestsBefore)).toEqual(['GET /pull']);
     const [backup] = await tab.sync.listBackups();
@@ -75,7 +83,11 @@ describe('whole-data conflicts (merge: false) and their resolution', () => {
     await tab.sync.resolveConflict('use-server');
     const [backup] = await tab.sync.listBackups();
     await tab.sync.restoreBackup(backup!.id);
-    expect(tab.device.storage.dump()).toEqual([['t_edit', 'local'], ['t_mine', 'm'], ['t_same', 's']]);
+    expect(tab.device.storage.dump()).toEqual([
+      ['t_edit', 'local'],
+      ['t_mine', 'm'],
+      ['t_same', 's'],
+    ]);
     expect(tab.sync.getState().status).toBe('pending');
     await vi.advanceTimersByTimeAsync(30_000);
     await tab.sync.idle();
@@ -132,7 +144,10 @@ describe('restore(version)', () => {
       if (request.path.includes('/history/')) tab.write({ t_x: 'typed during the restore' });
     };
     await tab.sync.restore(1);
-    expect((await tab.sync.listBackups())[0]).toMatchObject({ reason: 'restore', data: { t_a: 'v1', t_x: 'typed during the restore' } });
+    expect((await tab.sync.listBackups())[0]).toMatchObject({
+      reason: 'restore',
+      data: { t_a: 'v1', t_x: 'typed during the restore' },
+    });
   });
 
   it('rejects with the typed error and leaves the state as it was when the version is not kept', async () => {

@@ -21,7 +21,11 @@ describe('an emptied store is not an edit (DESIGN §7.2)', () => {
     await tab.sync.idle();
     expect(server.log()).not.toContain('POST /push');
     expect(server.current('tenure')?.data).toEqual({ t_a: '1', t_b: '2' });
-    expect(tab.sync.getState().conflict).toMatchObject({ reason: 'local-emptied', local: { keys: 0 }, server: { keys: 2 } });
+    expect(tab.sync.getState().conflict).toMatchObject({
+      reason: 'local-emptied',
+      local: { keys: 0 },
+      server: { keys: 2 },
+    });
   });
 
   it('raises local-emptied at the next start after the store was emptied while no manager ran', async () => {
@@ -60,7 +64,7 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
 
   const olderRelease = (storage: Storage) => keyPrefixAdapter({ keys: ['k1', 'k2'], storage });
 
-  it('an older release pulls a newer release\'s keys, keeps them out of its store, and carries them into every push', async () => {
+  it("an older release pulls a newer release's keys, keeps them out of its store, and carries them into every push", async () => {
     await server.seed('tenure', data({ k1: 'a', k2: 'b', k3: 'only the new release knows' }));
     const old = openTab({ server, adapter: olderRelease });
     await old.sync.start();
@@ -73,7 +77,10 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
     old.write({ k1: 'edited on the old release' });
     old.platform.emit('blur');
     await old.sync.idle();
-    expect(server.current('tenure')).toMatchObject({ record: { version: 2 }, data: { k1: 'edited on the old release', k2: 'b', k3: 'only the new release knows' } });
+    expect(server.current('tenure')).toMatchObject({
+      record: { version: 2 },
+      data: { k1: 'edited on the old release', k2: 'b', k3: 'only the new release knows' },
+    });
     expect(old.sync.getState()).toMatchObject({ status: 'synced', pendingSince: null });
   });
 
@@ -83,18 +90,28 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
     const old = openTab({ server, device, adapter: olderRelease });
     await old.sync.start();
     old.sync.stop();
-    const newer = openTab({ server, device, adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }) });
+    const newer = openTab({
+      server,
+      device,
+      adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }),
+    });
     await newer.sync.start();
     newer.platform.emit('blur');
     await newer.sync.idle();
 
-    expect(server.current('tenure')).toMatchObject({ record: { version: 1 }, data: { k1: 'a', k3: 'only the new release knows' } });
+    expect(server.current('tenure')).toMatchObject({
+      record: { version: 1 },
+      data: { k1: 'a', k3: 'only the new release knows' },
+    });
     await newer.sync.syncNow();
     expect(device.storage.getItem('k3')).toBe('only the new release knows');
     newer.write({ k1: 'edited on the new release' });
     newer.platform.emit('blur');
     await newer.sync.idle();
-    expect(server.current('tenure')?.data).toEqual({ k1: 'edited on the new release', k3: 'only the new release knows' });
+    expect(server.current('tenure')?.data).toEqual({
+      k1: 'edited on the new release',
+      k3: 'only the new release knows',
+    });
   });
 
   it('a newer release meets its own unsynced value of a key an older release could not see as a conflict, never a push (seed 1816 of npm run sim)', async () => {
@@ -104,7 +121,11 @@ describe('keys this release does not own are carried, not deleted (DESIGN §7.3)
     const old = openTab({ server, device, adapter: olderRelease });
     await old.sync.start();
     old.sync.stop();
-    const newer = openTab({ server, device, adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }) });
+    const newer = openTab({
+      server,
+      device,
+      adapter: (storage) => keyPrefixAdapter({ keys: ['k1', 'k2', 'k3'], storage }),
+    });
     await newer.sync.start();
     newer.platform.emit('blur');
     await newer.sync.idle();

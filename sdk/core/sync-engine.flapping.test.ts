@@ -27,7 +27,10 @@ async function tabInOutage(server: FakeSyncServer, status: number, code: string,
     if (!outage.on) return server.fetch(input, init);
     const atMs = Date.now();
     outage.sent.push({ atMs, notBeforeMs: atMs + retryAfterS * 1000 });
-    return new Response(JSON.stringify({ error: 'outage', code }), { status, headers: { 'content-type': 'application/json', 'Retry-After': String(retryAfterS) } });
+    return new Response(JSON.stringify({ error: 'outage', code }), {
+      status,
+      headers: { 'content-type': 'application/json', 'Retry-After': String(retryAfterS) },
+    });
   };
   tab = openTab({ server, extra: { fetch } });
   tab.write({ t_a: '1' });
@@ -58,7 +61,12 @@ async function run(tab: TestTab, ms: number, flapping: Flapping | null = null, p
 }
 
 /** Requests sent over a 60 s outage that a local edit meets, the connection stable or flapping. */
-async function requestsInOutage(status: number, code: string, retryAfterS: number, flapping: Flapping | null): Promise<Sent[]> {
+async function requestsInOutage(
+  status: number,
+  code: string,
+  retryAfterS: number,
+  flapping: Flapping | null,
+): Promise<Sent[]> {
   const { tab, outage } = await tabInOutage(new FakeSyncServer(), status, code, retryAfterS);
   await edit(tab, 'edited during the outage');
   // Half a second into the period: answers do not fall on the edges of the flapping.
@@ -93,7 +101,9 @@ describe('retries while the connection flaps', () => {
     const stable = await requestsInOutage(503, 'UNAVAILABLE', 1, null);
     const flapping = await requestsInOutage(503, 'UNAVAILABLE', 1, FLAPPING);
     const dropping = await requestsInOutage(503, 'UNAVAILABLE', 1, DROPPING);
-    console.info(`requests over a 60 s outage: stable ${stable.length}; flapping 3 s/3 s ${flapping.length} (${early(flapping).length} before Retry-After); dropping 200 ms every 3 s ${dropping.length} (${early(dropping).length} before Retry-After)`);
+    console.info(
+      `requests over a 60 s outage: stable ${stable.length}; flapping 3 s/3 s ${flapping.length} (${early(flapping).length} before Retry-After); dropping 200 ms every 3 s ${dropping.length} (${early(dropping).length} before Retry-After)`,
+    );
     expect(stable.length).toBeGreaterThan(2);
     expect(early(stable)).toEqual([]);
     for (const sent of [flapping, dropping]) {
@@ -139,7 +149,10 @@ describe('retries while the connection flaps', () => {
     await run(tab, 1_000);
     tab.platform.emit('online');
     await tab.sync.idle();
-    expect(tab.sync.getState()).toMatchObject({ status: 'pending', nextRetryAt: new Date(startMs + 8_000).toISOString() });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'pending',
+      nextRetryAt: new Date(startMs + 8_000).toISOString(),
+    });
     await run(tab, 1_900);
     expect(outage.sent).toHaveLength(4);
     outage.on = false;

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from '../create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, useFakeTime } from '../test-support/sync-harness.js';
+import {
+  deviceOptions,
+  FakeSyncServer,
+  openTab,
+  TENURE_TOKEN,
+  testDevice,
+  useFakeTime,
+} from '../test-support/sync-harness.js';
 import { fakeToken } from '../test-support/tokens.js';
 import { snapshotFromEntries } from '../contract/index.js';
 
@@ -19,7 +26,10 @@ describe('gating', () => {
     tab.sync.notifyChanged();
     await tab.sync.idle();
     expect(server.requests).toEqual([]);
-    expect(tab.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining('sync_tenure') });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'disabled',
+      disabledReason: expect.stringContaining('sync_tenure'),
+    });
     expect((await tab.device.records.getRecord('tenure', 'user-1')).pendingSince).not.toBeNull();
   });
 
@@ -79,29 +89,35 @@ describe('gating', () => {
     ['focus', (tab: ReturnType<typeof openTab>) => tab.platform.emit('focus')],
     ['online', (tab: ReturnType<typeof openTab>) => tab.platform.emit('online')],
     ['syncNow()', (tab: ReturnType<typeof openTab>) => void tab.sync.syncNow()],
-  ])('resumes by itself on %s once getToken yields an allowing token, and pushes what is pending', async (_name, trigger) => {
-    const token = { current: fakeToken([]) as string | null };
-    const tab = openTab({ server, token });
-    tab.write({ t_a: 'made while gated' });
-    await tab.sync.start();
-    expect(tab.sync.getState().status).toBe('disabled');
-    token.current = TENURE_TOKEN;
-    trigger(tab);
-    await tab.sync.idle();
-    expect(server.log()).toEqual(['GET /meta', 'POST /push']);
-    expect(server.current('tenure')?.data.t_a).toBe('made while gated');
-    expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 1, pendingSince: null });
-    expect(tab.sync.getState().disabledReason).toBeUndefined();
-  });
+  ])(
+    'resumes by itself on %s once getToken yields an allowing token, and pushes what is pending',
+    async (_name, trigger) => {
+      const token = { current: fakeToken([]) as string | null };
+      const tab = openTab({ server, token });
+      tab.write({ t_a: 'made while gated' });
+      await tab.sync.start();
+      expect(tab.sync.getState().status).toBe('disabled');
+      token.current = TENURE_TOKEN;
+      trigger(tab);
+      await tab.sync.idle();
+      expect(server.log()).toEqual(['GET /meta', 'POST /push']);
+      expect(server.current('tenure')?.data.t_a).toBe('made while gated');
+      expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 1, pendingSince: null });
+      expect(tab.sync.getState().disabledReason).toBeUndefined();
+    },
+  );
 
   it.each([
     ['allows', fakeToken([]), () => ['taco_club'], ['GET /meta']],
     ['denies', TENURE_TOKEN, [], []],
-  ] as const)('uses the subscriptions option over the token claim when it %s', async (_name, token, subscriptions, requests) => {
-    const device = testDevice();
-    device.storage.setItem('t_a', '1');
-    const sync = createSync({ ...deviceOptions(server, device), getToken: () => token, subscriptions });
-    await sync.start();
-    expect(server.log().slice(0, 1)).toEqual(requests);
-  });
+  ] as const)(
+    'uses the subscriptions option over the token claim when it %s',
+    async (_name, token, subscriptions, requests) => {
+      const device = testDevice();
+      device.storage.setItem('t_a', '1');
+      const sync = createSync({ ...deviceOptions(server, device), getToken: () => token, subscriptions });
+      await sync.start();
+      expect(server.log().slice(0, 1)).toEqual(requests);
+    },
+  );
 });

@@ -32,7 +32,12 @@ const edit = (tab: TestTab, entries: Record<string, string | null>): void => {
 async function nextVersionOf(server: FakeSyncServer, entries: Record<string, string>): Promise<() => void> {
   const head = server.current('tenure')!;
   const next = data({ ...head.data, ...entries });
-  const record = { ...head.record, version: head.record.version + 1, checksum: await checksum(next), deviceId: 'third-device' };
+  const record = {
+    ...head.record,
+    version: head.record.version + 1,
+    checksum: await checksum(next),
+    deviceId: 'third-device',
+  };
   return () => void server.versions.get('user-1/tenure')!.push({ record, data: next });
 }
 
@@ -75,7 +80,11 @@ describe('devices that changed different keys merge with no conflict (DESIGN §9
 
     expect(server.log()).toEqual(['GET /meta', 'POST /push', 'POST /push', 'GET /meta', 'GET /pull', 'POST /push']);
     const v2 = server.versions.get('user-1/tenure')!.find((v) => v.record.version === 2)!;
-    expect(server.requests.at(-1)?.body).toMatchObject({ version: 2, baseChecksum: v2.record.checksum, patch: { set: { t_b: 'phone' }, remove: [] } });
+    expect(server.requests.at(-1)?.body).toMatchObject({
+      version: 2,
+      baseChecksum: v2.record.checksum,
+      patch: { set: { t_b: 'phone' }, remove: [] },
+    });
     expect(events).toEqual([{ keys: ['t_a', 't_d'], reason: 'pull' }]);
     expect(Object.fromEntries(phone.device.storage.dump())).toEqual({ t_a: 'laptop', t_b: 'phone', t_c: '1' });
     expect(phone.sync.getState()).toMatchObject({ status: 'synced', version: 3, pendingSince: null });
@@ -92,7 +101,9 @@ describe('devices that changed different keys merge with no conflict (DESIGN §9
     };
     await phone.sync.syncNow();
 
-    expect(server.current('tenure')?.data).toEqual(data({ ...SYNCED, t_a: 'laptop', t_b: 'phone', t_typed: 'during the merge' }));
+    expect(server.current('tenure')?.data).toEqual(
+      data({ ...SYNCED, t_a: 'laptop', t_b: 'phone', t_typed: 'during the merge' }),
+    );
     expect(phone.device.storage.getItem('t_typed')).toBe('during the merge');
     expect(phone.sync.getState()).toMatchObject({ status: 'synced' });
   });
@@ -108,9 +119,26 @@ describe('devices that changed different keys merge with no conflict (DESIGN §9
     edit(phone, { t_b: 'phone' });
     await phone.sync.syncNow();
 
-    expect(server.log()).toEqual(['GET /meta', 'POST /push', 'GET /meta', 'GET /pull', 'POST /push', 'GET /meta', 'GET /pull', 'POST /push']);
-    expect(server.current('tenure')).toMatchObject({ record: { version: 4 }, data: { t_a: 'laptop', t_b: 'phone', t_c: 'third', t_d: '1' } });
-    expect(Object.fromEntries(phone.device.storage.dump())).toEqual({ t_a: 'laptop', t_b: 'phone', t_c: 'third', t_d: '1' });
+    expect(server.log()).toEqual([
+      'GET /meta',
+      'POST /push',
+      'GET /meta',
+      'GET /pull',
+      'POST /push',
+      'GET /meta',
+      'GET /pull',
+      'POST /push',
+    ]);
+    expect(server.current('tenure')).toMatchObject({
+      record: { version: 4 },
+      data: { t_a: 'laptop', t_b: 'phone', t_c: 'third', t_d: '1' },
+    });
+    expect(Object.fromEntries(phone.device.storage.dump())).toEqual({
+      t_a: 'laptop',
+      t_b: 'phone',
+      t_c: 'third',
+      t_d: '1',
+    });
     expect(phone.sync.getState()).toMatchObject({ status: 'synced', version: 4 });
   });
 
@@ -121,12 +149,17 @@ describe('devices that changed different keys merge with no conflict (DESIGN §9
     server.onRequest = (request) => {
       if (!request.path.endsWith('/push')) return;
       const head = server.current('tenure')!;
-      server.versions.get('user-1/tenure')!.push({ record: { ...head.record, version: head.record.version + 1 }, data: head.data });
+      server.versions
+        .get('user-1/tenure')!
+        .push({ record: { ...head.record, version: head.record.version + 1 }, data: head.data });
     };
     server.requests.length = 0;
     edit(phone, { t_b: 'phone' });
     await phone.sync.syncNow();
-    expect(phone.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'push-rejected', keys: [] } });
+    expect(phone.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { reason: 'push-rejected', keys: [] },
+    });
     expect(server.log().filter((line) => line === 'POST /push')).toHaveLength(MERGE_ROUNDS);
     expect(phone.device.storage.getItem('t_b')).toBe('phone');
   });
@@ -215,7 +248,10 @@ describe('a collision names only its keys, and each choice keeps every other edi
   it('asks again, with fresh keys, when a third device pushed after the conflict was shown', async () => {
     await server.seed('tenure', data({ ...server.current('tenure')!.data, t_d: 'third' }), 'third-device');
     await phone.sync.resolveConflict('keep-local');
-    expect(phone.sync.getState()).toMatchObject({ status: 'conflict', conflict: { serverVersion: 3, keys: ['t_a', 't_c', 't_d'] } });
+    expect(phone.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { serverVersion: 3, keys: ['t_a', 't_c', 't_d'] },
+    });
     expect(server.current('tenure')?.data.t_d).toBe('third');
   });
 });

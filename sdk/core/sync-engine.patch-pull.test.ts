@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import {
+  FakeSyncServer,
+  openTab,
+  syncedTab,
+  testDevice,
+  useFakeTime,
+  type TestTab,
+} from '../test-support/sync-harness.js';
 
 const STORE = { t_a: '1', t_b: '2', t_c: '3' };
 
@@ -14,7 +21,12 @@ describe('pulls ask for what changed since the version the device holds (DESIGN 
   afterEach(() => void vi.useRealTimers());
 
   const pulls = () => server.requests.filter((r) => r.path.endsWith('/pull'));
-  const local = () => Object.fromEntries(['t_a', 't_b', 't_c', 't_d'].flatMap((key) => (tab.device.storage.getItem(key) === null ? [] : [[key, tab.device.storage.getItem(key)]])));
+  const local = () =>
+    Object.fromEntries(
+      ['t_a', 't_b', 't_c', 't_d'].flatMap((key) =>
+        tab.device.storage.getItem(key) === null ? [] : [[key, tab.device.storage.getItem(key)]],
+      ),
+    );
 
   it("takes another device's one-key edit as a patch against its base version and applies the full result", async () => {
     await server.seed('tenure', { ...STORE, t_b: 'edited elsewhere' });

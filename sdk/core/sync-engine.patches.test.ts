@@ -4,7 +4,12 @@ import { FakeSyncServer, openTab, syncedTab, useFakeTime, type TestTab } from '.
 
 /** A store of `keys` keys of about 1 kB each, all synced. */
 const largeStore = (keys: number): Record<string, string> =>
-  Object.fromEntries(Array.from({ length: keys }, (_, i) => [`t_day_${String(i).padStart(4, '0')}`, JSON.stringify({ day: i, notes: `entry ${i} `.repeat(90) })]));
+  Object.fromEntries(
+    Array.from({ length: keys }, (_, i) => [
+      `t_day_${String(i).padStart(4, '0')}`,
+      JSON.stringify({ day: i, notes: `entry ${i} `.repeat(90) }),
+    ]),
+  );
 
 describe('pushes send only what changed (DESIGN §8)', () => {
   let server: FakeSyncServer;
@@ -16,14 +21,19 @@ describe('pushes send only what changed (DESIGN §8)', () => {
   });
   afterEach(() => void vi.useRealTimers());
 
-  const pushBodies = () => server.requests.filter((r) => r.method === 'POST').map((r) => r.body as Record<string, unknown>);
+  const pushBodies = () =>
+    server.requests.filter((r) => r.method === 'POST').map((r) => r.body as Record<string, unknown>);
 
   it('sends a one-key edit of a 200 kB store as a patch of that key, with the base checksum, and stores the whole data', async () => {
     const base = server.current('tenure')!;
     tab.write({ t_day_0007: 'edited' });
     await tab.sync.syncNow();
     const [body] = pushBodies();
-    expect(body).toMatchObject({ version: 1, baseChecksum: base.record.checksum, patch: { set: { t_day_0007: 'edited' }, remove: [] } });
+    expect(body).toMatchObject({
+      version: 1,
+      baseChecksum: base.record.checksum,
+      patch: { set: { t_day_0007: 'edited' }, remove: [] },
+    });
     expect(body).not.toHaveProperty('data');
     expect(server.requests.at(-1)!.bytes).toBeLessThan(600);
     expect(server.current('tenure')!.data).toEqual({ ...base.data, t_day_0007: 'edited' });
@@ -72,7 +82,9 @@ describe('pushes send only what changed (DESIGN §8)', () => {
     expect(pushed).toHaveProperty('patch');
     const stored = server.current('tenure')!;
     expect(stored.data.x_newer_release).toBe('kept');
-    expect(stored.record.checksum).toBe(await checksum({ ...base.data, x_newer_release: 'kept', t_day_0001: 'edited' }));
+    expect(stored.record.checksum).toBe(
+      await checksum({ ...base.data, x_newer_release: 'kept', t_day_0001: 'edited' }),
+    );
   });
 });
 

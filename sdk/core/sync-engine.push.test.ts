@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from '../create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import {
+  deviceOptions,
+  FakeSyncServer,
+  openTab,
+  TENURE_TOKEN,
+  testDevice,
+  syncedTab,
+  useFakeTime,
+  type TestTab,
+} from '../test-support/sync-harness.js';
 
 /** `length` characters gzip cannot shrink much (a seeded pseudo-random mix of 64 symbols). */
 function incompressible(length: number): string {
@@ -47,16 +56,19 @@ describe('pushing local changes', () => {
     expect(tab.sync.getState()).toMatchObject({ status: 'synced', version: 2, pendingSince: null });
   });
 
-  it.each(['blur', 'hidden', 'pagehide'] as const)('pushes at once on %s, without waiting for the debounce', async (event) => {
-    tab.write({ t_a: '2' });
-    tab.sync.notifyChanged();
-    tab.platform.emit(event);
-    await tab.sync.idle();
-    expect(server.log()).toEqual(['POST /push']);
-    await vi.advanceTimersByTimeAsync(30_000);
-    await tab.sync.idle();
-    expect(pushes()).toBe(1);
-  });
+  it.each(['blur', 'hidden', 'pagehide'] as const)(
+    'pushes at once on %s, without waiting for the debounce',
+    async (event) => {
+      tab.write({ t_a: '2' });
+      tab.sync.notifyChanged();
+      tab.platform.emit(event);
+      await tab.sync.idle();
+      expect(server.log()).toEqual(['POST /push']);
+      await vi.advanceTimersByTimeAsync(30_000);
+      await tab.sync.idle();
+      expect(pushes()).toBe(1);
+    },
+  );
 
   it('sends no request when the snapshot equals the last synced one', async () => {
     tab.write({ t_a: '2' });
@@ -112,7 +124,10 @@ describe('pushing local changes', () => {
     fresh.write({ t_a: 'first data' });
     fresh.platform.emit('pagehide');
     await fresh.sync.idle();
-    expect(empty.requests.map((r) => [r.method, r.keepalive])).toEqual([['GET', false], ['POST', true]]);
+    expect(empty.requests.map((r) => [r.method, r.keepalive])).toEqual([
+      ['GET', false],
+      ['POST', true],
+    ]);
   });
 
   it('sends a 70 KB edit that gzips under 64 KiB compressed, with keepalive, on pagehide', async () => {
@@ -149,7 +164,12 @@ describe('pushing local changes', () => {
 
   it('stays pending and pushes again when the data changed while a push was in flight', async () => {
     server.onRequest = (request) => {
-      if (request.method === 'POST' && request.body && (request.body as { data: Record<string, string> }).data.t_a === '2') tab.write({ t_a: '3' });
+      if (
+        request.method === 'POST' &&
+        request.body &&
+        (request.body as { data: Record<string, string> }).data.t_a === '2'
+      )
+        tab.write({ t_a: '3' });
     };
     tab.write({ t_a: '2' });
     tab.platform.emit('blur');
@@ -182,7 +202,9 @@ describe('device id', () => {
     await make().start();
     device.storage.setItem('t_a', '2');
     await make().start();
-    const ids = server.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { deviceId: string }).deviceId);
+    const ids = server.requests
+      .filter((r) => r.method === 'POST')
+      .map((r) => (r.body as { deviceId: string }).deviceId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(ids[1]).toBe(ids[0]);

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
-import { FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, untilMacrotask, type TestTab } from '../test-support/sync-harness.js';
+import {
+  FakeSyncServer,
+  openTab,
+  syncedTab,
+  testDevice,
+  useFakeTime,
+  untilMacrotask,
+  type TestTab,
+} from '../test-support/sync-harness.js';
 import type { ReplaceEvent } from './sync-manager.js';
 
 const data = (entries: Record<string, string>) => snapshotFromEntries(Object.entries(entries));
@@ -77,7 +85,10 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     phone.sync.notifyChanged();
     await phone.sync.syncNow();
     expect(server.current('tenure')?.data.t_todos).toBe('["milk","bread"]');
-    expect(phone.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back', values: [{ key: 't_todos', local: '["eggs"]', server: '["milk","bread"]' }] });
+    expect(phone.sync.getState().conflict).toMatchObject({
+      reason: 'stale-write-back',
+      values: [{ key: 't_todos', local: '["eggs"]', server: '["milk","bread"]' }],
+    });
   });
 
   it('without a listener, every open page of the app reloads when another page replaced local data, and none of them acknowledges it (seed 1211 of npm run sim)', async () => {
@@ -230,7 +241,9 @@ describe('another tab of the device replaced the data', () => {
     const app = inMemoryApp(other);
     await server.seed('tenure', data({ t_todos: '["milk"]' }), 'laptop');
     await first.sync.syncNow();
-    await untilMacrotask(() => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null);
+    await untilMacrotask(
+      () => events.length > 0 || other.platform.reloads > 0 || other.sync.getState().reloadReason !== null,
+    );
     return { first, other, events, app };
   }
 
@@ -268,7 +281,12 @@ describe('a person can decide a conflict (DESIGN §7.5)', () => {
     await phone.sync.syncNow();
     expect(phone.sync.getState().conflict).toMatchObject({
       local: { keys: 1, bytes: 16, deviceName: 'Test device', modifiedAt: expect.any(String) },
-      server: { keys: 1, bytes: 16, deviceName: 'Firefox on Linux', modifiedAt: server.current('tenure')?.record.lastModified },
+      server: {
+        keys: 1,
+        bytes: 16,
+        deviceName: 'Firefox on Linux',
+        modifiedAt: server.current('tenure')?.record.lastModified,
+      },
       values: [{ key: 't_a', local: 'phone!', server: 'laptop' }],
     });
   });

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
 import { fakeToken } from '../test-support/tokens.js';
-import { FakeSyncServer, openTab, TENURE_TOKEN, testDevice, syncedTab, useFakeTime, type TestTab } from '../test-support/sync-harness.js';
+import {
+  FakeSyncServer,
+  openTab,
+  TENURE_TOKEN,
+  testDevice,
+  syncedTab,
+  useFakeTime,
+  type TestTab,
+} from '../test-support/sync-harness.js';
 
 describe('offline, reloads and retries', () => {
   let server: FakeSyncServer;
@@ -96,7 +104,10 @@ describe('offline, reloads and retries', () => {
     tab.write({ t_a: 'Y' });
     await vi.advanceTimersByTimeAsync(300_000);
     await tab.sync.idle();
-    expect(tab.sync.getState()).toMatchObject({ status: 'conflict', conflict: { serverVersion: 3, serverDeviceId: 'other-device' } });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { serverVersion: 3, serverDeviceId: 'other-device' },
+    });
     expect(server.current('tenure')?.data.t_a).toBe('from another device');
   });
 
@@ -106,7 +117,11 @@ describe('offline, reloads and retries', () => {
     tab.write({ t_a: '2' });
     tab.platform.emit('blur');
     await tab.sync.idle();
-    expect(tab.sync.getState()).toMatchObject({ status: 'pending', error: { code: 'UNAVAILABLE' }, nextRetryAt: '2026-11-01T12:00:00.500Z' });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'pending',
+      error: { code: 'UNAVAILABLE' },
+      nextRetryAt: '2026-11-01T12:00:00.500Z',
+    });
     await vi.advanceTimersByTimeAsync(500);
     await tab.sync.idle();
     expect(tab.sync.getState().nextRetryAt).toBe('2026-11-01T12:00:01.500Z');
@@ -180,7 +195,11 @@ describe('offline, reloads and retries', () => {
     await vi.advanceTimersByTimeAsync(600_000);
     await tab.sync.idle();
     expect(server.requests).toHaveLength(1);
-    expect(tab.sync.getState()).toMatchObject({ status: 'error', error: { code: 'PAYLOAD_TOO_LARGE' }, nextRetryAt: null });
+    expect(tab.sync.getState()).toMatchObject({
+      status: 'error',
+      error: { code: 'PAYLOAD_TOO_LARGE' },
+      nextRetryAt: null,
+    });
   });
 });
 
@@ -194,7 +213,9 @@ describe('401: one token refresh', () => {
     server.rejectedTokens.add(expired);
     const token = { current: expired as string | null };
     const tab = openTab({ server, token });
-    tab.getToken.mockImplementation((options?: { forceRefresh?: boolean }) => (options?.forceRefresh ? TENURE_TOKEN : token.current));
+    tab.getToken.mockImplementation((options?: { forceRefresh?: boolean }) =>
+      options?.forceRefresh ? TENURE_TOKEN : token.current,
+    );
     tab.write({ t_a: '1' });
     await tab.sync.start();
     expect(tab.getToken).toHaveBeenLastCalledWith({ forceRefresh: true });
@@ -217,7 +238,9 @@ describe('401: one token refresh', () => {
     const server = new FakeSyncServer();
     server.rejectedTokens.add(TENURE_TOKEN);
     const tab = openTab({ server, device: testDevice() });
-    tab.getToken.mockImplementation((options?: { forceRefresh?: boolean }) => (options?.forceRefresh ? null : TENURE_TOKEN));
+    tab.getToken.mockImplementation((options?: { forceRefresh?: boolean }) =>
+      options?.forceRefresh ? null : TENURE_TOKEN,
+    );
     tab.write({ t_a: '1' });
     await tab.sync.start();
     expect(server.requests).toHaveLength(1);

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snapshotFromEntries } from '../contract/index.js';
 import { createSync } from '../create-sync.js';
-import { deviceOptions, FakeSyncServer, openTab, syncedTab, testDevice, useFakeTime, untilMacrotask } from '../test-support/sync-harness.js';
+import {
+  deviceOptions,
+  FakeSyncServer,
+  openTab,
+  syncedTab,
+  testDevice,
+  useFakeTime,
+  untilMacrotask,
+} from '../test-support/sync-harness.js';
 import { REQUEST_TIMEOUT_MS } from '../create-sync.js';
 import type { SyncEngine } from './sync-engine.js';
 
@@ -123,7 +131,10 @@ describe('lost answers, stalls and stops (DESIGN §7.6)', () => {
     device.storage.setItem('t_a', 'written with a full disk');
     await expect(engine.start()).resolves.toBeUndefined();
     expect(server.current('tenure')?.data.t_a).toBe('written with a full disk');
-    expect(engine.getState()).toMatchObject({ status: 'synced', localStateProblem: expect.stringContaining('cannot be saved') });
+    expect(engine.getState()).toMatchObject({
+      status: 'synced',
+      localStateProblem: expect.stringContaining('cannot be saved'),
+    });
     device.storage.setItem('t_a', 'second edit');
     await engine.syncNow();
     expect(server.current('tenure')).toMatchObject({ record: { version: 2 }, data: { t_a: 'second edit' } });

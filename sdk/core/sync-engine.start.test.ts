@@ -57,7 +57,10 @@ describe('start flow', () => {
     const again = openTab({ server, device });
     await again.sync.start();
     window.removeEventListener('storage', onStorage);
-    expect(device.storage.dump()).toEqual([['t_a', '2'], ['t_b', 'new']]);
+    expect(device.storage.dump()).toEqual([
+      ['t_a', '2'],
+      ['t_b', 'new'],
+    ]);
     expect(events.sort()).toEqual(['t_a=2', 't_b=new']);
     expect(again.sync.getState()).toMatchObject({ status: 'synced', version: 2 });
   });
@@ -84,7 +87,10 @@ describe('start flow', () => {
     device.storage.setItem('t_a', 'local');
     const again = openTab({ server, device });
     await again.sync.start();
-    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer', localVersion: 1, serverVersion: 2 } });
+    expect(again.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { reason: 'server-newer', localVersion: 1, serverVersion: 2 },
+    });
     expect(device.storage.getItem('t_a')).toBe('local');
     expect(server.current('tenure')?.data.t_a).toBe('server');
   });
@@ -110,7 +116,10 @@ describe('start flow', () => {
     await server.seed('tenure', data({ t_a: 'restored bucket' }));
     const again = openTab({ server, device });
     await again.sync.start();
-    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-behind', localVersion: 2, serverVersion: 1 } });
+    expect(again.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { reason: 'server-behind', localVersion: 2, serverVersion: 1 },
+    });
     expect(device.storage.getItem('t_a')).toBe('2');
   });
 
@@ -125,7 +134,10 @@ describe('start flow', () => {
     // The pull since v1 answers a patch against the new v1, whose checksum is not this device's base: one full pull instead (DESIGN §9).
     expect(server.log()).toEqual(['GET /meta', 'GET /pull', 'GET /pull']);
     expect(server.requests.map((r) => r.since)).toEqual([undefined, 1, undefined]);
-    expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-behind', serverVersion: 1 } });
+    expect(again.sync.getState()).toMatchObject({
+      status: 'conflict',
+      conflict: { reason: 'server-behind', serverVersion: 1 },
+    });
     expect(server.current('tenure')?.data).toEqual({ t_other: 'other device data' });
   });
 
@@ -146,9 +158,19 @@ describe('start flow', () => {
     const again = openTab({ server, device: { ...device, records: writingDuringBackup }, extra: { merge } });
     await again.sync.start();
     expect(device.storage.getItem('t_new')).toBe('typed during the backup');
-    if (!merge) return expect(again.sync.getState()).toMatchObject({ status: 'conflict', conflict: { reason: 'server-newer', diff: { added: ['t_b', 't_new'] } } });
-    expect(device.storage.dump()).toEqual([['t_a', '1'], ['t_new', 'typed during the backup']]);
-    expect(server.current('tenure')).toMatchObject({ record: { version: 3 }, data: { t_a: '1', t_new: 'typed during the backup' } });
+    if (!merge)
+      return expect(again.sync.getState()).toMatchObject({
+        status: 'conflict',
+        conflict: { reason: 'server-newer', diff: { added: ['t_b', 't_new'] } },
+      });
+    expect(device.storage.dump()).toEqual([
+      ['t_a', '1'],
+      ['t_new', 'typed during the backup'],
+    ]);
+    expect(server.current('tenure')).toMatchObject({
+      record: { version: 3 },
+      data: { t_a: '1', t_new: 'typed during the backup' },
+    });
     expect(again.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
   });
 
@@ -189,7 +211,10 @@ describe('start flow', () => {
         { key: 't_c', local: null, server: 'only on server' },
       ],
     });
-    expect(tab.device.storage.dump()).toEqual([['t_a', 'mine'], ['t_b', 'only here']]);
+    expect(tab.device.storage.dump()).toEqual([
+      ['t_a', 'mine'],
+      ['t_b', 'only here'],
+    ]);
   });
 
   it('keeps awkward keys (__proto__, "10", emoji) unchanged through collect, push, pull and apply', async () => {

@@ -1,15 +1,60 @@
-import { canonicalJson, canUseSync, checksum, isPatchPull, isPatchPush, snapshotFromEntries, snapshotSizeProblem, type MetaResponse, type PullResponse, type PushFields, type PushRequest, type PushResponse, type Snapshot } from '../contract/index.js';
+import {
+  canonicalJson,
+  canUseSync,
+  checksum,
+  isPatchPull,
+  isPatchPush,
+  snapshotFromEntries,
+  snapshotSizeProblem,
+  type MetaResponse,
+  type PullResponse,
+  type PushFields,
+  type PushRequest,
+  type PushResponse,
+  type Snapshot,
+} from '../contract/index.js';
 import { deletedConflict, KEPT_ON_DEVICE, keptOnDeviceRecord } from './cloud-deleted.js';
 import { conflictInfo } from './conflict-info.js';
-import { AuthError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError, StoppedError, SyncError, TokenError } from './errors.js';
+import {
+  AuthError,
+  ConflictError,
+  ForbiddenError,
+  isRetryable,
+  NetworkError,
+  PayloadTooLargeError,
+  RequestError,
+  ServerError,
+  StoppedError,
+  SyncError,
+  TokenError,
+} from './errors.js';
 import { localFacts, readLocalView, withCarried, type LocalView } from './local-view.js';
 import { MERGE_ROUNDS, mergeWithServer, type MergeDecision, type MergeSteps } from './merge-step.js';
 import { patchedPull } from './patch-pull.js';
-import type { Clock, EncodedPush, LiveUpdates, Platform, PlatformEvent, RequestOptions, StorageAdapter, SyncLock, SyncTransport, TabChannel } from './ports.js';
+import type {
+  Clock,
+  EncodedPush,
+  LiveUpdates,
+  Platform,
+  PlatformEvent,
+  RequestOptions,
+  StorageAdapter,
+  SyncLock,
+  SyncTransport,
+  TabChannel,
+} from './ports.js';
 import { smallestPushRequest, type PushBase } from './push-form.js';
 import { NO_RETRY, retryAfterFailure, retryWaitMs, type RetrySchedule } from './retry-schedule.js';
 import { decideSync, findUnconfirmedPush, hasLocalChanges, isStaleWriteBack } from './sync-decision.js';
-import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, ReplaceReason, SyncListener, SyncManager } from './sync-manager.js';
+import type {
+  ConflictChoice,
+  LocalBackup,
+  ReplaceEvent,
+  ReplaceListener,
+  ReplaceReason,
+  SyncListener,
+  SyncManager,
+} from './sync-manager.js';
 import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
 import { initialSyncState, reduceSyncState, type SyncEvent } from './sync-state-reducer.js';
@@ -93,17 +138,25 @@ const noop = (): void => {};
 const isBackground = (mode: Mode): boolean => mode === 'push' || mode === 'hidden' || mode === 'keepalive';
 /** A change that may be pushed without asking the server first. */
 const isPlainChange = (facts: ReturnType<typeof localFacts>): boolean =>
-  facts.lastSyncedChecksum !== null && !facts.otherAccount && !facts.emptied && !facts.staleWriteBack && !facts.carriedDiffers;
+  facts.lastSyncedChecksum !== null &&
+  !facts.otherAccount &&
+  !facts.emptied &&
+  !facts.staleWriteBack &&
+  !facts.carriedDiffers;
 const isNotFound = (error: unknown): boolean => error instanceof RequestError && error.code === 'NOT_FOUND';
 
 /** The base of a push at `version` when that is the version this device last synced: its checksum and data. */
 const syncedBase = (record: SyncRecord, version: number): PushBase | null =>
-  version > 0 && version === record.baseVersion && record.lastSyncedChecksum !== null ? { checksum: record.lastSyncedChecksum, ...(record.base && { data: record.base }) } : null;
+  version > 0 && version === record.baseVersion && record.lastSyncedChecksum !== null
+    ? { checksum: record.lastSyncedChecksum, ...(record.base && { data: record.base }) }
+    : null;
 
 /** The keys whose values differ between two snapshots, sorted. */
 function changedKeys(before: Snapshot, after: Snapshot): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((key) => before[key] !== after[key] || Object.hasOwn(before, key) !== Object.hasOwn(after, key)).sort();
+  return [...keys]
+    .filter((key) => before[key] !== after[key] || Object.hasOwn(before, key) !== Object.hasOwn(after, key))
+    .sort();
 }
 
 /**
@@ -117,7 +170,10 @@ function stacked(previous: Replacement | undefined, next: Replacement): Replacem
     ...next,
     removedOwner: previous.removedOwner ?? next.removedOwner,
     keys: [...older, ...next.keys].sort(),
-    removed: snapshotFromEntries([...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)), ...Object.entries(pick(previous.removed, previous.keys))]),
+    removed: snapshotFromEntries([
+      ...Object.entries(next.removed).filter(([key]) => !previous.keys.includes(key)),
+      ...Object.entries(pick(previous.removed, previous.keys)),
+    ]),
     applied: snapshotFromEntries([...Object.entries(pick(previous.applied, older)), ...Object.entries(next.applied)]),
   };
 }
@@ -127,9 +183,11 @@ function stacked(previous: Replacement | undefined, next: Replacement): Replacem
  * a version synced with that data. Read from the view, not the store: a key the app removed since
  * is a deletion to push next, not a key to carry.
  */
-const carriedOf = (view: LocalView): string[] => Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
+const carriedOf = (view: LocalView): string[] =>
+  Object.keys(view.data).filter((key) => !Object.hasOwn(view.local, key));
 
-const pick = (data: Snapshot, keys: readonly string[]): Snapshot => snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
+const pick = (data: Snapshot, keys: readonly string[]): Snapshot =>
+  snapshotFromEntries(keys.filter((key) => Object.hasOwn(data, key)).map((key) => [key, data[key]!]));
 
 /**
  * The sync manager's core: the start check, debounced and event-driven pushes, pulls, conflicts and
@@ -246,14 +304,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   /** Records a version as synced by this account: its number, checksum and data (the new base), and the last replacement if any. */
-  const commit = async (view: LocalView, synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string }, carriedKeys?: string[]): Promise<void> => {
+  const commit = async (
+    view: LocalView,
+    synced: Pick<SyncRecord, 'baseVersion' | 'lastSyncedChecksum' | 'base' | 'replaced'> & { pendingSince?: string },
+    carriedKeys?: string[],
+  ): Promise<void> => {
     // What the store does not hold of the new base is carried, whichever release reads it next.
     const held = await adapter.collect();
     const carried = carriedKeys ?? Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
     const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
     const foreign = await foreignAfter(view, claims && view.owner !== null);
-    const record = await save(view, { pendingSince: null, ...synced, ...(carried.length && { carried }), ...(foreign && { foreign }), lastSyncedAt: nowIso() });
+    const record = await save(view, {
+      pendingSince: null,
+      ...synced,
+      ...(carried.length && { carried }),
+      ...(foreign && { foreign }),
+      lastSyncedAt: nowIso(),
+    });
     commits++;
     if (claims) await records.setOwner(app, (view.owner = view.user));
     dispatch({ type: 'settled', record }, view);
@@ -265,7 +333,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * settled by its sync (it saw them).
    */
   const foreignAfter = async (view: LocalView, takesOver: boolean): Promise<SyncRecord['foreign']> => {
-    const before = takesOver ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} } : view.record.foreign;
+    const before = takesOver
+      ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} }
+      : view.record.foreign;
     const data = snapshotFromEntries(Object.entries(before?.data ?? {}).filter(([key]) => !adapter.owns(key)));
     return Object.keys(data).length ? { owner: before!.owner, data } : undefined;
   };
@@ -281,7 +351,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const { owner: foreignOwner, data: foreign = {} } = ownerRecord.foreign ?? {};
     const parts = new Map<string, [string, string][]>();
     for (const [key, value] of Object.entries(data)) {
-      const owner = removedOwner && removed[key] === value ? removedOwner : foreignOwner && foreign[key] === value ? foreignOwner : (view.owner ?? view.user);
+      const owner =
+        removedOwner && removed[key] === value
+          ? removedOwner
+          : foreignOwner && foreign[key] === value
+            ? foreignOwner
+            : (view.owner ?? view.user);
       parts.set(owner, [...(parts.get(owner) ?? []), [key, value]]);
     }
     for (const [owner, entries] of parts) {
@@ -289,7 +364,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const part = snapshotFromEntries(entries);
       const createdAt = nowIso();
       const sum = await checksum(part);
-      await records.addBackup({ id: `${createdAt}-${sum.slice(0, 8)}`, app, createdAt, reason, owner, baseVersion: view.record.baseVersion, checksum: sum, data: part });
+      await records.addBackup({
+        id: `${createdAt}-${sum.slice(0, 8)}`,
+        app,
+        createdAt,
+        reason,
+        owner,
+        baseVersion: view.record.baseVersion,
+        checksum: sum,
+        data: part,
+      });
     }
   };
 
@@ -307,7 +391,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     deviceName: deps.deviceName,
   });
 
-  const readMeta = (view: { token: string }): Promise<MetaResponse> => timed((options) => transport.meta(view.token, options));
+  const readMeta = (view: { token: string }): Promise<MetaResponse> =>
+    timed((options) => transport.meta(view.token, options));
 
   /** The token, and whether it allows this app (when not, the state becomes `disabled`). A throwing `getToken` is retried. */
   const authorize = async (forceRefresh?: boolean): Promise<{ token: string | null; allowed: boolean }> => {
@@ -317,7 +402,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     } catch (error) {
       throw new TokenError('AUTH', `Could not get a sign-in token: ${String(error)}`);
     }
-    const access = token === null ? { allowed: false, reason: 'Not signed in' } : canUseSync(app, await deps.subscriptionsFor(token));
+    const access =
+      token === null
+        ? { allowed: false, reason: 'Not signed in' }
+        : canUseSync(app, await deps.subscriptionsFor(token));
     if (!access.allowed) dispatch({ type: 'enter', status: 'disabled', disabledReason: access.reason ?? '' });
     return { token, allowed: access.allowed };
   };
@@ -336,7 +424,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const { token, allowed } = await authorize();
     const user = token === null ? await records.getOwner(app) : (lastUser = deps.userOf(token));
     if (user === null) {
-      if (Object.keys(await adapter.collect()).length) dispatch({ type: 'changed', at: state.pendingSince ?? nowIso() });
+      if (Object.keys(await adapter.collect()).length)
+        dispatch({ type: 'changed', at: state.pendingSince ?? nowIso() });
       return null;
     }
     const view = await readLocalView(app, deps, { run: at, token: token ?? '', user });
@@ -359,8 +448,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // A replacement made by an earlier page whose keys are intact: the page reload was the app's
     // re-read. Only a page that read its data after the replacement can say so: one that was
     // already open holds an old copy itself.
-    const acknowledged = replaced && !replaced.acknowledged && replaced.page !== page && reread.has(replaced.id) && !facts.staleWriteBack ? { ...replaced, acknowledged: true } : replaced;
-    if (pendingSince !== view.record.pendingSince || acknowledged !== replaced) await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
+    const acknowledged =
+      replaced && !replaced.acknowledged && replaced.page !== page && reread.has(replaced.id) && !facts.staleWriteBack
+        ? { ...replaced, acknowledged: true }
+        : replaced;
+    if (pendingSince !== view.record.pendingSince || acknowledged !== replaced)
+      await save(view, { ...view.record, pendingSince, ...(acknowledged && { replaced: acknowledged }) });
     // Changes first seen while this account is signed in are its data, synced or not: another
     // account signing in later meets them as `other-account` (DESIGN §7.1).
     if (pendingSince !== null && view.owner === null) {
@@ -383,19 +476,27 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const onStop = (): void => fail(new StoppedError('LOCAL', 'Sync was stopped'));
       if (stopped.aborted) return onStop();
       stopped.addEventListener('abort', onStop);
-      const timer = clock.setTimeout(() => fail(new NetworkError('NETWORK', `No answer within ${deps.requestTimeoutMs / 1000} s`)), deps.requestTimeoutMs);
-      call({ signal: abort.signal }).then((answer) => {
-        answered++;
-        resolve(answer);
-      }, reject).finally(() => {
-        clock.clearTimeout(timer);
-        stopped.removeEventListener('abort', onStop);
-      });
+      const timer = clock.setTimeout(
+        () => fail(new NetworkError('NETWORK', `No answer within ${deps.requestTimeoutMs / 1000} s`)),
+        deps.requestTimeoutMs,
+      );
+      call({ signal: abort.signal })
+        .then((answer) => {
+          answered++;
+          resolve(answer);
+        }, reject)
+        .finally(() => {
+          clock.clearTimeout(timer);
+          stopped.removeEventListener('abort', onStop);
+        });
     });
   };
 
   /** Makes one request; a 401 gets one fresh token (`getToken({ forceRefresh: true })`) and one more try. */
-  const request = async <T>(view: LocalView, call: (token: string, options: RequestOptions) => Promise<T>): Promise<T> => {
+  const request = async <T>(
+    view: LocalView,
+    call: (token: string, options: RequestOptions) => Promise<T>,
+  ): Promise<T> => {
     try {
       return await timed((options) => call(view.token, options));
     } catch (error) {
@@ -429,7 +530,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   const verified = async <T extends { data: Snapshot; meta: { checksum: string } }>(answer: T): Promise<T> => {
-    if ((await checksum(answer.data)) !== answer.meta.checksum) throw new ServerError('INTERNAL', 'The data received does not match its checksum', 0, null);
+    if ((await checksum(answer.data)) !== answer.meta.checksum)
+      throw new ServerError('INTERNAL', 'The data received does not match its checksum', 0, null);
     return answer;
   };
 
@@ -442,7 +544,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!view) return;
     const facts = localFacts(view, adapter.owns);
     const changed = hasLocalChanges(facts);
-    if (mode === 'prepare') return changed && isPlainChange(facts) && state.status !== 'conflict' ? prepareLeaving(view, changesSeen) : undefined;
+    if (mode === 'prepare')
+      return changed && isPlainChange(facts) && state.status !== 'conflict'
+        ? prepareLeaving(view, changesSeen)
+        : undefined;
     // The person kept this device's data after the cloud copy was deleted: only Sync now asks again (DESIGN §10).
     if (facts.keptOnDevice && mode !== 'now') return dispatch(KEPT_ON_DEVICE, view);
     if (!platform.isOnline()) return dispatch({ type: 'connectivity', online: false }, view);
@@ -454,7 +559,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!isBackground(mode)) return check(view, mode);
     if (state.status === 'conflict') return;
     if (!changed) return dispatch({ type: 'settled', record: view.record }, view);
-    return isPlainChange(facts) ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion)) : check(view, mode);
+    return isPlainChange(facts)
+      ? push(view, view.record.baseVersion, mode, syncedBase(view.record, view.record.baseVersion))
+      : check(view, mode);
   };
 
   /**
@@ -466,13 +573,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const version = record.baseVersion;
     if (record.refused?.checksum === sum) return;
     const base = syncedBase(record, version);
-    const encoded = await transport.encodePush(smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base));
+    const encoded = await transport.encodePush(
+      smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base),
+    );
     if (encoded.bytes > KEEPALIVE_MAX_BYTES) return;
     // Ready before the note is written: the page may begin to hide meanwhile. Without the note the
     // next start still adopts that version (it holds this very data) unless the app wrote since.
     prepared = { encoded, token: view.token, run: view.run, changes: changesSeen, version };
     const unconfirmed = record.unconfirmed ?? [];
-    if (!unconfirmed.some((sent) => sent.version === version && sent.checksum === sum)) await save(view, { ...record, unconfirmed: [...unconfirmed.slice(-3), { version, checksum: sum }] });
+    if (!unconfirmed.some((sent) => sent.version === version && sent.checksum === sum))
+      await save(view, { ...record, unconfirmed: [...unconfirmed.slice(-3), { version, checksum: sum }] });
   };
 
   /**
@@ -486,7 +596,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const sendPrepared = (): boolean => {
     const ready = prepared;
     prepared = null;
-    if (!ready || ready.run !== run || ready.changes !== changes || ready.version !== state.version || state.status === 'conflict' || retryWaitMs(retry, clock.now()) > 0) return false;
+    if (
+      !ready ||
+      ready.run !== run ||
+      ready.changes !== changes ||
+      ready.version !== state.version ||
+      state.status === 'conflict' ||
+      retryWaitMs(retry, clock.now()) > 0
+    )
+      return false;
     const settle = (): void => void sync('check');
     transport.push(ready.encoded, ready.token, { keepalive: true }).then(settle, settle);
     return true;
@@ -496,16 +614,33 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const check = async (view: LocalView, mode: Mode, rejected = false): Promise<void> => {
     dispatch({ type: 'syncing' }, view);
     const meta = await request(view, (token, options) => transport.meta(token, options));
-    if (meta.meta && meta.meta.checksum !== view.sum) await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
+    if (meta.meta && meta.meta.checksum !== view.sum)
+      await adoptLostPush(view, meta.versions?.length ? meta.versions : [meta.meta]);
     const deleted = meta.exists ? null : meta.deleted;
     const decision = decideSync({ ...localFacts(view, adapter.owns), server: meta.meta, deleted });
-    if (decision.action === 'adopt') return commit(view, { baseVersion: decision.version, lastSyncedChecksum: decision.checksum, base: view.data, replaced: view.record.replaced }, carriedOf(view));
-    if (decision.action === 'push') return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
+    if (decision.action === 'adopt')
+      return commit(
+        view,
+        {
+          baseVersion: decision.version,
+          lastSyncedChecksum: decision.checksum,
+          base: view.data,
+          replaced: view.record.replaced,
+        },
+        carriedOf(view),
+      );
+    if (decision.action === 'push')
+      return push(view, decision.version, mode, syncedBase(view.record, decision.version), rejected);
     if (decision.action === 'pull') return pull(view, mode);
     const reason = rejected && decision.reason === 'server-newer' ? 'push-rejected' : decision.reason;
-    if (deleted) return dispatch({ type: 'enter', status: 'conflict', conflict: deletedConflict(view, deps.deviceName, deleted, reason) }, view);
+    if (deleted)
+      return dispatch(
+        { type: 'enter', status: 'conflict', conflict: deletedConflict(view, deps.deviceName, deleted, reason) },
+        view,
+      );
     // Carried-key differences are whole-data conflicts: no sync saw those values (DESIGN §7.3).
-    if (deps.merge && decision.reason === 'server-newer' && !localFacts(view, adapter.owns).carriedDiffers) return merge(view, mode, reason);
+    if (deps.merge && decision.reason === 'server-newer' && !localFacts(view, adapter.owns).carriedDiffers)
+      return merge(view, mode, reason);
     return raiseConflict(view, reason);
   };
 
@@ -516,8 +651,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const adoptLostPush = async (view: LocalView, kept: Parameters<typeof findUnconfirmedPush>[1]): Promise<void> => {
     const found = findUnconfirmedPush(view.record, kept, await myDeviceId());
     if (!found) return;
-    const base = found.sent.checksum === view.sum ? view.data : (await verified(await request(view, (t, o) => transport.history(found.kept.version, t, o)))).data;
-    await save(view, { ...view.record, baseVersion: found.kept.version, lastSyncedChecksum: found.sent.checksum, base, unconfirmed: [] });
+    const base =
+      found.sent.checksum === view.sum
+        ? view.data
+        : (await verified(await request(view, (t, o) => transport.history(found.kept.version, t, o)))).data;
+    await save(view, {
+      ...view.record,
+      baseVersion: found.kept.version,
+      lastSyncedChecksum: found.sent.checksum,
+      base,
+      unconfirmed: [],
+    });
     view.data = withCarried(view.local, base, adapter.owns, view.record.carried);
     view.sum = await checksum(view.data);
   };
@@ -527,9 +671,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * a patch against `base` when that is smaller. A 409 asks the server again once; a non-retryable
    * 4xx marks the snapshot refused.
    */
-  const push = async (view: LocalView, version: number, mode: Mode, base: PushBase | null, retried = false): Promise<void> => {
+  const push = async (
+    view: LocalView,
+    version: number,
+    mode: Mode,
+    base: PushBase | null,
+    retried = false,
+  ): Promise<void> => {
     const { record, sum } = view;
-    if (mode !== 'now' && record.refused?.checksum === sum) return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
+    if (mode !== 'now' && record.refused?.checksum === sum)
+      return dispatch({ type: 'enter', status: 'error', error: record.refused }, view);
     // What the Worker would refuse (DESIGN §11) is not sent: the person reads why at once.
     const tooLarge = snapshotSizeProblem(view.data);
     if (tooLarge !== null) throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', tooLarge);
@@ -541,7 +692,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     dispatch({ type: 'syncing' }, view);
     // Remembered before the answer, which a closing page or a dropped network may never see; best
     // effort: only telling a lost answer from another device's push depends on it.
-    const remembered = save(view, { ...record, unconfirmed: [...(record.unconfirmed ?? []).slice(-3), { version, checksum: sum }] }).catch(noop);
+    const remembered = save(view, {
+      ...record,
+      unconfirmed: [...(record.unconfirmed ?? []).slice(-3), { version, checksum: sum }],
+    }).catch(noop);
     let pushed;
     try {
       pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
@@ -552,26 +706,46 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const again = !retried || (deps.merge && (view.merges = (view.merges ?? 0) + 1) <= MERGE_ROUNDS);
         return again ? check(view, mode, true) : raiseConflict(view, 'push-rejected');
       }
-      if (error instanceof RequestError) await save(view, { ...view.record, refused: { checksum: sum, code: error.code, message: error.message } });
+      if (error instanceof RequestError)
+        await save(view, { ...view.record, refused: { checksum: sum, code: error.code, message: error.message } });
       throw error;
     }
     await remembered;
-    const changedSince = (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
+    const changedSince =
+      (await checksum(withCarried(await adapter.collect(), view.data, adapter.owns, record.carried))) !== sum;
     // A replacement some open page has not re-read yet stays guarded after this push (DESIGN §7.4).
     const replaced = record.replaced && !record.replaced.acknowledged ? { replaced: record.replaced } : {};
     // Carried are the keys the push carried: one the app removed while the push was in flight is a deletion to push next.
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: sum, base: view.data, ...replaced, ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }) }, carriedOf(view));
+    await commit(
+      view,
+      {
+        baseVersion: pushed.version,
+        lastSyncedChecksum: sum,
+        base: view.data,
+        ...replaced,
+        ...(changedSince && { pendingSince: record.pendingSince ?? nowIso() }),
+      },
+      carriedOf(view),
+    );
     if (changedSince) setTimer('debounce', deps.debounceMs, 'push');
   };
 
   /** Sends an encoded push; a patch the server cannot apply (`PATCH_REJECTED`) is sent again at once as the full data. */
-  const sendPush = async (view: LocalView, encoded: EncodedPush, keepalive: boolean, full: () => PushRequest): Promise<PushResponse> => {
+  const sendPush = async (
+    view: LocalView,
+    encoded: EncodedPush,
+    keepalive: boolean,
+    full: () => PushRequest,
+  ): Promise<PushResponse> => {
     try {
       return await request(view, (token, options) => transport.push(encoded, token, { ...options, keepalive }));
     } catch (error) {
-      if (!(error instanceof RequestError && error.code === 'PATCH_REJECTED' && isPatchPush(encoded.request))) throw error;
+      if (!(error instanceof RequestError && error.code === 'PATCH_REJECTED' && isPatchPush(encoded.request)))
+        throw error;
       const whole = await transport.encodePush(full());
-      return request(view, (token, options) => transport.push(whole, token, { ...options, keepalive: keepalive && whole.bytes <= KEEPALIVE_MAX_BYTES }));
+      return request(view, (token, options) =>
+        transport.push(whole, token, { ...options, keepalive: keepalive && whole.bytes <= KEEPALIVE_MAX_BYTES }),
+      );
     }
   };
 
@@ -585,8 +759,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }
     const replaced = await replaceLocal(view, 'pull', server.data);
     // The app wrote since the view was read: that edit is never overwritten (merged, or a conflict).
-    if (!replaced) return deps.merge ? check(await readLocalView(app, deps, view), mode) : raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
-    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced });
+    if (!replaced)
+      return deps.merge
+        ? check(await readLocalView(app, deps, view), mode)
+        : raiseConflict(await readLocalView(app, deps, view), 'server-newer', server);
+    await commit(view, {
+      baseVersion: server.meta.version,
+      lastSyncedChecksum: server.meta.checksum,
+      base: server.data,
+      replaced,
+    });
     await announce(view, replaced, mode);
   };
 
@@ -594,12 +776,37 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * The one place a conflict is raised: pulls the server's side to show both. Equal data is no
    * conflict at all; it is adopted.
    */
-  const raiseConflict = async (view: LocalView, reason: ConflictReason, pulled?: PullResponse | null, collisions?: string[]): Promise<void> => {
+  const raiseConflict = async (
+    view: LocalView,
+    reason: ConflictReason,
+    pulled?: PullResponse | null,
+    collisions?: string[],
+  ): Promise<void> => {
     const server = pulled === undefined ? await pullVerified(view) : pulled;
-    if (server?.meta.checksum === view.sum) return commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: view.sum, base: view.data, replaced: view.record.replaced }, carriedOf(view));
+    if (server?.meta.checksum === view.sum)
+      return commit(
+        view,
+        {
+          baseVersion: server.meta.version,
+          lastSyncedChecksum: view.sum,
+          base: view.data,
+          replaced: view.record.replaced,
+        },
+        carriedOf(view),
+      );
     const { record } = view;
-    const local = { data: view.data, modifiedAt: record.pendingSince ?? record.lastSyncedAt, deviceName: deps.deviceName };
-    const conflict = conflictInfo({ reason, baseVersion: record.baseVersion, local, server: server && { record: server.meta, data: server.data }, collisions });
+    const local = {
+      data: view.data,
+      modifiedAt: record.pendingSince ?? record.lastSyncedAt,
+      deviceName: deps.deviceName,
+    };
+    const conflict = conflictInfo({
+      reason,
+      baseVersion: record.baseVersion,
+      local,
+      server: server && { record: server.meta, data: server.data },
+      collisions,
+    });
     dispatch({ type: 'enter', status: 'conflict', conflict }, view);
   };
 
@@ -617,7 +824,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // The app wrote while the merge ran: its edit is merged too, or decided by a person.
       again: async (v, keepDecision) => {
         const next = await readLocalView(app, deps, v);
-        return keepDecision && decision && isPlainChange(localFacts(next, adapter.owns)) ? merge(next, mode, reason, decision) : check(next, mode);
+        return keepDecision && decision && isPlainChange(localFacts(next, adapter.owns))
+          ? merge(next, mode, reason, decision)
+          : check(next, mode);
       },
       postpone: (v) => {
         if (deps.withoutReplaceListener !== 'defer' || replaceListeners.size || mode === 'start') return false;
@@ -634,16 +843,34 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * locally as its pending changes; tells the app; then pushes them, compare-and-swap on that
    * version (a patch against its data). A 409 merges again ({@link check}).
    */
-  const rebase = async (view: LocalView, mode: Mode, server: PullResponse, merged: Snapshot, replaced: Replacement): Promise<void> => {
+  const rebase = async (
+    view: LocalView,
+    mode: Mode,
+    server: PullResponse,
+    merged: Snapshot,
+    replaced: Replacement,
+  ): Promise<void> => {
     const pending = (await checksum(merged)) !== server.meta.checksum;
     // Carried: the merged keys this release does not own (a key the merge removed is a deletion).
     const carried = Object.keys(merged).filter((key) => !adapter.owns(key));
-    await commit(view, { baseVersion: server.meta.version, lastSyncedChecksum: server.meta.checksum, base: server.data, replaced, ...(pending && { pendingSince: view.record.pendingSince ?? nowIso() }) }, carried);
+    await commit(
+      view,
+      {
+        baseVersion: server.meta.version,
+        lastSyncedChecksum: server.meta.checksum,
+        base: server.data,
+        replaced,
+        ...(pending && { pendingSince: view.record.pendingSince ?? nowIso() }),
+      },
+      carried,
+    );
     await announce(view, replaced, mode);
     const next = await readLocalView(app, deps, view);
     const facts = localFacts(next, adapter.owns);
     if (!hasLocalChanges(facts)) return;
-    return isPlainChange(facts) ? push(next, server.meta.version, mode, syncedBase(next.record, server.meta.version)) : check(next, mode);
+    return isPlainChange(facts)
+      ? push(next, server.meta.version, mode, syncedBase(next.record, server.meta.version))
+      : check(next, mode);
   };
 
   /**
@@ -669,7 +896,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       await adapter.apply(owned);
       const keys = changedKeys(before, owned);
       const removedOwner = view.owner !== null && view.owner !== view.user ? view.owner : undefined;
-      return stacked(view.record.replaced, { id: `${page}-${++replacements}`, reason, keys, removed: pick(before, keys), removedOwner, applied: pick(owned, keys), page, acknowledged: false });
+      return stacked(view.record.replaced, {
+        id: `${page}-${++replacements}`,
+        reason,
+        keys,
+        removed: pick(before, keys),
+        removedOwner,
+        applied: pick(owned, keys),
+        page,
+        acknowledged: false,
+      });
     }
   };
 
@@ -691,13 +927,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     } else if (!acknowledged) {
       dispatch({ type: 'reload', reason: 'replaced' }, view);
     }
-    if (acknowledged && view.record.replaced === replaced) await save(view, { ...view.record, replaced: { ...replaced, acknowledged } });
+    if (acknowledged && view.record.replaced === replaced)
+      await save(view, { ...view.record, replaced: { ...replaced, acknowledged } });
   };
 
   /** Calls every `onReplace` listener; true when all of them ran without throwing (the app re-read). */
   const tellListeners = ({ keys, reason }: Replacement): Promise<boolean> => {
     const event: ReplaceEvent = { keys, reason };
-    return Promise.all([...replaceListeners].map(async (listener) => listener(event))).then(() => true, () => false);
+    return Promise.all([...replaceListeners].map(async (listener) => listener(event))).then(
+      () => true,
+      () => false,
+    );
   };
 
   /**
@@ -723,12 +963,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const withdraw = (id: string, at: number): Promise<void> =>
     exclusive(async () => {
       const record = await records.getRecord(app, lastUser!);
-      if (at === run && record.replaced?.id === id && record.replaced.acknowledged) await records.setRecord(app, lastUser!, { ...record, replaced: { ...record.replaced, acknowledged: false } });
+      if (at === run && record.replaced?.id === id && record.replaced.acknowledged)
+        await records.setRecord(app, lastUser!, { ...record, replaced: { ...record.replaced, acknowledged: false } });
     });
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
     if (!started || at !== run || error instanceof StoppedError) return;
-    if (error instanceof ForbiddenError) return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
+    if (error instanceof ForbiddenError)
+      return dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
     if (!isRetryable(error)) return dispatch({ type: 'enter', status: 'error', error: infoOf(error) });
     retry = retryAfterFailure(retry, error, clock.now(), deps.random);
     if (error instanceof NetworkError && !platform.isOnline()) return dispatch({ type: 'connectivity', online: false });
@@ -764,7 +1006,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       });
     } catch (error) {
       if (error instanceof StoppedError) throw error;
-      if (error instanceof ForbiddenError) dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
+      if (error instanceof ForbiddenError)
+        dispatch({ type: 'enter', status: 'disabled', disabledReason: error.message });
       else if (commits !== committed) fail(error, 'check', at);
       else dispatch({ type: 'action-failed', previous, error: infoOf(error) });
       throw error;
@@ -777,7 +1020,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const server = await pullVerified(view);
     const data = server?.data ?? snapshotFromEntries([]);
     const replaced = await replaceLocal(view, 'use-server', data);
-    await commit(view, { baseVersion: server?.meta.version ?? shown, lastSyncedChecksum: server?.meta.checksum ?? null, base: data, replaced: replaced! });
+    await commit(view, {
+      baseVersion: server?.meta.version ?? shown,
+      lastSyncedChecksum: server?.meta.checksum ?? null,
+      base: data,
+      replaced: replaced!,
+    });
     await announce(view, replaced!, 'now');
   };
 
@@ -791,10 +1039,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const kept = await verified(await request(view, (t, o) => transport.history(version, t, o)));
     const meta = await request(view, (t, o) => transport.meta(t, o));
     dispatch({ type: 'syncing' }, view);
-    const body: PushRequest = { ...(await pushFields(kept.meta.checksum, meta.meta?.version ?? 0, meta.meta?.checksum)), data: kept.data };
+    const body: PushRequest = {
+      ...(await pushFields(kept.meta.checksum, meta.meta?.version ?? 0, meta.meta?.checksum)),
+      data: kept.data,
+    };
     const pushed = await request(view, (t, o) => transport.push(body, t, o));
     const replaced = await replaceLocal(view, 'restore', kept.data);
-    await commit(view, { baseVersion: pushed.version, lastSyncedChecksum: kept.meta.checksum, base: kept.data, replaced: replaced! });
+    await commit(view, {
+      baseVersion: pushed.version,
+      lastSyncedChecksum: kept.meta.checksum,
+      base: kept.data,
+      replaced: replaced!,
+    });
     await announce(view, replaced!, 'now');
   };
 
@@ -837,7 +1093,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const record = await records.getRecord(app, lastUser);
     const local = await adapter.collect();
     const sum = await checksum(withCarried(local, record.base, adapter.owns, record.carried));
-    const inSync = !hasLocalChanges({ lastSyncedChecksum: record.lastSyncedChecksum, localChecksum: sum, localEmpty: Object.keys(local).length === 0 });
+    const inSync = !hasLocalChanges({
+      lastSyncedChecksum: record.lastSyncedChecksum,
+      localChecksum: sum,
+      localEmpty: Object.keys(local).length === 0,
+    });
     dispatch({ type: 'tab-synced', record, inSync }, { run: at });
     const { replaced } = record;
     // Before this page's first read, a replacement in the record is one its app reads at start (a
@@ -845,7 +1105,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!replaced || replaced.page === page || firstRead) return;
     if (!told.has(replaced.id)) await replacedElsewhere(replaced, at);
     // The page that replaced the data may acknowledge it after this page withdrew that.
-    else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size) await withdraw(replaced.id, at);
+    else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size)
+      await withdraw(replaced.id, at);
   };
 
   /** Records `user` as the owner of local data that has none yet (and is not empty); with `at`, only while that run lasts. */
@@ -870,7 +1131,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return () => void listeners.delete(listener);
     },
     reportLocalStateProblem(error) {
-      dispatch({ type: 'local-state-problem', message: `Sync data cannot be saved on this device (${String(error)}); sync goes on while this page stays open.` });
+      dispatch({
+        type: 'local-state-problem',
+        message: `Sync data cannot be saved on this device (${String(error)}); sync goes on while this page stays open.`,
+      });
     },
     async start() {
       if (started) return idle();
@@ -879,7 +1143,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       away = false;
       returnCheckedAt = clock.now();
       unlisten = [platform.listen(onPlatform), channel.listen(() => void onOtherTab().catch(noop))];
-      if (deps.persistStorage) void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
+      if (deps.persistStorage)
+        void deps.persistStorage().then((persisted) => dispatch({ type: 'storage-persisted', persisted }), noop);
       // A hint only: a version this device does not hold yet (0: deleted; null: maybe missed one) makes the ordinary check run.
       stopLive = deps.live?.start((version) => void ((!version || version > state.version) && sync('check'))) ?? noop;
       await sync('start');
@@ -904,7 +1169,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // An edit belongs to the account signed in when it was made, even if another one signs in
       // before the next sync: data nobody owns yet becomes that account's (DESIGN §7.1).
       const at = run;
-      void currentUser().then((user) => (user === null ? undefined : claimUnowned(user, at))).catch(noop);
+      void currentUser()
+        .then((user) => (user === null ? undefined : claimUnowned(user, at)))
+        .catch(noop);
       if (state.status === 'disabled') void sync('check');
       else setTimer('debounce', deps.debounceMs, 'push');
     },
@@ -916,9 +1183,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const conflict = state.conflict;
       if (!conflict) return Promise.reject(new SyncError('LOCAL', 'No conflict to resolve'));
       // A key-level conflict: the choice decides its colliding keys, every other change stays merged (DESIGN §9).
-      const decision: MergeDecision | undefined = conflict.keys && deps.merge ? { prefer: choice === 'keep-local' ? 'local' : 'server', keys: conflict.keys, serverVersion: conflict.serverVersion } : undefined;
+      const decision: MergeDecision | undefined =
+        conflict.keys && deps.merge
+          ? {
+              prefer: choice === 'keep-local' ? 'local' : 'server',
+              keys: conflict.keys,
+              serverVersion: conflict.serverVersion,
+            }
+          : undefined;
       // Keep-local is compare-and-swap on the version the conflict showed, whatever data it holds.
-      return userAction((view) => (decision ? merge(view, 'now', conflict.reason, decision) : choice === 'keep-local' ? push(view, conflict.serverVersion, 'now', null) : conflict.reason === 'cloud-deleted' ? keepOnDevice(view, conflict.serverVersion) : useServer(view, conflict.serverVersion)));
+      return userAction((view) =>
+        decision
+          ? merge(view, 'now', conflict.reason, decision)
+          : choice === 'keep-local'
+            ? push(view, conflict.serverVersion, 'now', null)
+            : conflict.reason === 'cloud-deleted'
+              ? keepOnDevice(view, conflict.serverVersion)
+              : useServer(view, conflict.serverVersion),
+      );
     },
     restore: (version) => userAction((view) => restore(view, version)),
     async listVersions() {
@@ -941,7 +1223,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const { replaced } = await records.getRecord(app, user);
         await records.setRecord(app, user, null);
         // Values an app wrote back from its stale copy of another account's data are that account's.
-        if (replaced?.removedOwner && isStaleWriteBack({ replaced }, await adapter.collect())) await records.setOwner(app, replaced.removedOwner);
+        if (replaced?.removedOwner && isStaleWriteBack({ replaced }, await adapter.collect()))
+          await records.setOwner(app, replaced.removedOwner);
         // The local data stays, and stays this account's: the next account meets it as other-account.
         await claimUnowned(user);
       }

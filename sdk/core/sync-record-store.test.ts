@@ -7,7 +7,16 @@ import { BACKUPS_KEPT, memorySyncRecordStore, NEVER_SYNCED } from './sync-record
 
 const backup = async (n: number): Promise<LocalBackup> => {
   const data = snapshotFromEntries([['k', String(n)]]);
-  return { id: `b${n}`, app: 'tenure', createdAt: new Date(n * 1000).toISOString(), reason: 'use-server', owner: 'user-1', baseVersion: n, checksum: await checksum(data), data };
+  return {
+    id: `b${n}`,
+    app: 'tenure',
+    createdAt: new Date(n * 1000).toISOString(),
+    reason: 'use-server',
+    owner: 'user-1',
+    baseVersion: n,
+    checksum: await checksum(data),
+    data,
+  };
 };
 
 describe.each([
@@ -20,7 +29,12 @@ describe.each([
 
   it('keeps a record per app and account', async () => {
     const store = make();
-    const record = { baseVersion: 3, lastSyncedChecksum: await checksum({}), lastSyncedAt: '2026-11-01T00:00:00.000Z', pendingSince: null };
+    const record = {
+      baseVersion: 3,
+      lastSyncedChecksum: await checksum({}),
+      lastSyncedAt: '2026-11-01T00:00:00.000Z',
+      pendingSince: null,
+    };
     await store.setRecord('tenure', 'user-1', record);
     expect(await store.getRecord('tenure', 'user-1')).toEqual(record);
     expect(await store.getRecord('tempo', 'user-1')).toEqual(NEVER_SYNCED);
@@ -66,21 +80,39 @@ describe.each([
 
 describe('idbSyncRecordStore', () => {
   it('survives a reload: a new instance reads what the old one wrote', async () => {
-    await idbSyncRecordStore().setRecord('reload-app', 'user-1', { ...NEVER_SYNCED, pendingSince: '2026-11-01T00:00:00.000Z' });
-    expect((await idbSyncRecordStore().getRecord('reload-app', 'user-1')).pendingSince).toBe('2026-11-01T00:00:00.000Z');
+    await idbSyncRecordStore().setRecord('reload-app', 'user-1', {
+      ...NEVER_SYNCED,
+      pendingSince: '2026-11-01T00:00:00.000Z',
+    });
+    expect((await idbSyncRecordStore().getRecord('reload-app', 'user-1')).pendingSince).toBe(
+      '2026-11-01T00:00:00.000Z',
+    );
   });
 
   it('reads a malformed record as never synced', async () => {
-    await set(JSON.stringify(['record', 'broken', 'user-1']), { baseVersion: -1, lastSyncedChecksum: 'nope' }, createStore('taco-sync', 'state'));
+    await set(
+      JSON.stringify(['record', 'broken', 'user-1']),
+      { baseVersion: -1, lastSyncedChecksum: 'nope' },
+      createStore('taco-sync', 'state'),
+    );
     expect(await idbSyncRecordStore().getRecord('broken', 'user-1')).toEqual(NEVER_SYNCED);
   });
 
   it('keeps the unconfirmed pushes of a record, and reads a record with malformed ones as never synced', async () => {
     const sum = 'a'.repeat(64);
-    const record = { ...NEVER_SYNCED, baseVersion: 2, lastSyncedChecksum: sum, unconfirmed: [{ version: 2, checksum: sum }] };
+    const record = {
+      ...NEVER_SYNCED,
+      baseVersion: 2,
+      lastSyncedChecksum: sum,
+      unconfirmed: [{ version: 2, checksum: sum }],
+    };
     await idbSyncRecordStore().setRecord('unconfirmed', 'user-1', record);
     expect(await idbSyncRecordStore().getRecord('unconfirmed', 'user-1')).toEqual(record);
-    await set(JSON.stringify(['record', 'unconfirmed-broken', 'user-1']), { ...record, unconfirmed: [{ version: 2 }] }, createStore('taco-sync', 'state'));
+    await set(
+      JSON.stringify(['record', 'unconfirmed-broken', 'user-1']),
+      { ...record, unconfirmed: [{ version: 2 }] },
+      createStore('taco-sync', 'state'),
+    );
     expect(await idbSyncRecordStore().getRecord('unconfirmed-broken', 'user-1')).toEqual(NEVER_SYNCED);
   });
 });

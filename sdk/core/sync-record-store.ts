@@ -78,7 +78,12 @@ export interface Replacement {
 }
 
 /** The record of a device that never synced. */
-export const NEVER_SYNCED: SyncRecord = Object.freeze({ baseVersion: 0, lastSyncedChecksum: null, lastSyncedAt: null, pendingSince: null });
+export const NEVER_SYNCED: SyncRecord = Object.freeze({
+  baseVersion: 0,
+  lastSyncedChecksum: null,
+  lastSyncedAt: null,
+  pendingSince: null,
+});
 
 /** Backups kept per app and account; the oldest go first. */
 export const BACKUPS_KEPT = 20;
@@ -134,7 +139,13 @@ export const isSyncRecord: Check<SyncRecord> = shaped<SyncRecord>({
   unconfirmed: optional(arrayOf(isSentPush)),
   base: optional(isSnapshot),
   carried: optional(arrayOf(isString)),
-  refused: optional(shaped<SyncErrorInfo & { checksum: string }>({ checksum: isChecksum, code: isString as Check<SyncErrorInfo['code']>, message: isString })),
+  refused: optional(
+    shaped<SyncErrorInfo & { checksum: string }>({
+      checksum: isChecksum,
+      code: isString as Check<SyncErrorInfo['code']>,
+      message: isString,
+    }),
+  ),
   replaced: optional(isReplacement),
   foreign: optional(shaped<{ owner: string; data: Snapshot }>({ owner: isString, data: isSnapshot })),
   keptOnDevice: optional(isVersionNumber),
@@ -176,7 +187,10 @@ export function syncRecordStore(kv: KeyValueStore): SyncRecordStore {
       return String(await kv.get('deviceId'));
     },
     listBackups: async (app, owner) => backupsIn(await kv.get(keyOf('backups', app, owner))),
-    addBackup: (backup) => kv.update(keyOf('backups', backup.app, backup.owner), (old) => [backup, ...backupsIn(old)].slice(0, BACKUPS_KEPT)),
+    addBackup: (backup) =>
+      kv.update(keyOf('backups', backup.app, backup.owner), (old) =>
+        [backup, ...backupsIn(old)].slice(0, BACKUPS_KEPT),
+      ),
   };
 }
 

@@ -16,7 +16,10 @@ export type SyncEvent =
    * Enters `status` with what that status shows: the conflict, the error (and, while retrying in
    * `pending`, the next retry's time), or why sync is disabled. `idle` is a stopped manager.
    */
-  | ({ type: 'enter'; status: 'conflict' | 'pending' | 'error' | 'disabled' | 'idle'; nextRetryAt?: string } & Pick<SyncState, 'conflict' | 'error' | 'disabledReason'>)
+  | ({ type: 'enter'; status: 'conflict' | 'pending' | 'error' | 'disabled' | 'idle'; nextRetryAt?: string } & Pick<
+      SyncState,
+      'conflict' | 'error' | 'disabledReason'
+    >)
   | { type: 'connectivity'; online: boolean }
   | { type: 'storage-persisted'; persisted: boolean | null }
   /** The page should be reloaded to show current data (DESIGN §7.4). */
@@ -28,7 +31,17 @@ export type SyncEvent =
 
 /** The state of a manager that has not started. */
 export function initialSyncState(online: boolean): SyncState {
-  return { status: 'idle', version: 0, lastSyncedAt: null, pendingSince: null, online, nextRetryAt: null, storagePersisted: null, reloadReason: null, localStateProblem: null };
+  return {
+    status: 'idle',
+    version: 0,
+    lastSyncedAt: null,
+    pendingSince: null,
+    online,
+    nextRetryAt: null,
+    storagePersisted: null,
+    reloadReason: null,
+    localStateProblem: null,
+  };
 }
 
 const fromRecord = (state: SyncState, record: SyncRecord): SyncState => ({
@@ -60,7 +73,8 @@ export function reduceSyncState(state: SyncState, event: SyncEvent): SyncState {
       return enter(fromRecord(state, event.record), event.record.pendingSince ? 'pending' : 'synced');
     case 'tab-synced': {
       const next = fromRecord(state, event.record);
-      if (event.inSync && ['pending', 'synced', 'conflict', 'error'].includes(state.status)) return enter(next, 'synced');
+      if (event.inSync && ['pending', 'synced', 'conflict', 'error'].includes(state.status))
+        return enter(next, 'synced');
       return state.status === 'synced' && !event.inSync ? enter(next, 'pending') : next;
     }
     case 'enter': {

@@ -37,27 +37,44 @@ describe('threeWayMerge', () => {
   });
 
   it('gives collisions the server side when preferred, and keeps the other merged keys', () => {
-    const result = threeWayMerge(data({ a: '1', b: '1', c: '1' }), data({ a: 'local', b: 'mine' }), data({ a: 'server', b: '1', c: '1' }), 'server');
+    const result = threeWayMerge(
+      data({ a: '1', b: '1', c: '1' }),
+      data({ a: 'local', b: 'mine' }),
+      data({ a: 'server', b: '1', c: '1' }),
+      'server',
+    );
     expect(plain(result.merged)).toEqual({ a: 'server', b: 'mine' });
     expect(result.collisions).toEqual(['a']);
   });
 
   it('handles keys such as __proto__ and "10" as ordinary keys', () => {
     const result = threeWayMerge(data({}), snapshotFromEntries([['__proto__', 'p']]), data({ '10': 'ten' }));
-    expect(Object.entries(result.merged).sort()).toEqual([['10', 'ten'], ['__proto__', 'p']]);
+    expect(Object.entries(result.merged).sort()).toEqual([
+      ['10', 'ten'],
+      ['__proto__', 'p'],
+    ]);
   });
 
   describe('properties', () => {
     const key = fc.constantFrom('a', 'b', 'c', 'd', '__proto__');
     const snapshot = fc.dictionary(key, fc.constantFrom('0', '1', '2'), { noNullPrototype: false }).map((d) => data(d));
     const side = (base: Snapshot, edits: Record<string, string | null>): Snapshot =>
-      data(Object.fromEntries([...Object.entries(base), ...Object.entries(edits)].filter((entry): entry is [string, string] => entry[1] !== null && !(Object.hasOwn(edits, entry[0]) && edits[entry[0]] === null))));
+      data(
+        Object.fromEntries(
+          [...Object.entries(base), ...Object.entries(edits)].filter(
+            (entry): entry is [string, string] =>
+              entry[1] !== null && !(Object.hasOwn(edits, entry[0]) && edits[entry[0]] === null),
+          ),
+        ),
+      );
     const editsOf = fc.dictionary(key, fc.option(fc.constantFrom('0', '1', '2', '3'), { nil: null }));
 
     it('keeps every edit of a side whose keys the other side left alone, and names no collision', () => {
       fc.assert(
         fc.property(snapshot, editsOf, editsOf, (base, localEdits, serverEdits) => {
-          const serverOnly = Object.fromEntries(Object.entries(serverEdits).filter(([k]) => !Object.hasOwn(localEdits, k)));
+          const serverOnly = Object.fromEntries(
+            Object.entries(serverEdits).filter(([k]) => !Object.hasOwn(localEdits, k)),
+          );
           const local = side(base, localEdits);
           const server = side(base, serverOnly);
           const { merged, collisions } = threeWayMerge(base, local, server);
@@ -86,7 +103,11 @@ describe('threeWayMerge', () => {
         fc.property(snapshot, snapshot, snapshot, (base, local, server) => {
           const at = (d: Snapshot, k: string): string | undefined => (Object.hasOwn(d, k) ? d[k] : undefined);
           const keys = new Set([...Object.keys(base), ...Object.keys(local), ...Object.keys(server)]);
-          const expected = [...keys].filter((k) => at(local, k) !== at(base, k) && at(server, k) !== at(base, k) && at(local, k) !== at(server, k)).sort();
+          const expected = [...keys]
+            .filter(
+              (k) => at(local, k) !== at(base, k) && at(server, k) !== at(base, k) && at(local, k) !== at(server, k),
+            )
+            .sort();
           expect(threeWayMerge(base, local, server).collisions).toEqual(expected);
         }),
       );

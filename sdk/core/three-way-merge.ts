@@ -23,7 +23,12 @@ const valueIn = (data: Snapshot, key: string): string | undefined => (Object.has
  * @example
  * threeWayMerge({ a: '1', b: '1' }, { a: '2', b: '1' }, { a: '1', b: '3' }) // { merged: { a: '2', b: '3' }, collisions: [] }
  */
-export function threeWayMerge(base: Snapshot, local: Snapshot, server: Snapshot, prefer: MergePreference = 'local'): MergeResult {
+export function threeWayMerge(
+  base: Snapshot,
+  local: Snapshot,
+  server: Snapshot,
+  prefer: MergePreference = 'local',
+): MergeResult {
   const entries: [string, string][] = [];
   const collisions: string[] = [];
   for (const key of new Set([...Object.keys(base), ...Object.keys(local), ...Object.keys(server)])) {

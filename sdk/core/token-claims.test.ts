@@ -15,13 +15,18 @@ describe('subscriptionsFromToken', () => {
 
 describe('subjectFromToken', () => {
   const segment = (json: string): string =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    btoa(String.fromCharCode(...new TextEncoder().encode(json)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
   const tokenWith = (payload: string): string => `${segment('{"alg":"HS256"}')}.${segment(payload)}.c2ln`;
 
   it('reads the sub claim of a token jose signed, as jose decodes it, UTF-8 and all', async () => {
     const sub = 'Zoë ☕ 用户 😀';
-    const token = await new SignJWT({ subscriptions: ['sync_tenure'] }).setProtectedHeader({ alg: 'HS256' })
-      .setSubject(sub).sign(new TextEncoder().encode('a-secret-of-at-least-32-bytes!!!'));
+    const token = await new SignJWT({ subscriptions: ['sync_tenure'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .sign(new TextEncoder().encode('a-secret-of-at-least-32-bytes!!!'));
     expect(decodeJwt(token).sub).toBe(sub);
     expect(subjectFromToken(token)).toBe(sub);
     expect(subscriptionsFromToken(token)).toEqual(['sync_tenure']);
@@ -29,8 +34,15 @@ describe('subjectFromToken', () => {
 
   it('reads no account from what is not a compact JWT with an object payload', () => {
     const bad = [
-      'opaque', 'a.b', `${tokenWith('{"sub":"x"}')}.d.e`, tokenWith('["sub"]'), tokenWith('"x"'), tokenWith('null'),
-      tokenWith('{"sub":'), `${segment('{}')}.${btoa('\xff\xfe')}.c2ln`, `${segment('{}')}.e30=.c2ln`,
+      'opaque',
+      'a.b',
+      `${tokenWith('{"sub":"x"}')}.d.e`,
+      tokenWith('["sub"]'),
+      tokenWith('"x"'),
+      tokenWith('null'),
+      tokenWith('{"sub":'),
+      `${segment('{}')}.${btoa('\xff\xfe')}.c2ln`,
+      `${segment('{}')}.e30=.c2ln`,
     ];
     for (const token of bad) expect([token, subjectFromToken(token)]).toEqual([token, '']);
   });

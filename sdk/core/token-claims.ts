@@ -11,7 +11,9 @@ const claimsOf = (token: string): JWTPayload | null => {
     if (parts.length !== 3 || !/^[\w-]+$/.test(parts[1] ?? '')) return null;
     const binary = atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/'));
     // decodeURIComponent decodes the UTF-8 bytes and throws on invalid ones, as a strict TextDecoder would.
-    const json = decodeURIComponent(Array.from(binary, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''));
+    const json = decodeURIComponent(
+      Array.from(binary, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+    );
     const payload: unknown = JSON.parse(json);
     return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as JWTPayload) : null;
   } catch {

@@ -11,8 +11,13 @@ describe('describeSyncError', () => {
   });
 
   it('says a full device is full, whichever browser worded it', () => {
-    for (const message of ["Nothing written: QuotaExceededError: Failed to execute 'setItem' on 'Storage'", 'Nothing written: NS_ERROR_DOM_QUOTA_REACHED']) {
-      expect(describeSyncError(new StorageQuotaError('LOCAL', message)).text).toBe('This device has no room left to save the data. Nothing was changed.');
+    for (const message of [
+      "Nothing written: QuotaExceededError: Failed to execute 'setItem' on 'Storage'",
+      'Nothing written: NS_ERROR_DOM_QUOTA_REACHED',
+    ]) {
+      expect(describeSyncError(new StorageQuotaError('LOCAL', message)).text).toBe(
+        'This device has no room left to save the data. Nothing was changed.',
+      );
     }
   });
 

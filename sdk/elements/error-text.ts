@@ -56,7 +56,10 @@ function codeAndMessage(error: unknown): { code: SyncErrorInfo['code'] | null; m
   if (typeof error === 'object' && error !== null) {
     const { code, message } = error as { code?: unknown; message?: unknown };
     const text = typeof message === 'string' && message ? message : String(error);
-    return { code: typeof code === 'string' && Object.hasOwn(WORDS, code) ? (code as SyncErrorInfo['code']) : null, message: text };
+    return {
+      code: typeof code === 'string' && Object.hasOwn(WORDS, code) ? (code as SyncErrorInfo['code']) : null,
+      message: text,
+    };
   }
   return { code: null, message: String(error) };
 }

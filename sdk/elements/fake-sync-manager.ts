@@ -1,5 +1,12 @@
 import type { VersionRecord } from '../contract/index.js';
-import type { ConflictChoice, LocalBackup, ReplaceEvent, ReplaceListener, SyncListener, SyncManager } from '../core/sync-manager.js';
+import type {
+  ConflictChoice,
+  LocalBackup,
+  ReplaceEvent,
+  ReplaceListener,
+  SyncListener,
+  SyncManager,
+} from '../core/sync-manager.js';
 import type { ConflictInfo, SyncState } from '../core/sync-state.js';
 
 /** A `SyncState` with nothing happening yet: the starting point of {@link FakeSyncManager}. */

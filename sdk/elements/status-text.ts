@@ -53,16 +53,15 @@ export function describeSyncState(state: SyncState, now: number = Date.now()): S
   };
   const status = describeStatus(state, now);
   // The data synced, but this page shows an older copy: that, not "Synced", is what a person needs.
-  if (state.status === 'synced' && state.reloadReason) return { ...status, tone: 'info', label: 'Update ready', ...extras };
+  if (state.status === 'synced' && state.reloadReason)
+    return { ...status, tone: 'info', label: 'Update ready', ...extras };
   return { ...status, ...extras };
 }
 
 type StatusPart = Omit<StatusText, 'reloadOffer' | 'localStateNote'>;
 
 function describeStatus(state: SyncState, now: number): StatusPart {
-  const lastSynced = state.lastSyncedAt
-    ? `Last synced ${formatTimeAgo(state.lastSyncedAt, now)}.`
-    : 'Not synced yet.';
+  const lastSynced = state.lastSyncedAt ? `Last synced ${formatTimeAgo(state.lastSyncedAt, now)}.` : 'Not synced yet.';
   const retrying = state.nextRetryAt ? ' Retrying automatically.' : '';
   const failure = state.error ? describeSyncError(state.error) : null;
   switch (state.status) {
@@ -86,8 +85,20 @@ function describeStatus(state: SyncState, now: number): StatusPart {
       if (!state.pendingSince) {
         // Retrying a check with nothing of this device's to send: no "Changes waiting" then.
         return failure
-          ? { tone: 'neutral', label: 'Retrying', detail: `${failure.text}${retrying || ' Will try again.'}`, technical: failure.technical, syncNowBlockedReason: null }
-          : { tone: 'neutral', label: state.lastSyncedAt ? 'Synced' : 'Not synced yet', detail: lastSynced, technical: null, syncNowBlockedReason: null };
+          ? {
+              tone: 'neutral',
+              label: 'Retrying',
+              detail: `${failure.text}${retrying || ' Will try again.'}`,
+              technical: failure.technical,
+              syncNowBlockedReason: null,
+            }
+          : {
+              tone: 'neutral',
+              label: state.lastSyncedAt ? 'Synced' : 'Not synced yet',
+              detail: lastSynced,
+              technical: null,
+              syncNowBlockedReason: null,
+            };
       }
       return {
         tone: 'warning',
@@ -97,7 +108,13 @@ function describeStatus(state: SyncState, now: number): StatusPart {
         syncNowBlockedReason: null,
       };
     case 'syncing':
-      return { tone: 'info', label: 'Syncing…', detail: lastSynced, technical: null, syncNowBlockedReason: 'A sync is running.' };
+      return {
+        tone: 'info',
+        label: 'Syncing…',
+        detail: lastSynced,
+        technical: null,
+        syncNowBlockedReason: 'A sync is running.',
+      };
     case 'synced':
       return { tone: 'success', label: 'Synced', detail: lastSynced, technical: null, syncNowBlockedReason: null };
     case 'offline':

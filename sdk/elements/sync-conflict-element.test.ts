@@ -13,9 +13,22 @@ const CONFLICT: ConflictInfo = {
   serverModified: new Date(Date.now() - 5 * 60_000).toISOString(),
   serverDeviceId: 'laptop-7f3a',
   diff: { added: ['tenure:notes'], removed: ['tenure:draft'], changed: ['tenure:settings', 'tenure:rates'] },
-  local: { keys: 4, bytes: 812, modifiedAt: new Date(Date.now() - 2 * 60_000).toISOString(), deviceName: 'Firefox on Linux' },
-  server: { keys: 4, bytes: 790, modifiedAt: new Date(Date.now() - 5 * 60_000).toISOString(), deviceName: 'Chrome on Android' },
-  values: [{ key: 'tenure:settings', local: '{"theme":"dark"}', server: '{"theme":"light"}' }, { key: 'tenure:draft', local: null, server: 'Call Ana' }],
+  local: {
+    keys: 4,
+    bytes: 812,
+    modifiedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+    deviceName: 'Firefox on Linux',
+  },
+  server: {
+    keys: 4,
+    bytes: 790,
+    modifiedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    deviceName: 'Chrome on Android',
+  },
+  values: [
+    { key: 'tenure:settings', local: '{"theme":"dark"}', server: '{"theme":"light"}' },
+    { key: 'tenure:draft', local: null, server: 'Call Ana' },
+  ],
 };
 
 const CONFLICT_STATE: Partial<SyncState> = { status: 'conflict', conflict: CONFLICT, version: 11 };
@@ -134,7 +147,9 @@ describe('<taco-sync-conflict>', () => {
 
   it('says how many more entries differ when their values are too long to show', () => {
     const { element } = mount(CONFLICT_STATE);
-    expect(part(element, 'values').querySelector('.more')!.textContent).toBe('2 more entries differ, too long to show here.');
+    expect(part(element, 'values').querySelector('.more')!.textContent).toBe(
+      '2 more entries differ, too long to show here.',
+    );
   });
 
   it('for a key-level conflict, names the colliding entries and says the choice decides only those, the other changes are kept', () => {
@@ -144,17 +159,26 @@ describe('<taco-sync-conflict>', () => {
     expect(summary).toContain('Both devices changed “tenure:settings” in different ways.');
     expect(summary).toContain('Your choice decides only this entry: all other changes of both devices are kept.');
     expect(summary).not.toContain('Choose which copy to keep');
-    expect([...part(element, 'values').querySelectorAll('.value code')].map((node) => node.textContent)).toEqual(['tenure:settings']);
+    expect([...part(element, 'values').querySelectorAll('.value code')].map((node) => node.textContent)).toEqual([
+      'tenure:settings',
+    ]);
     expect(part(element, 'values').querySelector<HTMLElement>('.more')!.hidden).toBe(true);
   });
 
   it('names several colliding entries in a list a person reads', () => {
     const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, keys: ['a', 'b', 'c'] } });
-    expect(part(element, 'summary').textContent).toContain('Both devices changed “a”, “b” and “c” in different ways. Your choice decides only these entries');
+    expect(part(element, 'summary').textContent).toContain(
+      'Both devices changed “a”, “b” and “c” in different ways. Your choice decides only these entries',
+    );
   });
 
   it('shows no value section when nothing differs', () => {
-    const same = { ...CONFLICT, reason: 'other-account' as const, diff: { added: [], removed: [], changed: [] }, values: [] };
+    const same = {
+      ...CONFLICT,
+      reason: 'other-account' as const,
+      diff: { added: [], removed: [], changed: [] },
+      values: [],
+    };
     const { element } = mount({ ...CONFLICT_STATE, conflict: same });
     expect(part(element, 'values').hidden).toBe(true);
   });
@@ -195,7 +219,10 @@ describe('<taco-sync-conflict>', () => {
 
   it('hides a kind with no keys and sums up long lists in the technical details', () => {
     const many = Array.from({ length: KEYS_SHOWN_PER_KIND + 3 }, (_, i) => `key${i}`);
-    const { element } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, diff: { added: [], removed: [], changed: many } } });
+    const { element } = mount({
+      ...CONFLICT_STATE,
+      conflict: { ...CONFLICT, diff: { added: [], removed: [], changed: many } },
+    });
     const added = element.shadowRoot!.querySelector<HTMLElement>('dd[data-kind="added"]')!;
     const changed = element.shadowRoot!.querySelector<HTMLElement>('dd[data-kind="changed"]')!;
     expect(added.hidden).toBe(true);
@@ -220,15 +247,24 @@ describe('<taco-sync-conflict>', () => {
   it.each([
     ['Upload this device’s data again', 'keep-local'],
     ['Keep it on this device only', 'use-server'],
-  ] as const)('for deleted cloud data, "%s" resolves the cloud-deleted conflict with %s and the dialog says nothing local is removed', (name, choice) => {
-    const deleted: ConflictInfo = { ...CONFLICT, reason: 'cloud-deleted', serverDeviceId: null, server: { keys: 0, bytes: 2, modifiedAt: CONFLICT.serverModified, deviceName: null }, values: [] };
-    const { element, manager } = mount({ ...CONFLICT_STATE, conflict: deleted });
-    expect(part(element, 'title').textContent).toBe('Your cloud data was deleted');
-    expect(part(element, 'note').textContent).toMatch(/Nothing on this device is removed/);
-    expect(part(element, 'server').textContent).toMatch(/Deleted 5 min ago/);
-    button(element, name).click();
-    expect(manager.calls).toEqual([{ method: 'resolveConflict', choice }]);
-  });
+  ] as const)(
+    'for deleted cloud data, "%s" resolves the cloud-deleted conflict with %s and the dialog says nothing local is removed',
+    (name, choice) => {
+      const deleted: ConflictInfo = {
+        ...CONFLICT,
+        reason: 'cloud-deleted',
+        serverDeviceId: null,
+        server: { keys: 0, bytes: 2, modifiedAt: CONFLICT.serverModified, deviceName: null },
+        values: [],
+      };
+      const { element, manager } = mount({ ...CONFLICT_STATE, conflict: deleted });
+      expect(part(element, 'title').textContent).toBe('Your cloud data was deleted');
+      expect(part(element, 'note').textContent).toMatch(/Nothing on this device is removed/);
+      expect(part(element, 'server').textContent).toMatch(/Deleted 5 min ago/);
+      button(element, name).click();
+      expect(manager.calls).toEqual([{ method: 'resolveConflict', choice }]);
+    },
+  );
 
   it('gives the buttons back their usual words for the next conflict of another reason', () => {
     const { element, manager } = mount({ ...CONFLICT_STATE, conflict: { ...CONFLICT, reason: 'cloud-deleted' } });
@@ -251,7 +287,13 @@ describe('<taco-sync-conflict>', () => {
     const { element, manager } = mount(CONFLICT_STATE);
     const resolved: Event[] = [];
     element.addEventListener('taco-sync-resolved', (event) => resolved.push(event));
-    manager.answerChoiceWithConflict({ ...CONFLICT, reason: 'push-rejected', localVersion: 12, serverVersion: 13, serverDeviceId: 'tablet-9c1d' });
+    manager.answerChoiceWithConflict({
+      ...CONFLICT,
+      reason: 'push-rejected',
+      localVersion: 12,
+      serverVersion: 13,
+      serverDeviceId: 'tablet-9c1d',
+    });
     button(element, 'Keep my changes').click();
     await flush();
     expect(dialogOf(element).open).toBe(true);
@@ -290,7 +332,9 @@ describe('<taco-sync-conflict>', () => {
     await flush();
     expect(dialogOf(element).open).toBe(true);
     expect(part(element, 'error').hidden).toBe(false);
-    expect(part(element, 'error').textContent).toBe('That did not work: Could not reach the sync server. Check your connection.');
+    expect(part(element, 'error').textContent).toBe(
+      'That did not work: Could not reach the sync server. Check your connection.',
+    );
     expect(part(element, 'error').title).toBe('NETWORK: TypeError: Failed to fetch');
     expect(errors.map((event) => event.detail)).toEqual([{ action: 'resolveConflict', error: failure }]);
     expect(button(element, 'Keep my changes').getAttribute('aria-disabled')).toBe('false');

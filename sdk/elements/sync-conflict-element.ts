@@ -82,10 +82,16 @@ const REASONS: Record<ConflictReason, ReasonWords> = {
  * differently, and that the choice decides only those.
  */
 function collisionText(keys: readonly string[]): string {
-  if (!keys.length) return 'Other devices kept syncing while this one merged their changes. No entry was changed differently on both sides: either choice keeps every change of both devices.';
+  if (!keys.length)
+    return 'Other devices kept syncing while this one merged their changes. No entry was changed differently on both sides: either choice keeps every change of both devices.';
   const named = keys.slice(0, KEYS_SHOWN_PER_KIND).map((key) => `“${key}”`);
   const rest = keys.length - named.length;
-  const list = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  const list =
+    rest > 0
+      ? `${named.join(', ')} and ${rest} more`
+      : named.length > 1
+        ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
+        : named[0];
   const these = keys.length === 1 ? 'this entry' : 'these entries';
   return `Both devices changed ${list} in different ways. Your choice decides only ${these}: all other changes of both devices are kept.`;
 }
@@ -386,8 +392,16 @@ export class TacoSyncConflictElement extends ManagerElement {
   private fill(conflict: ConflictInfo): void {
     const words = REASONS[conflict.reason] ?? REASONS['server-newer'];
     this.field('#title').textContent = words.title;
-    this.field('#summary').textContent = conflict.keys ? `${words.why} ${collisionText(conflict.keys)}` : words.keepLocal ? words.why : `${words.why} Choose which copy to keep.`;
-    for (const button of this.buttons) button.lastChild!.textContent = button.dataset.choice === 'keep-local' ? (words.keepLocal ?? 'Keep my changes') : (words.useServer ?? 'Use server data');
+    this.field('#summary').textContent = conflict.keys
+      ? `${words.why} ${collisionText(conflict.keys)}`
+      : words.keepLocal
+        ? words.why
+        : `${words.why} Choose which copy to keep.`;
+    for (const button of this.buttons)
+      button.lastChild!.textContent =
+        button.dataset.choice === 'keep-local'
+          ? (words.keepLocal ?? 'Keep my changes')
+          : (words.useServer ?? 'Use server data');
     this.field('.note > span').textContent = words.note ?? NOTE_TEXT;
     this.field('[data-field="local-name"]').textContent = words.local;
     this.field('[data-field="server-name"]').textContent = words.server;
@@ -399,14 +413,19 @@ export class TacoSyncConflictElement extends ManagerElement {
 
   /** "Firefox on Linux", "changed 2 min ago". */
   private localOrigin({ local, localVersion }: ConflictInfo): Origin {
-    const when = local.modifiedAt ? `changed ${formatTimeAgo(local.modifiedAt)}` : localVersion > 0 ? '' : 'never synced';
+    const when = local.modifiedAt
+      ? `changed ${formatTimeAgo(local.modifiedAt)}`
+      : localVersion > 0
+        ? ''
+        : 'never synced';
     return [local.deviceName, when];
   }
 
   /** "Chrome on Android", "saved 5 min ago"; a device without a name is "Another device", never its id. */
   private serverOrigin({ server, serverDeviceId, serverVersion, reason }: ConflictInfo): Origin {
     if (serverVersion === 0) return [null, 'nothing stored yet'];
-    if (reason === 'cloud-deleted') return [null, server.modifiedAt ? `deleted ${formatTimeAgo(server.modifiedAt)}` : 'deleted'];
+    if (reason === 'cloud-deleted')
+      return [null, server.modifiedAt ? `deleted ${formatTimeAgo(server.modifiedAt)}` : 'deleted'];
     const device = server.deviceName ?? (serverDeviceId ? 'Another device' : null);
     return [device, server.modifiedAt ? `saved ${formatTimeAgo(server.modifiedAt)}` : ''];
   }
@@ -422,7 +441,9 @@ export class TacoSyncConflictElement extends ManagerElement {
     if (info.modifiedAt) originLine.title = formatDateTime(info.modifiedAt);
     else originLine.removeAttribute('title');
     this.field(`[data-field="${side}-holds"]`).textContent =
-      info.keys === 0 ? 'Empty' : `${info.keys} ${info.keys === 1 ? 'entry' : 'entries'}, ${formatByteSize(info.bytes)}`;
+      info.keys === 0
+        ? 'Empty'
+        : `${info.keys} ${info.keys === 1 ? 'entry' : 'entries'}, ${formatByteSize(info.bytes)}`;
   }
 
   private fillValues(conflict: ConflictInfo, serverName: string): void {
@@ -432,18 +453,20 @@ export class TacoSyncConflictElement extends ManagerElement {
     const section = this.field('.values');
     section.hidden = differing === 0;
     const list = section.querySelector('dl')!;
-    list.replaceChildren(...values.map((value) => {
-      const row = document.createElement('div');
-      row.className = 'value';
-      const name = document.createElement('dt');
-      const code = document.createElement('code');
-      code.textContent = value.key;
-      name.append(code);
-      const sides = document.createElement('dd');
-      sides.append(sideLabel('This device'), valueText(value.local), sideLabel(serverName), valueText(value.server));
-      row.append(name, sides);
-      return row;
-    }));
+    list.replaceChildren(
+      ...values.map((value) => {
+        const row = document.createElement('div');
+        row.className = 'value';
+        const name = document.createElement('dt');
+        const code = document.createElement('code');
+        code.textContent = value.key;
+        name.append(code);
+        const sides = document.createElement('dd');
+        sides.append(sideLabel('This device'), valueText(value.local), sideLabel(serverName), valueText(value.server));
+        row.append(name, sides);
+        return row;
+      }),
+    );
     list.hidden = values.length === 0;
     const rest = differing - values.length;
     const more = section.querySelector<HTMLElement>('.more')!;

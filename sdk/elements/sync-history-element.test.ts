@@ -53,14 +53,18 @@ async function mount(
 }
 
 const shadow = (element: Element): ShadowRoot => element.shadowRoot!;
-const items = (element: Element, kind: 'version' | 'backup'): HTMLElement[] =>
-  [...shadow(element).querySelectorAll<HTMLElement>(`li[part~="${kind}"]`)];
+const items = (element: Element, kind: 'version' | 'backup'): HTMLElement[] => [
+  ...shadow(element).querySelectorAll<HTMLElement>(`li[part~="${kind}"]`),
+];
 const message = (element: Element, list: 'versions' | 'backups'): HTMLElement =>
   shadow(element).querySelector<HTMLElement>(`[data-for="${list}"]`)!;
 /** A button by its accessible text (visible text plus the visually hidden part). */
 function button(scope: Element | ShadowRoot, name: string): HTMLButtonElement {
   const found = [...scope.querySelectorAll('button')].find((b) => b.textContent!.replace(/\s+/g, ' ').trim() === name);
-  if (!found) throw new Error(`no button "${name}" in ${[...scope.querySelectorAll('button')].map((b) => b.textContent).join(' | ')}`);
+  if (!found)
+    throw new Error(
+      `no button "${name}" in ${[...scope.querySelectorAll('button')].map((b) => b.textContent).join(' | ')}`,
+    );
   return found;
 }
 
@@ -97,7 +101,10 @@ describe('<taco-sync-history>', () => {
     document.body.append(element);
     await flush();
     const rows = items(element, 'version').map((li) => li.querySelector('.what')!.textContent);
-    expect(rows).toEqual(['Version 2CurrentThe server did not say when or from where', 'Version 1The server did not say when or from where']);
+    expect(rows).toEqual([
+      'Version 2CurrentThe server did not say when or from where',
+      'Version 1The server did not say when or from where',
+    ]);
     button(shadow(element), 'Restore version 1').click();
     const confirm = shadow(element).querySelector<HTMLElement>('[part~="confirm"]')!;
     expect(confirm.textContent).toMatch(/^Make version 1 the newest version on every device\?/);
@@ -115,7 +122,9 @@ describe('<taco-sync-history>', () => {
   it('lists local backups with why they were kept and how much they hold', async () => {
     const { element } = await mount();
     const [backup] = items(element, 'backup');
-    expect(backup!.querySelector('.what')!.textContent).toBe('1 h agoKept before you chose the server data · 2 entries, 53 bytes');
+    expect(backup!.querySelector('.what')!.textContent).toBe(
+      '1 h agoKept before you chose the server data · 2 entries, 53 bytes',
+    );
   });
 
   it('restores a version only after the confirmation', async () => {
@@ -123,7 +132,9 @@ describe('<taco-sync-history>', () => {
     button(shadow(element), 'Restore version 3').click();
     expect(manager.calls).toEqual([]);
     const confirm = shadow(element).querySelector<HTMLElement>('[part~="confirm"]')!;
-    expect(confirm.textContent).toMatch(/from Chrome on Android the newest version on every device\? What this device holds now is backed up here first\./);
+    expect(confirm.textContent).toMatch(
+      /from Chrome on Android the newest version on every device\? What this device holds now is backed up here first\./,
+    );
     button(confirm, 'Restore version 3').click();
     expect(manager.calls).toEqual([{ method: 'restore', version: 3 }]);
   });
@@ -149,7 +160,9 @@ describe('<taco-sync-history>', () => {
   it('closes a confirmation on Escape without restoring', async () => {
     const { element, manager } = await mount();
     button(shadow(element), 'Restore version 4').click();
-    shadow(element).querySelector('[part~="confirm"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    shadow(element)
+      .querySelector('[part~="confirm"]')!
+      .dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     expect(shadow(element).querySelector('[part~="confirm"]')).toBeNull();
     expect(manager.calls).toEqual([]);
   });
@@ -225,7 +238,9 @@ describe('<taco-sync-history>', () => {
   it('does not ask the server while sync is off, and says why', async () => {
     const { element, manager } = await mount({ status: 'disabled', disabledReason: 'Not signed in' });
     expect(manager.reads.history).toBe(0);
-    expect(message(element, 'versions').textContent).toBe('Sync is off, so the versions saved on the server are not shown.');
+    expect(message(element, 'versions').textContent).toBe(
+      'Sync is off, so the versions saved on the server are not shown.',
+    );
     expect(items(element, 'backup')).toHaveLength(1);
   });
 
@@ -243,7 +258,9 @@ describe('<taco-sync-history>', () => {
     document.body.append(element);
     await flush();
     const shown = message(element, 'versions');
-    expect(shown.firstChild!.textContent).toBe('Could not load the saved versions. Could not reach the sync server. Check your connection.');
+    expect(shown.firstChild!.textContent).toBe(
+      'Could not load the saved versions. Could not reach the sync server. Check your connection.',
+    );
     expect(shown.querySelector('details code')!.textContent).toBe('NETWORK: TypeError: Failed to fetch');
   });
 

@@ -215,10 +215,18 @@ export class TacoSyncHistoryElement extends ManagerElement {
   private drawVersions(state: SyncState | null): void {
     const message = this.message('versions');
     const records = this.versions ?? [];
-    const blocked = !state ? 'No sync manager is attached.' : state.status === 'disabled' ? 'Sync is turned off.' : !state.online ? 'You are offline.' : null;
+    const blocked = !state
+      ? 'No sync manager is attached.'
+      : state.status === 'disabled'
+        ? 'Sync is turned off.'
+        : !state.online
+          ? 'You are offline.'
+          : null;
     if (!state) message.replaceChildren('No sync manager is attached.');
-    else if (state.status === 'disabled') message.replaceChildren('Sync is off, so the versions saved on the server are not shown.');
-    else if (!state.online && !this.versions) message.replaceChildren('You are offline. The versions saved on the server show when you are back online.');
+    else if (state.status === 'disabled')
+      message.replaceChildren('Sync is off, so the versions saved on the server are not shown.');
+    else if (!state.online && !this.versions)
+      message.replaceChildren('You are offline. The versions saved on the server show when you are back online.');
     else if (this.loading && !this.versions) message.replaceChildren('Loading…');
     else if (this.versionsError) this.showError(message, 'Could not load the saved versions.', this.versionsError);
     else if (records.length === 0) message.replaceChildren('Nothing is saved on the server yet.');
@@ -233,9 +241,12 @@ export class TacoSyncHistoryElement extends ManagerElement {
     const message = this.message('backups');
     if (!state) message.replaceChildren('No sync manager is attached.');
     else if (this.loading && !this.backups) message.replaceChildren('Loading…');
-    else if (this.backupsError) this.showError(message, 'Could not read the backups on this device.', this.backupsError);
+    else if (this.backupsError)
+      this.showError(message, 'Could not read the backups on this device.', this.backupsError);
     else if ((this.backups ?? []).length === 0) {
-      message.replaceChildren('No backups yet. Whenever data from elsewhere replaces what this device holds, a copy is kept here.');
+      message.replaceChildren(
+        'No backups yet. Whenever data from elsewhere replaces what this device holds, a copy is kept here.',
+      );
     } else message.replaceChildren();
     message.hidden = message.childNodes.length === 0;
     this.drawList('backups', state ? (this.backups ?? []).map((backup) => this.backupEntry(backup)) : [], null);
@@ -265,7 +276,10 @@ export class TacoSyncHistoryElement extends ManagerElement {
 
   private backupEntry(backup: LocalBackup): Entry {
     const keys = Object.keys(backup.data).length;
-    const size = keys === 0 ? 'empty' : `${keys} ${keys === 1 ? 'entry' : 'entries'}, ${formatByteSize(utf8ByteLength(canonicalJson(backup.data)))}`;
+    const size =
+      keys === 0
+        ? 'empty'
+        : `${keys} ${keys === 1 ? 'entry' : 'entries'}, ${formatByteSize(utf8ByteLength(canonicalJson(backup.data)))}`;
     return {
       key: `backup:${backup.id}`,
       when: backup.createdAt,
@@ -274,7 +288,8 @@ export class TacoSyncHistoryElement extends ManagerElement {
       meta: `${BACKUP_REASONS[backup.reason] ?? 'Kept before its data was replaced'} · ${size}`,
       metaTitle: null,
       restoreLabel: 'the backup kept {when}',
-      question: 'Put the copy kept {when} back on this device? It then syncs as your newest change. What this device holds now is backed up first.',
+      question:
+        'Put the copy kept {when} back on this device? It then syncs as your newest change. What this device holds now is backed up first.',
       confirmLabel: 'Put back',
       run: (manager) => manager.restoreBackup(backup.id),
       restored: { kind: 'backup', id: backup.id },
@@ -283,7 +298,9 @@ export class TacoSyncHistoryElement extends ManagerElement {
 
   private drawList(list: 'versions' | 'backups', entries: Entry[], blocked: string | null): void {
     const ol = this.root.querySelector<HTMLOListElement>(`[data-list="${list}"]`)!;
-    ol.replaceChildren(...entries.map((entry) => this.item(list === 'versions' ? 'version' : 'backup', entry, blocked)));
+    ol.replaceChildren(
+      ...entries.map((entry) => this.item(list === 'versions' ? 'version' : 'backup', entry, blocked)),
+    );
   }
 
   private item(kind: 'version' | 'backup', entry: Entry, blocked: string | null): HTMLLIElement {
@@ -301,7 +318,12 @@ export class TacoSyncHistoryElement extends ManagerElement {
     const line = element('div', 'line');
     line.append(what);
     if (!entry.current) {
-      const restore = this.button('restore', kind === 'version' ? 'Restore' : 'Put back', entry.restoreLabel, entry.when);
+      const restore = this.button(
+        'restore',
+        kind === 'version' ? 'Restore' : 'Put back',
+        entry.restoreLabel,
+        entry.when,
+      );
       this.setAvailable(restore, blocked);
       restore.setAttribute('aria-expanded', String(this.confirming === entry.key));
       restore.addEventListener('click', () => {
@@ -382,8 +404,15 @@ export class TacoSyncHistoryElement extends ManagerElement {
       return;
     }
     this.confirming = null;
-    this.announcer.textContent = entry.restored.kind === 'version' ? `Restored version ${entry.restored.version}.` : 'Backup put back.';
-    this.dispatchEvent(new CustomEvent<SyncRestoredDetail>('taco-sync-restored', { detail: entry.restored, bubbles: true, composed: true }));
+    this.announcer.textContent =
+      entry.restored.kind === 'version' ? `Restored version ${entry.restored.version}.` : 'Backup put back.';
+    this.dispatchEvent(
+      new CustomEvent<SyncRestoredDetail>('taco-sync-restored', {
+        detail: entry.restored,
+        bubbles: true,
+        composed: true,
+      }),
+    );
     await this.reload();
   }
 
@@ -445,7 +474,8 @@ export class TacoSyncHistoryElement extends ManagerElement {
   }
 
   protected override redrawTimes(): void {
-    for (const time of this.root.querySelectorAll<HTMLElement>('[data-iso]')) setTime(time, time.dataset.iso!, time.dataset.capital === 'true');
+    for (const time of this.root.querySelectorAll<HTMLElement>('[data-iso]'))
+      setTime(time, time.dataset.iso!, time.dataset.capital === 'true');
   }
 }
 
@@ -456,7 +486,11 @@ async function readVersions(manager: SyncManager): Promise<KeptVersion[]> {
   return (await manager.listVersions()).map((version) => ({ version }));
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const made = document.createElement(tag);
   made.className = className;
   if (text !== undefined) made.textContent = text;

@@ -38,15 +38,69 @@ describe('<taco-sync-status>', () => {
     it.each<[string, Partial<SyncState>, string, RegExp, boolean]>([
       ['synced', { status: 'synced', lastSyncedAt: minutesAgo(2) }, 'Synced', /Last synced 2 min ago/, true],
       ['idle', { status: 'idle' }, 'Not syncing', /Not synced yet/, true],
-      ['pending', { status: 'pending', pendingSince: minutesAgo(1), lastSyncedAt: minutesAgo(60 * 3) }, 'Changes waiting', /Last synced 3 h ago/, true],
-      ['pending while retrying', { status: 'pending', pendingSince: minutesAgo(2), error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, nextRetryAt: minutesAgo(-1) }, 'Changes waiting', /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/, true],
-      ['retrying with nothing waiting', { status: 'pending', error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, nextRetryAt: minutesAgo(-1) }, 'Retrying', /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/, true],
+      [
+        'pending',
+        { status: 'pending', pendingSince: minutesAgo(1), lastSyncedAt: minutesAgo(60 * 3) },
+        'Changes waiting',
+        /Last synced 3 h ago/,
+        true,
+      ],
+      [
+        'pending while retrying',
+        {
+          status: 'pending',
+          pendingSince: minutesAgo(2),
+          error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' },
+          nextRetryAt: minutesAgo(-1),
+        },
+        'Changes waiting',
+        /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/,
+        true,
+      ],
+      [
+        'retrying with nothing waiting',
+        {
+          status: 'pending',
+          error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' },
+          nextRetryAt: minutesAgo(-1),
+        },
+        'Retrying',
+        /^Could not reach the sync server\. Check your connection\. Retrying automatically\.$/,
+        true,
+      ],
       ['syncing', { status: 'syncing' }, 'Syncing…', /Not synced yet/, false],
-      ['offline with changes', { status: 'offline', online: false, pendingSince: minutesAgo(5) }, 'Offline', /saved on this device and will sync when you are back online/, false],
+      [
+        'offline with changes',
+        { status: 'offline', online: false, pendingSince: minutesAgo(5) },
+        'Offline',
+        /saved on this device and will sync when you are back online/,
+        false,
+      ],
       ['conflict', { status: 'conflict' }, 'Needs your choice', /Choose which copy to keep/, false],
-      ['error', { status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: 'Body exceeds MAX_BODY_BYTES' } }, 'Sync failed', /^Your data is too large for the sync server\.$/, true],
-      ['disabled', { status: 'disabled', disabledReason: 'No subscription allows sync for "demo" (needs sync_demo, sync_all or taco_club).' }, 'Sync off', /^Your account does not include sync for this app\.$/, false],
-      ['signed out', { status: 'disabled', disabledReason: 'Not signed in', pendingSince: minutesAgo(3) }, 'Sync off', /^You are not signed in\. Your changes are kept on this device\.$/, false],
+      [
+        'error',
+        { status: 'error', error: { code: 'PAYLOAD_TOO_LARGE', message: 'Body exceeds MAX_BODY_BYTES' } },
+        'Sync failed',
+        /^Your data is too large for the sync server\.$/,
+        true,
+      ],
+      [
+        'disabled',
+        {
+          status: 'disabled',
+          disabledReason: 'No subscription allows sync for "demo" (needs sync_demo, sync_all or taco_club).',
+        },
+        'Sync off',
+        /^Your account does not include sync for this app\.$/,
+        false,
+      ],
+      [
+        'signed out',
+        { status: 'disabled', disabledReason: 'Not signed in', pendingSince: minutesAgo(3) },
+        'Sync off',
+        /^You are not signed in\. Your changes are kept on this device\.$/,
+        false,
+      ],
     ])('%s', (_name, state, label, detail, canSync) => {
       vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
       const { element } = mount(state);
@@ -148,15 +202,35 @@ describe('<taco-sync-status>', () => {
 
   describe('says what failed in words a person understands, with the technical message as tooltip', () => {
     it.each<[string, SyncState['error'], string]>([
-      ['an unreachable server', { code: 'NETWORK', message: 'TypeError: Failed to fetch' }, 'Could not reach the sync server. Check your connection.'],
-      ['a 404 without a body', { code: 'BAD_REQUEST', message: 'HTTP 404' }, 'The sync server did not accept the data from this device.'],
-      ['an unknown app', { code: 'NOT_FOUND', message: 'Unknown app' }, 'The sync server does not offer sync for this app. The app may be set up wrongly.'],
+      [
+        'an unreachable server',
+        { code: 'NETWORK', message: 'TypeError: Failed to fetch' },
+        'Could not reach the sync server. Check your connection.',
+      ],
+      [
+        'a 404 without a body',
+        { code: 'BAD_REQUEST', message: 'HTTP 404' },
+        'The sync server did not accept the data from this device.',
+      ],
+      [
+        'an unknown app',
+        { code: 'NOT_FOUND', message: 'Unknown app' },
+        'The sync server does not offer sync for this app. The app may be set up wrongly.',
+      ],
       [
         'a full local store',
-        { code: 'LOCAL', message: "Nothing written: QuotaExceededError: Failed to execute 'setItem' on 'Storage': Setting the value of 'todos' exceeded the quota." },
+        {
+          code: 'LOCAL',
+          message:
+            "Nothing written: QuotaExceededError: Failed to execute 'setItem' on 'Storage': Setting the value of 'todos' exceeded the quota.",
+        },
         'This device has no room left to save the data. Nothing was changed.',
       ],
-      ['a refused token', { code: 'AUTH', message: 'Error: token expired' }, 'Your sign-in was not accepted. Sign in again to sync.'],
+      [
+        'a refused token',
+        { code: 'AUTH', message: 'Error: token expired' },
+        'Your sign-in was not accepted. Sign in again to sync.',
+      ],
     ])('%s', (_name, error, words) => {
       const { element } = mount({ status: 'error', error });
       expect(text(element, 'detail')).toBe(words);
@@ -173,7 +247,10 @@ describe('<taco-sync-status>', () => {
   });
 
   it('says "Changes waiting" only while there are unsynced changes', () => {
-    const { element, manager } = mount({ status: 'pending', error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' } });
+    const { element, manager } = mount({
+      status: 'pending',
+      error: { code: 'NETWORK', message: 'TypeError: Failed to fetch' },
+    });
     expect(text(element, 'label')).not.toBe('Changes waiting');
     manager.setState({ pendingSince: new Date().toISOString() });
     expect(text(element, 'label')).toBe('Changes waiting');
@@ -298,10 +375,12 @@ describe('<taco-sync-status>', () => {
 
   it('reads compact="false" from server-rendered HTML (Solid SSR of compact={false}) as not compact, and shows the detail', () => {
     const host = document.createElement('div');
-    host.innerHTML = '<taco-sync-status compact="false"></taco-sync-status><taco-sync-status compact="true"></taco-sync-status>';
+    host.innerHTML =
+      '<taco-sync-status compact="false"></taco-sync-status><taco-sync-status compact="true"></taco-sync-status>';
     document.body.append(host);
     const [notCompact, compact] = [...host.children] as TacoSyncStatusElement[];
-    const detailShown = (element: TacoSyncStatusElement) => getComputedStyle(element.shadowRoot!.querySelector('.detail')!).display !== 'none';
+    const detailShown = (element: TacoSyncStatusElement) =>
+      getComputedStyle(element.shadowRoot!.querySelector('.detail')!).display !== 'none';
     expect(notCompact!.compact).toBe(false);
     expect(compact!.compact).toBe(true);
     expect(detailShown(notCompact!)).toBe(true);

@@ -70,7 +70,11 @@ describe('watchSyncedKey', () => {
     const manager = new FakeSyncManager();
     let calls = 0;
     watch(manager, 'todos', () => (calls += 1));
-    const full = { setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } } as unknown as Storage;
+    const full = {
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    } as unknown as Storage;
     expect(() => writeSyncedKey(manager, 'todos', 'x', full)).toThrow('full');
     expect(calls).toBe(0);
   });

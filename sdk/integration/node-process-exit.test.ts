@@ -14,7 +14,14 @@ const dir = mkdtempSync(join(tmpdir(), 'taco-exit-'));
 const EXIT_LIMIT_MS = 20_000; // generous: the child only has to notice it has nothing left to do
 
 beforeAll(async () => {
-  await build({ entryPoints: [sdkEntry], bundle: true, format: 'esm', platform: 'node', outfile: join(dir, 'sdk.mjs'), logLevel: 'warning' });
+  await build({
+    entryPoints: [sdkEntry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: join(dir, 'sdk.mjs'),
+    logLevel: 'warning',
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,31 +51,43 @@ const MANAGER = `(app) => taco.createSync({ app, endpoint: 'http://127.0.0.1:9',
   setItem() {}, removeItem() {}, clear() {} } }) })`;
 
 describe('a Node process that uses the SDK', () => {
-  it('exits by itself after creating, starting and stopping managers', async () => {
-    const result = await runInNode(`
+  it(
+    'exits by itself after creating, starting and stopping managers',
+    async () => {
+      const result = await runInNode(`
       const make = ${MANAGER};
       const managers = [make('exit-a'), make('exit-a'), make('exit-b')];
       for (const sync of managers) await sync.start().catch(() => {});
       for (const sync of managers) sync.stop();
       make('exit-c'); // created and never started
     `);
-    expect(result).toMatchObject({ exited: true, code: 0 });
-    expect(result.output).toContain('script done');
-  }, EXIT_LIMIT_MS + 10_000);
+      expect(result).toMatchObject({ exited: true, code: 0 });
+      expect(result.output).toContain('script done');
+    },
+    EXIT_LIMIT_MS + 10_000,
+  );
 
-  it('exits by itself after forget(), which tells the other tabs once stopped', async () => {
-    const result = await runInNode(`
+  it(
+    'exits by itself after forget(), which tells the other tabs once stopped',
+    async () => {
+      const result = await runInNode(`
       const sync = (${MANAGER})('exit-forget');
       await sync.start().catch(() => {});
       await sync.forget().catch(() => {});
     `);
-    expect(result).toMatchObject({ exited: true, code: 0 });
-  }, EXIT_LIMIT_MS + 10_000);
+      expect(result).toMatchObject({ exited: true, code: 0 });
+    },
+    EXIT_LIMIT_MS + 10_000,
+  );
 
-  it('exits by itself even when a started manager is never stopped', async () => {
-    const result = await runInNode(`
+  it(
+    'exits by itself even when a started manager is never stopped',
+    async () => {
+      const result = await runInNode(`
       await (${MANAGER})('exit-running').start().catch(() => {});
     `);
-    expect(result).toMatchObject({ exited: true, code: 0 });
-  }, EXIT_LIMIT_MS + 10_000);
+      expect(result).toMatchObject({ exited: true, code: 0 });
+    },
+    EXIT_LIMIT_MS + 10_000,
+  );
 });

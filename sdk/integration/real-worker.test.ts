@@ -106,12 +106,13 @@ describe('the SDK against the real Worker', () => {
     b.sync.stop();
   }, 60_000);
 
-  it('takes another device\'s edits as a patch pull, awkward keys included, and the full data once its base aged out', async () => {
+  it("takes another device's edits as a patch pull, awkward keys included, and the full data once its base aged out", async () => {
     const token = await devToken(`integration-patch-pull-${Date.now()}`);
     const pulls: { url: string; body: Record<string, unknown> }[] = [];
     const recording: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (String(input).includes('/pull')) pulls.push({ url: String(input), body: (await response.clone().json()) as Record<string, unknown> });
+      if (String(input).includes('/pull'))
+        pulls.push({ url: String(input), body: (await response.clone().json()) as Record<string, unknown> });
       return response;
     };
     const a = device(token, 'laptop');
@@ -131,7 +132,11 @@ describe('the SDK against the real Worker', () => {
     await b.sync.syncNow();
     expect(pulls).toHaveLength(1);
     expect(pulls[0]!.url).toMatch(/\/pull\?since=1$/);
-    expect(pulls[0]!.body).toMatchObject({ baseVersion: 1, patch: { set: { ['__proto__']: '{"edited":true}', 10: 'ten, edited', t_more: 'added' }, remove: [] }, meta: { version: 3 } });
+    expect(pulls[0]!.body).toMatchObject({
+      baseVersion: 1,
+      patch: { set: { ['__proto__']: '{"edited":true}', 10: 'ten, edited', t_more: 'added' }, remove: [] },
+      meta: { version: 3 },
+    });
     expect(pulls[0]!.body).not.toHaveProperty('data');
     expect(snapshotOf(b.storage, [...keys, 't_more'])).toEqual(snapshotOf(a.storage, [...keys, 't_more']));
     expect(b.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
@@ -144,7 +149,9 @@ describe('the SDK against the real Worker', () => {
     await b.sync.syncNow();
     expect(pulls.map((p) => p.url.replace(/^.*\/pull/, '/pull'))).toEqual(['/pull?since=3']);
     expect(pulls[0]!.body).toHaveProperty('data');
-    expect(snapshotOf(b.storage, [...keys, 't_more', 't_counter'])).toEqual(snapshotOf(a.storage, [...keys, 't_more', 't_counter']));
+    expect(snapshotOf(b.storage, [...keys, 't_more', 't_counter'])).toEqual(
+      snapshotOf(a.storage, [...keys, 't_more', 't_counter']),
+    );
     expect(b.sync.getState()).toMatchObject({ status: 'synced', version: 9 });
     a.sync.stop();
     b.sync.stop();

@@ -1,6 +1,5 @@
 import type { PlatformEvent, Platform } from '../core/ports.js';
 
-
 /**
  * The browser's {@link Platform}: `visibilitychange` (to `hidden` or `visible`), `pagehide`, window `blur` and
  * `focus`, `online` and `offline`. Outside a browser it reports online and never fires.

@@ -17,7 +17,8 @@ const SYSTEMS: [RegExp, string][] = [
   [/Linux/, 'Linux'],
 ];
 
-const nameIn = (list: [RegExp, string][], ua: string): string | undefined => list.find(([pattern]) => pattern.test(ua))?.[1];
+const nameIn = (list: [RegExp, string][], ua: string): string | undefined =>
+  list.find(([pattern]) => pattern.test(ua))?.[1];
 
 /**
  * A device name for people, from a user agent string: "Chrome on Android", "Safari on iPhone",
@@ -33,4 +34,5 @@ export function deviceNameFromUserAgent(ua: string): string {
 }
 
 /** This browser's default device name (from `navigator.userAgent`). */
-export const browserDeviceName = (): string => deviceNameFromUserAgent(typeof navigator === 'undefined' ? '' : navigator.userAgent);
+export const browserDeviceName = (): string =>
+  deviceNameFromUserAgent(typeof navigator === 'undefined' ? '' : navigator.userAgent);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checksum, snapshotFromEntries } from '../contract/index.js';
-import { AuthError, BadResponseError, ConflictError, ForbiddenError, isRetryable, NetworkError, PayloadTooLargeError, RequestError, ServerError } from '../core/errors.js';
+import {
+  AuthError,
+  BadResponseError,
+  ConflictError,
+  ForbiddenError,
+  isRetryable,
+  NetworkError,
+  PayloadTooLargeError,
+  RequestError,
+  ServerError,
+} from '../core/errors.js';
 import { FakeSyncServer } from '../test-support/fake-server.js';
 import { fakeToken } from '../test-support/tokens.js';
 import { fetchTransport, parseRetryAfterMs } from './fetch-transport.js';
@@ -21,7 +31,13 @@ const pushBody = async (data = snapshotFromEntries([['a', '1']]), version = 0) =
 describe('fetchTransport', () => {
   it('sends the bearer token to the app endpoint and returns the validated meta', async () => {
     const { server, transport } = setup();
-    await expect(transport.meta(token)).resolves.toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [] });
+    await expect(transport.meta(token)).resolves.toEqual({
+      success: true,
+      exists: false,
+      meta: null,
+      availableVersions: [],
+      versions: [],
+    });
     expect(server.requests[0]?.path).toBe('/api/sync/tenure/meta');
   });
 
@@ -36,8 +52,18 @@ describe('fetchTransport', () => {
   it('pulls with since as /pull?since=N and takes a patch answer; without since only the full data', async () => {
     const { server, transport } = setup();
     await transport.push(await pushBody(), token);
-    await server.seed('tenure', snapshotFromEntries([['a', '1'], ['b', '2']]));
-    expect(await transport.pull(token, { since: 1 })).toMatchObject({ baseVersion: 1, patch: { set: { b: '2' }, remove: [] }, meta: { version: 2 } });
+    await server.seed(
+      'tenure',
+      snapshotFromEntries([
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+    );
+    expect(await transport.pull(token, { since: 1 })).toMatchObject({
+      baseVersion: 1,
+      patch: { set: { b: '2' }, remove: [] },
+      meta: { version: 2 },
+    });
     expect(server.requests.at(-1)).toMatchObject({ path: '/api/sync/tenure/pull', since: 1 });
     expect(await transport.pull(token)).toMatchObject({ data: { a: '1', b: '2' } });
     expect(server.requests.at(-1)).not.toHaveProperty('since');
@@ -54,7 +80,11 @@ describe('fetchTransport', () => {
     await server.seed('tenure', snapshotFromEntries([['b', '2']]));
     const error = await transport.push(await pushBody(), token).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
-    expect((error as ConflictError).conflict).toMatchObject({ localVersion: 0, serverVersion: 1, serverDeviceId: 'other-device' });
+    expect((error as ConflictError).conflict).toMatchObject({
+      localVersion: 0,
+      serverVersion: 1,
+      serverDeviceId: 'other-device',
+    });
   });
 
   it('maps statuses to typed errors', async () => {
@@ -85,17 +115,25 @@ describe('fetchTransport', () => {
     const { server, transport } = setup();
     server.failNext({ status: 0, code: 'INTERNAL', network: true });
     await expect(transport.meta(token)).rejects.toBeInstanceOf(NetworkError);
-    const odd = fetchTransport({ endpoint: 'https://x', app: 'tenure', fetch: async () => new Response('{"success":true}') });
+    const odd = fetchTransport({
+      endpoint: 'https://x',
+      app: 'tenure',
+      fetch: async () => new Response('{"success":true}'),
+    });
     await expect(odd.meta(token)).rejects.toBeInstanceOf(BadResponseError);
     const html = fetchTransport({ endpoint: 'https://x', app: 'tenure', fetch: async () => new Response('<html>') });
     await expect(html.pull(token)).rejects.toBeInstanceOf(BadResponseError);
   });
 
-  it('reports a 404 that is not the Worker\'s (an endpoint pointing at a web server) as a BadResponseError INTERNAL, retried', async () => {
+  it("reports a 404 that is not the Worker's (an endpoint pointing at a web server) as a BadResponseError INTERNAL, retried", async () => {
     const staticServer = fetchTransport({
       endpoint: 'http://localhost:5173',
       app: 'notes',
-      fetch: async () => new Response('<!doctype html><title>Not Found</title>', { status: 404, headers: { 'content-type': 'text/html' } }),
+      fetch: async () =>
+        new Response('<!doctype html><title>Not Found</title>', {
+          status: 404,
+          headers: { 'content-type': 'text/html' },
+        }),
     });
     const error = (await staticServer.meta(token).catch((e: unknown) => e)) as BadResponseError;
     expect(error).toBeInstanceOf(BadResponseError);
@@ -104,8 +142,12 @@ describe('fetchTransport', () => {
     expect(isRetryable(error)).toBe(true);
   });
 
-  it('keeps the Worker\'s own 404 a RequestError with its code and message', async () => {
-    const worker = fetchTransport({ endpoint: 'https://x', app: 'notes', fetch: async () => Response.json({ error: 'Unknown app', code: 'NOT_FOUND' }, { status: 404 }) });
+  it("keeps the Worker's own 404 a RequestError with its code and message", async () => {
+    const worker = fetchTransport({
+      endpoint: 'https://x',
+      app: 'notes',
+      fetch: async () => Response.json({ error: 'Unknown app', code: 'NOT_FOUND' }, { status: 404 }),
+    });
     const error = (await worker.meta(token).catch((e: unknown) => e)) as RequestError;
     expect(error).toBeInstanceOf(RequestError);
     expect([error.code, error.message]).toEqual(['NOT_FOUND', 'Unknown app']);

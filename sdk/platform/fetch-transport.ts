@@ -25,7 +25,6 @@ import {
 } from '../core/errors.js';
 import { encodePush } from './push-encoding.js';
 
-
 /** Where and how {@link fetchTransport} sends requests. */
 export interface FetchTransportOptions {
   /** The Worker's origin (and path prefix, if any), e.g. `https://sync.example.com`. */
@@ -54,18 +53,28 @@ function errorFor(response: Response, fields: Fields): Error {
   if (status === 403) return new ForbiddenError('FORBIDDEN', message, status);
   if (status === 409) {
     return isVersionNumber(localVersion) && isVersionNumber(serverVersion)
-      ? new ConflictError({ error: message, code: 'CONFLICT', localVersion, serverVersion, serverModified: serverModified as string | null, serverDeviceId: serverDeviceId as string | null })
+      ? new ConflictError({
+          error: message,
+          code: 'CONFLICT',
+          localVersion,
+          serverVersion,
+          serverModified: serverModified as string | null,
+          serverDeviceId: serverDeviceId as string | null,
+        })
       : new BadResponseError('INTERNAL', 'Malformed conflict response', status);
   }
   if (status === 413) return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', message, status);
   if (status === 429 || status >= 500) {
-    return new ServerError(status === 429 ? 'RATE_LIMITED' : code, message, status, parseRetryAfterMs(response.headers.get('Retry-After'), Date.now()));
+    return new ServerError(
+      status === 429 ? 'RATE_LIMITED' : code,
+      message,
+      status,
+      parseRetryAfterMs(response.headers.get('Retry-After'), Date.now()),
+    );
   }
   // Every 4xx of the Worker carries `{ error, code }`; one without it comes from something else
   // (an `endpoint` that points at a web server, a proxy's error page), which a person must fix.
-  return code === 'INTERNAL'
-    ? new BadResponseError(code, message, status)
-    : new RequestError(code, message, status);
+  return code === 'INTERNAL' ? new BadResponseError(code, message, status) : new RequestError(code, message, status);
 }
 
 /**
@@ -79,12 +88,22 @@ function errorFor(response: Response, fields: Fields): Error {
 export function fetchTransport(options: FetchTransportOptions): SyncTransport {
   const base = `${options.endpoint.replace(/\/+$/, '')}${API_PREFIX}/${options.app}`;
 
-  async function request<T>(path: string, token: string, parse: (body: unknown) => Parsed<T>, init: RequestInit = {}, gzip = false): Promise<T> {
+  async function request<T>(
+    path: string,
+    token: string,
+    parse: (body: unknown) => Parsed<T>,
+    init: RequestInit = {},
+    gzip = false,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await (options.fetch ?? fetch)(base + path, {
         ...init,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(gzip && { 'content-encoding': 'gzip' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(gzip && { 'content-encoding': 'gzip' }),
+        },
       });
     } catch (error) {
       throw new NetworkError('NETWORK', String(error));
@@ -98,15 +117,25 @@ export function fetchTransport(options: FetchTransportOptions): SyncTransport {
 
   return {
     meta: (token, init) => request('/meta', token, parseMetaResponse, init),
-    pull: (token, { since, ...init } = {}) => (since === undefined ? request('/pull', token, parsePullResponse, init) : request(`/pull?since=${since}`, token, parsePullAnswer, init)),
+    pull: (token, { since, ...init } = {}) =>
+      since === undefined
+        ? request('/pull', token, parsePullResponse, init)
+        : request(`/pull?since=${since}`, token, parsePullAnswer, init),
     history: (version, token, init) => request(`/history/${version}`, token, parseHistoryResponse, init),
     encodePush,
     push: async (body, token, init) => {
       // Synchronous up to fetch when the body comes encoded: a page that is hiding sends it at once.
       const encoded = 'request' in body ? body : await encodePush(body);
-      return request('/push', token, parsePushResponse, { ...init, method: 'POST', body: encoded.body as BodyInit }, encoded.gzip);
+      return request(
+        '/push',
+        token,
+        parsePushResponse,
+        { ...init, method: 'POST', body: encoded.body as BodyInit },
+        encoded.gzip,
+      );
     },
-    delete: (token, init) => request('', token, (body) => ({ ok: true, value: body }), { ...init, method: 'DELETE' }).then(() => {}),
+    delete: (token, init) =>
+      request('', token, (body) => ({ ok: true, value: body }), { ...init, method: 'DELETE' }).then(() => {}),
   };
 }
 

@@ -11,7 +11,10 @@ export function idbSyncRecordStore(onProblem: (error: unknown) => void = () => {
   let store: UseStore | undefined;
   const use = (): UseStore => (store ??= createStore('taco-sync', 'state'));
   const records = syncRecordStore(
-    fallbackKeyValueStore({ get: async (key) => get(key, use()), update: async (key, updater) => update(key, updater, use()) }, (error) => onProblem(error)),
+    fallbackKeyValueStore(
+      { get: async (key) => get(key, use()), update: async (key, updater) => update(key, updater, use()) },
+      (error) => onProblem(error),
+    ),
   );
   return records;
 }

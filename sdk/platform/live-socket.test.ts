@@ -27,7 +27,9 @@ describe('why a live socket did not open, asked with a plain request', () => {
   it('asks the live route itself, with the token as a bearer header', async () => {
     const seen: Request[] = [];
     await webSocketConnector({ url: URL_OF_ROUTE, fetch: answering(426, seen) }).whyRefused('the-token');
-    expect(seen.map((request) => [request.url, request.headers.get('authorization')])).toEqual([[URL_OF_ROUTE, 'Bearer the-token']]);
+    expect(seen.map((request) => [request.url, request.headers.get('authorization')])).toEqual([
+      [URL_OF_ROUTE, 'Bearer the-token'],
+    ]);
   });
 
   it('reads a request that got no answer as transient', async () => {

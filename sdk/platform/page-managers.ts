@@ -10,7 +10,8 @@ type PageManagers = [latest: Map<string, WeakRef<SyncManager>>, waiting: Set<() 
 // copy of this file, and an app may load two copies of the package; all must see one registry.
 const REGISTRY = Symbol.for('taco-sync.managers');
 
-const pageManagers = (): PageManagers => ((globalThis as { [REGISTRY]?: PageManagers })[REGISTRY] ??= [new Map(), new Set()]);
+const pageManagers = (): PageManagers =>
+  ((globalThis as { [REGISTRY]?: PageManagers })[REGISTRY] ??= [new Map(), new Set()]);
 
 /** Records `manager` as the page's manager of its app (weakly) and wakes the elements waiting for one. */
 export function registerPageManager(manager: SyncManager): void {

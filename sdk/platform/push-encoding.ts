@@ -31,7 +31,8 @@ export async function encodePush(request: PushRequest): Promise<EncodedPush> {
   const bytes = utf8ByteLength(text);
   if (bytes >= GZIP_MIN_BYTES && typeof CompressionStream === 'function') {
     const compressed = await gzip(text);
-    if (compressed.byteLength <= bytes * GZIP_MAX_RATIO) return { request, body: compressed, gzip: true, bytes: compressed.byteLength };
+    if (compressed.byteLength <= bytes * GZIP_MAX_RATIO)
+      return { request, body: compressed, gzip: true, bytes: compressed.byteLength };
   }
   return { request, body: text, gzip: false, bytes };
 }

@@ -5,7 +5,9 @@ import { tempoAdapter, tenureAdapter } from './index.js';
 describe('presets', () => {
   it('tenure owns its keys and its tenure_prosper_ prefix, not Tempo keys', () => {
     const adapter = tenureAdapter(new MemoryStorage());
-    expect(['tenure_prospect_profile', 'tenure_discover_answers', 'tenure_prosper_week1'].every(adapter.owns)).toBe(true);
+    expect(['tenure_prospect_profile', 'tenure_discover_answers', 'tenure_prosper_week1'].every(adapter.owns)).toBe(
+      true,
+    );
     expect(adapter.owns('tempo_tasks')).toBe(false);
   });
 

@@ -23,7 +23,9 @@ export function SyncHeader({ manager }: { manager: SyncManager }) {
       />
       <taco-sync-history
         manager={manager}
-        ontaco-sync-restored={(event) => console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)}
+        ontaco-sync-restored={(event) =>
+          console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)
+        }
         ref={(el) => void el?.reload()}
       />
       <taco-sync-status ontaco-sync-reload={(event) => event.detail.reason satisfies 'newer-data' | 'replaced'} />

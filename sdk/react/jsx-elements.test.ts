@@ -35,7 +35,12 @@ describe('the tags in React 19', () => {
   it('sets manager on <taco-sync-history> as a property and listens through ontaco-sync-restored', () => {
     const manager = new FakeSyncManager({ status: 'synced', version: 1 });
     const restored: unknown[] = [];
-    render(createElement('taco-sync-history', { manager, 'ontaco-sync-restored': (event: CustomEvent) => restored.push(event.detail) }));
+    render(
+      createElement('taco-sync-history', {
+        manager,
+        'ontaco-sync-restored': (event: CustomEvent) => restored.push(event.detail),
+      }),
+    );
     const history = document.querySelector('taco-sync-history')!;
     expect(history.manager).toBe(manager);
     expect(manager.listenerCount).toBe(1);

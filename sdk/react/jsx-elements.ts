@@ -1,6 +1,11 @@
 // Types only: this file has no runtime code, so importing taco-sync/react adds none for it.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncHistoryElement, TacoSyncStatusElement } from '../elements/index.js';
+import type {
+  TacoSyncConflictElement,
+  TacoSyncEventMap,
+  TacoSyncHistoryElement,
+  TacoSyncStatusElement,
+} from '../elements/index.js';
 import type { SyncManager } from '../core/sync-manager.js';
 
 /** React 19 listens to a custom element's event through a prop named `on` + the event's exact name. */
@@ -20,8 +25,11 @@ type TagProps<Element extends HTMLElement> = DetailedHTMLProps<HTMLAttributes<El
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean } & EventProps<'taco-sync-error' | 'taco-sync-reload'>;
-      'taco-sync-conflict': TagProps<TacoSyncConflictElement> & EventProps<'taco-sync-error' | 'taco-sync-resolved' | 'taco-sync-dismissed'>;
+      'taco-sync-status': TagProps<TacoSyncStatusElement> & { compact?: boolean } & EventProps<
+          'taco-sync-error' | 'taco-sync-reload'
+        >;
+      'taco-sync-conflict': TagProps<TacoSyncConflictElement> &
+        EventProps<'taco-sync-error' | 'taco-sync-resolved' | 'taco-sync-dismissed'>;
       'taco-sync-history': TagProps<TacoSyncHistoryElement> & EventProps<'taco-sync-error' | 'taco-sync-restored'>;
     }
   }

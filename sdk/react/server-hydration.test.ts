@@ -17,7 +17,10 @@ async function hydrated(tab: TestTab, props: Record<string, unknown>) {
   defineTacoSyncElements();
   const errors: unknown[] = [];
   let root: ReturnType<typeof hydrateRoot> | undefined;
-  await act(async () => void (root = hydrateRoot(container, tree(), { onRecoverableError: (error) => void errors.push(error) })));
+  await act(
+    async () =>
+      void (root = hydrateRoot(container, tree(), { onRecoverableError: (error) => void errors.push(error) })),
+  );
   const badge = container.querySelector('taco-sync-status') as TacoSyncStatusElement;
   return { badge, errors, unmount: () => act(() => root!.unmount()), container };
 }

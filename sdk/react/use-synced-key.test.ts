@@ -42,7 +42,12 @@ describe('useSyncedKey', () => {
     const manager = new FakeSyncManager();
     const hook = renderHook(() => useSyncedKey(manager, 'todos'));
     localStorage.setItem('todos', '["other tab"]');
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage })));
+    act(
+      () =>
+        void window.dispatchEvent(
+          new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage }),
+        ),
+    );
     expect(hook.current()).toBe('["other tab"]');
     hook.unmount();
   });

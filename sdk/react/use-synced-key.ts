@@ -24,7 +24,10 @@ import { watchSyncedKey } from '../elements/synced-key.js';
  */
 export function useSyncedKey(manager: SyncManager, key: string, storage?: Storage): string | null {
   const area = storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage);
-  const subscribe = useCallback((onChange: () => void) => watchSyncedKey(manager, key, onChange, area), [manager, key, area]);
+  const subscribe = useCallback(
+    (onChange: () => void) => watchSyncedKey(manager, key, onChange, area),
+    [manager, key, area],
+  );
   const read = useCallback(() => area?.getItem(key) ?? null, [area, key]);
   return useSyncExternalStore(subscribe, read, serverValue);
 }

@@ -44,7 +44,9 @@ describe('createSyncedKey', () => {
     const manager = new FakeSyncManager();
     const { seen, dispose } = readTodos(manager);
     localStorage.setItem('todos', '["other tab"]');
-    window.dispatchEvent(new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage }));
+    window.dispatchEvent(
+      new StorageEvent('storage', { key: 'todos', newValue: '["other tab"]', storageArea: localStorage }),
+    );
     dispose();
     expect(seen).toEqual([null, '["other tab"]']);
   });

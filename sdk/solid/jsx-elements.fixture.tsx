@@ -22,7 +22,9 @@ export function SyncHeader(props: { manager: SyncManager }) {
       />
       <taco-sync-history
         prop:manager={props.manager}
-        on:taco-sync-restored={(event) => console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)}
+        on:taco-sync-restored={(event) =>
+          console.info(event.detail.kind === 'version' ? event.detail.version : event.detail.id)
+        }
         ref={(el) => void el.reload()}
       />
       <taco-sync-status on:taco-sync-reload={(event) => event.preventDefault()} />

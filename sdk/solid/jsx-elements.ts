@@ -1,6 +1,11 @@
 // Types only: this file has no runtime code, so importing taco-sync/solid adds none for it.
 import type { JSX } from 'solid-js';
-import type { TacoSyncConflictElement, TacoSyncEventMap, TacoSyncHistoryElement, TacoSyncStatusElement } from '../elements/index.js';
+import type {
+  TacoSyncConflictElement,
+  TacoSyncEventMap,
+  TacoSyncHistoryElement,
+  TacoSyncStatusElement,
+} from '../elements/index.js';
 import type { SyncManager } from '../core/sync-manager.js';
 
 /**

@@ -46,7 +46,8 @@ async function bodyTextOf(init: RequestInit): Promise<string | null> {
   return new Response(gzip ? stream.pipeThrough(new DecompressionStream('gzip')) : stream).text();
 }
 
-const bodyBytesOf = ({ body }: RequestInit): number => (typeof body === 'string' ? utf8ByteLength(body) : body instanceof Uint8Array ? body.byteLength : 0);
+const bodyBytesOf = ({ body }: RequestInit): number =>
+  typeof body === 'string' ? utf8ByteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
 
 /** A canned failure to answer the next matching request with. */
 export interface FailureOnce {
@@ -93,9 +94,16 @@ export class FakeSyncServer {
     if (lose) this.answersToLose--;
     if (this.requestsToHang > 0) {
       this.requestsToHang--;
-      this.requests.push({ method: init?.method ?? 'GET', path: new URL(String(input)).pathname, keepalive: false, body: null });
+      this.requests.push({
+        method: init?.method ?? 'GET',
+        path: new URL(String(input)).pathname,
+        keepalive: false,
+        body: null,
+      });
       // Never answers, as a stalled network; only an abort ends it.
-      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))));
+      return new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))),
+      );
     }
     const response = await this.handle(String(input), init ?? {});
     if (lose) throw new TypeError('Failed to fetch (the answer was lost)');
@@ -155,7 +163,13 @@ export class FakeSyncServer {
   }
 
   /** Stores `data` as the next version of `app` for account `user`, as if another device pushed it. */
-  async seed(app: string, data: Snapshot, deviceId = 'other-device', user = DEFAULT_USER, deviceName?: string): Promise<VersionRecord> {
+  async seed(
+    app: string,
+    data: Snapshot,
+    deviceId = 'other-device',
+    user = DEFAULT_USER,
+    deviceName?: string,
+  ): Promise<VersionRecord> {
     const list = this.versions.get(keyOf(user, app)) ?? [];
     const record: VersionRecord = {
       version: (list.at(-1)?.record.version ?? this.tombstones.get(keyOf(user, app))?.version ?? 0) + 1,
@@ -178,7 +192,11 @@ export class FakeSyncServer {
     if (spoiled) this.spoiledPatchPulls--;
     if (foreign) this.foreignBasePatchPulls--;
     if (spoiled) patch.set = { ...patch.set, t_spoiled: 'lost bit' };
-    return { baseVersion: base.record.version, baseChecksum: foreign ? await checksum(snapshotFromEntries([['other', 'data']])) : base.record.checksum, patch };
+    return {
+      baseVersion: base.record.version,
+      baseChecksum: foreign ? await checksum(snapshotFromEntries([['other', 'data']])) : base.record.checksum,
+      patch,
+    };
   }
 
   private async handle(url: string, init: RequestInit): Promise<Response> {
@@ -186,12 +204,25 @@ export class FakeSyncServer {
     const method = init.method ?? 'GET';
     const bodyText = await bodyTextOf(init);
     const sinceText = new URL(url).searchParams.get('since');
-    const seen: SeenRequest = { method, path, keepalive: init.keepalive === true, body: bodyText === null ? null : JSON.parse(bodyText), gzip: new Headers(init.headers).get('content-encoding') === 'gzip', bytes: bodyBytesOf(init), ...(sinceText !== null && { since: Number(sinceText) }) };
+    const seen: SeenRequest = {
+      method,
+      path,
+      keepalive: init.keepalive === true,
+      body: bodyText === null ? null : JSON.parse(bodyText),
+      gzip: new Headers(init.headers).get('content-encoding') === 'gzip',
+      bytes: bodyBytesOf(init),
+      ...(sinceText !== null && { since: Number(sinceText) }),
+    };
     this.requests.push(seen);
     this.onRequest?.(seen);
     const failure = this.failures.shift();
     if (failure?.network) throw new TypeError('Failed to fetch');
-    if (failure) return json(failure.status, { error: 'canned failure', code: failure.code }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+    if (failure)
+      return json(
+        failure.status,
+        { error: 'canned failure', code: failure.code },
+        failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {},
+      );
 
     const token = new Headers(init.headers).get('authorization')?.replace(/^Bearer /, '') ?? '';
     if (this.rejectedTokens.has(token)) return fail(401, 'UNAUTHORIZED');
@@ -216,16 +247,36 @@ export class FakeSyncServer {
     const tombstone = head ? undefined : this.tombstones.get(keyOf(user, app));
     const deleted = tombstone && { deleted: tombstone };
     if (method === 'GET' && endpoint === '/meta') {
-      return json(200, head ? { success: true, exists: true, meta: head.record, availableVersions, versions } : { success: true, exists: false, meta: null, availableVersions: [], versions: [], ...deleted });
+      return json(
+        200,
+        head
+          ? { success: true, exists: true, meta: head.record, availableVersions, versions }
+          : { success: true, exists: false, meta: null, availableVersions: [], versions: [], ...deleted },
+      );
     }
     if (method === 'GET' && endpoint === '/pull') {
       if (head && this.tamperedPulls > 0) {
         this.tamperedPulls--;
-        return json(200, { success: true, data: { ...head.data, t_tampered: 'bit flip' }, meta: head.record, availableVersions, versions });
+        return json(200, {
+          success: true,
+          data: { ...head.data, t_tampered: 'bit flip' },
+          meta: head.record,
+          availableVersions,
+          versions,
+        });
       }
       const base = list.find((v) => v.record.version === seen.since);
-      if (head && base && this.patchPulls) return json(200, { success: true, ...(await this.patchSince(base, head)), meta: head.record, availableVersions, versions });
-      return head ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions }) : fail(404, 'NOT_FOUND', deleted);
+      if (head && base && this.patchPulls)
+        return json(200, {
+          success: true,
+          ...(await this.patchSince(base, head)),
+          meta: head.record,
+          availableVersions,
+          versions,
+        });
+      return head
+        ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions })
+        : fail(404, 'NOT_FOUND', deleted);
     }
     if (method === 'GET' && endpoint === '/history') {
       const kept = list.find((v) => v.record.version === Number(version));
@@ -240,8 +291,15 @@ export class FakeSyncServer {
       if (!parsed.ok) return fail(400, 'BAD_REQUEST');
       const push = parsed.value;
       const serverVersion = head?.record.version ?? tombstone?.version ?? 0;
-      const isRetry = head && head.record.version === push.version + 1 && head.record.checksum === push.checksum && head.record.deviceId === push.deviceId;
-      const staleBase = push.version !== serverVersion || (push.baseChecksum !== undefined && push.baseChecksum !== (head?.record.checksum ?? (tombstone ? '' : push.baseChecksum)));
+      const isRetry =
+        head &&
+        head.record.version === push.version + 1 &&
+        head.record.checksum === push.checksum &&
+        head.record.deviceId === push.deviceId;
+      const staleBase =
+        push.version !== serverVersion ||
+        (push.baseChecksum !== undefined &&
+          push.baseChecksum !== (head?.record.checksum ?? (tombstone ? '' : push.baseChecksum)));
       if (!isRetry && staleBase) {
         return fail(409, 'CONFLICT', {
           localVersion: push.version,
@@ -252,9 +310,15 @@ export class FakeSyncServer {
         });
       }
       const data = isPatchPush(push) ? applyPatch(head?.data ?? snapshotFromEntries([]), push.patch) : push.data;
-      if ((await checksum(data)) !== push.checksum) return isPatchPush(push) ? fail(422, 'PATCH_REJECTED') : fail(400, 'CHECKSUM_MISMATCH');
+      if ((await checksum(data)) !== push.checksum)
+        return isPatchPush(push) ? fail(422, 'PATCH_REJECTED') : fail(400, 'CHECKSUM_MISMATCH');
       const stored = isRetry ? head.record : await this.seed(app, data, push.deviceId, user, push.deviceName);
-      return json(200, { success: true, version: stored.version, checksum: stored.checksum, timestamp: stored.lastModified });
+      return json(200, {
+        success: true,
+        version: stored.version,
+        checksum: stored.checksum,
+        timestamp: stored.lastModified,
+      });
     }
     return fail(404, 'NOT_FOUND');
   }

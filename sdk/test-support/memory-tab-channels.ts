@@ -8,7 +8,8 @@ export function memoryTabChannels(): () => TabChannel {
     open.add(mine);
     return {
       post: () => {
-        for (const listeners of open) if (listeners !== mine) for (const listener of listeners) queueMicrotask(listener);
+        for (const listeners of open)
+          if (listeners !== mine) for (const listener of listeners) queueMicrotask(listener);
       },
       listen: (listener) => {
         mine.add(listener);

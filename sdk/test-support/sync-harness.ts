@@ -45,7 +45,13 @@ export interface TestDevice {
 
 /** A fresh device with empty storage. */
 export function testDevice(deviceId = 'device-a'): TestDevice {
-  return { storage: new MemoryStorage(), records: memorySyncRecordStore(), lock: inProcessLock(), channels: memoryTabChannels(), deviceId };
+  return {
+    storage: new MemoryStorage(),
+    records: memorySyncRecordStore(),
+    lock: inProcessLock(),
+    channels: memoryTabChannels(),
+    deviceId,
+  };
 }
 
 export interface TabOptions {
@@ -134,7 +140,10 @@ export function openTab(options: TabOptions): TestTab {
 }
 
 /** A started tab whose `entries` are synced as version 1, with the server's request log cleared. */
-export async function syncedTab(server: FakeSyncServer, entries: Record<string, string> = { t_a: '1' }): Promise<TestTab> {
+export async function syncedTab(
+  server: FakeSyncServer,
+  entries: Record<string, string> = { t_a: '1' },
+): Promise<TestTab> {
   const tab = openTab({ server });
   tab.write(entries);
   await tab.sync.start();

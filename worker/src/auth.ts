@@ -67,7 +67,12 @@ export function createTokenVerifier(config: WorkerConfig): TokenVerifier {
     let payload: JWTPayload;
     try {
       const options = {
-        algorithms, requiredClaims: ['exp'], currentDate: now, clockTolerance: config.clockToleranceSeconds, issuer: config.issuer, audience: config.audience,
+        algorithms,
+        requiredClaims: ['exp'],
+        currentDate: now,
+        clockTolerance: config.clockToleranceSeconds,
+        issuer: config.issuer,
+        audience: config.audience,
       };
       ({ payload } = await jwtVerify(token, getKey, options));
     } catch (error) {

@@ -18,7 +18,8 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (request.body === null) return '';
   const encoding = (request.headers.get('Content-Encoding') ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip') throw new HttpError('BAD_REQUEST', `Content-Encoding ${encoding} is not supported (gzip is)`);
+  if (encoding !== 'identity' && encoding !== 'gzip')
+    throw new HttpError('BAD_REQUEST', `Content-Encoding ${encoding} is not supported (gzip is)`);
   const gzip = encoding === 'gzip';
   const stream = gzip ? request.body.pipeThrough(new DecompressionStream('gzip')) : request.body;
   const bytes = await readAtMost(stream.getReader(), maxBytes, gzip);
@@ -30,7 +31,11 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
 }
 
 /** Reads a stream to its end into one buffer, cancelling it (and the upload) once it passes `maxBytes`. */
-async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number, gzip: boolean): Promise<Uint8Array> {
+async function readAtMost(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+  gzip: boolean,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
@@ -59,11 +64,19 @@ async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, maxBy
  * fault, not the server's, so it is a 400 and not logged as unexpected. So is a gzip body that
  * does not inflate.
  */
-async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>, gzip: boolean): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  gzip: boolean,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
   try {
     return await reader.read();
   } catch {
-    throw new HttpError('BAD_REQUEST', gzip ? 'The body is not valid gzip, or it was cut off' : 'The request body ended before it was complete (the upload was cut off)');
+    throw new HttpError(
+      'BAD_REQUEST',
+      gzip
+        ? 'The body is not valid gzip, or it was cut off'
+        : 'The request body ended before it was complete (the upload was cut off)',
+    );
   }
 }
 

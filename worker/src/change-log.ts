@@ -1,4 +1,13 @@
-import { canonicalJson, composePatches, isPushPatch, isSnapshot, patchBetween, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import {
+  canonicalJson,
+  composePatches,
+  isPushPatch,
+  isSnapshot,
+  patchBetween,
+  type PushPatch,
+  type Snapshot,
+  type VersionRecord,
+} from '../../sdk/contract/index.js';
 import { HttpError } from './http-error.js';
 import { recordMetadata } from './record-metadata.js';
 
@@ -45,14 +54,19 @@ export interface ChangesSince {
   patch: PushPatch;
 }
 
-const patchJson = ({ set, remove }: PushPatch): string => `{"set":${canonicalJson(set)},"remove":${JSON.stringify([...remove].sort())}}`;
+const patchJson = ({ set, remove }: PushPatch): string =>
+  `{"set":${canonicalJson(set)},"remove":${JSON.stringify([...remove].sort())}}`;
 
 /**
  * Writes what the newest of `versions` changed against the one before it. Best effort, like
  * meta.json: the version is committed and acknowledged either way, and a version without its
  * change file is served by full pulls. The first version has none (no device holds version 0).
  */
-export async function recordChange(versions: readonly VersionRecord[], change: CommittedChange, files: ChangeFiles): Promise<void> {
+export async function recordChange(
+  versions: readonly VersionRecord[],
+  change: CommittedChange,
+  files: ChangeFiles,
+): Promise<void> {
   const record = versions.at(-1);
   const previous = versions.at(-2);
   if (!record || previous?.version !== record.version - 1) return;
@@ -82,14 +96,26 @@ async function diffAgainst(previous: VersionRecord, data: Snapshot, files: Chang
  * outweigh the data. Reads one small file per version; never the data itself. `since` equal to
  * the current version is an empty patch.
  */
-export async function changesSince(record: VersionRecord, versions: readonly VersionRecord[], since: number, files: ChangeFiles): Promise<ChangesSince | null> {
-  if (since === record.version) return { baseVersion: since, baseChecksum: record.checksum, patch: { set: {}, remove: [] } };
+export async function changesSince(
+  record: VersionRecord,
+  versions: readonly VersionRecord[],
+  since: number,
+  files: ChangeFiles,
+): Promise<ChangesSince | null> {
+  if (since === record.version)
+    return { baseVersion: since, baseChecksum: record.checksum, patch: { set: {}, remove: [] } };
   const wanted = versions.filter((kept) => kept.version > since);
   if (since < 1 || since > record.version || wanted.length !== record.version - since) return null;
   const objects = await Promise.all(wanted.map((kept) => files.get(kept)));
   const bytes = objects.reduce((sum, object) => sum + (object?.size ?? Infinity), 0);
   const baseChecksums = objects.map((object) => object?.customMetadata?.[BASE_CHECKSUM_KEY]);
-  const chained = baseChecksums.every((base, i) => base !== undefined && (i === 0 ? versions.every((kept) => kept.version !== since || kept.checksum === base) : base === wanted[i - 1]!.checksum));
+  const chained = baseChecksums.every(
+    (base, i) =>
+      base !== undefined &&
+      (i === 0
+        ? versions.every((kept) => kept.version !== since || kept.checksum === base)
+        : base === wanted[i - 1]!.checksum),
+  );
   if (!chained || bytes > record.size + CHANGE_SLACK_BYTES) {
     await Promise.all(objects.map((object) => object?.body.cancel()));
     return null;
@@ -117,14 +143,22 @@ export function sinceOf(query: Record<string, unknown>): number | null {
   const since = query.since;
   if (since === undefined) return null;
   const version = Number(since);
-  if (typeof since !== 'string' || !/^(0|[1-9]\d*)$/.test(since) || !Number.isSafeInteger(version)) throw new HttpError('BAD_REQUEST', '`since` must be a non-negative integer');
+  if (typeof since !== 'string' || !/^(0|[1-9]\d*)$/.test(since) || !Number.isSafeInteger(version))
+    throw new HttpError('BAD_REQUEST', '`since` must be a non-negative integer');
   return version;
 }
 
 /** The body of a patch pull: the composed changes, the current record and the kept versions' records, as a full pull has them. */
-export function patchPullResponse({ baseVersion, baseChecksum, patch }: ChangesSince, record: VersionRecord, versions: readonly VersionRecord[]): Response {
+export function patchPullResponse(
+  { baseVersion, baseChecksum, patch }: ChangesSince,
+  record: VersionRecord,
+  versions: readonly VersionRecord[],
+): Response {
   const kept = `"availableVersions":${JSON.stringify(versions.map((v) => v.version))},"versions":${JSON.stringify(versions)}`;
-  return new Response(`{"success":true,"baseVersion":${baseVersion},"baseChecksum":${JSON.stringify(baseChecksum)},"patch":${patchJson(patch)},"meta":${JSON.stringify(record)},${kept}}`, {
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-  });
+  return new Response(
+    `{"success":true,"baseVersion":${baseVersion},"baseChecksum":${JSON.stringify(baseChecksum)},"patch":${patchJson(patch)},"meta":${JSON.stringify(record)},${kept}}`,
+    {
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    },
+  );
 }

@@ -21,9 +21,11 @@ export const MIN_JWT_SECRET_BYTES = 32;
  */
 export function unsafeKeysReason(keys: TokenKeys): string | null {
   if (keys.kind === 'secret') {
-    if (keys.secret === PUBLISHED_DEV_SECRET) return 'JWT_SECRET is the dev secret published in wrangler.toml; set your own with `wrangler secret put JWT_SECRET`';
+    if (keys.secret === PUBLISHED_DEV_SECRET)
+      return 'JWT_SECRET is the dev secret published in wrangler.toml; set your own with `wrangler secret put JWT_SECRET`';
     const bytes = new TextEncoder().encode(keys.secret).byteLength;
-    if (bytes < MIN_JWT_SECRET_BYTES) return `JWT_SECRET is ${bytes} bytes; production needs at least ${MIN_JWT_SECRET_BYTES} random bytes (e.g. \`openssl rand -base64 48\`)`;
+    if (bytes < MIN_JWT_SECRET_BYTES)
+      return `JWT_SECRET is ${bytes} bytes; production needs at least ${MIN_JWT_SECRET_BYTES} random bytes (e.g. \`openssl rand -base64 48\`)`;
   }
   if (keys.kind === 'jwks' && keys.url.protocol !== 'https:') return 'JWT_JWKS_URL must be an https: URL';
   return null;

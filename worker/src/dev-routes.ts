@@ -36,7 +36,9 @@ export function addDevRoutes<R extends IRequest, A extends unknown[]>(
 async function devToken(request: IRequest, config: WorkerConfig): Promise<Response> {
   const sub = request.query.sub;
   if (!isValidUserId(sub)) throw new HttpError('BAD_REQUEST', '`sub` must be a valid user id');
-  const subscriptions = String(request.query.subscriptions ?? '').split(',').filter((s) => s !== '');
+  const subscriptions = String(request.query.subscriptions ?? '')
+    .split(',')
+    .filter((s) => s !== '');
   const ttl = request.query.ttl === undefined ? undefined : Number(request.query.ttl);
   if (ttl !== undefined && !(Number.isSafeInteger(ttl) && ttl > 0 && ttl <= MAX_DEV_TOKEN_TTL_SECONDS)) {
     throw new HttpError('BAD_REQUEST', '`ttl` must be a whole number of seconds, at most 30 days');
@@ -60,6 +62,10 @@ function answerInjectedFault(faults: FaultPlan): undefined {
   if (faults.code === null || faults.remaining <= 0) return undefined;
   faults.remaining -= 1;
   const retryable = faults.code === 'UNAVAILABLE' || faults.code === 'RATE_LIMITED';
-  throw new HttpError(faults.code, `Injected failure (${faults.remaining} left)`, {},
-    retryable ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {});
+  throw new HttpError(
+    faults.code,
+    `Injected failure (${faults.remaining} left)`,
+    {},
+    retryable ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {},
+  );
 }

@@ -26,7 +26,14 @@ import { addDevRoutes, type FaultPlan } from './dev-routes.js';
 import { errorResponse, HttpError, responseForError } from './http-error.js';
 import { announceHead, liveRoute } from './live-route.js';
 import { assertStorable, refuseTooManyKeys } from './stored-size.js';
-import { SyncStore, type CurrentState, type PushCommand, type PushIdentity, type StoredVersion, type SyncBucket } from './store.js';
+import {
+  SyncStore,
+  type CurrentState,
+  type PushCommand,
+  type PushIdentity,
+  type StoredVersion,
+  type SyncBucket,
+} from './store.js';
 
 /**
  * The API at a glance (DESIGN §3). Checks run in this order: route shape (404), token (401),
@@ -96,7 +103,10 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
   const now = options.now ?? (() => new Date());
   const faults: FaultPlan = { code: null, remaining: 0 };
   const r2Ops = noR2Ops();
-  const setups = new WeakMap<WorkerEnv, { config: WorkerConfig; verifyToken: TokenVerifier; router: ReturnType<typeof buildRouter> }>();
+  const setups = new WeakMap<
+    WorkerEnv,
+    { config: WorkerConfig; verifyToken: TokenVerifier; router: ReturnType<typeof buildRouter> }
+  >();
 
   const setupFor = (env: WorkerEnv) => {
     let setup = setups.get(env);
@@ -112,16 +122,28 @@ export function createWorker(options: WorkerOptions = {}): SyncWorker {
     async fetch(request: Request, env: WorkerEnv, ctx?: Pick<ExecutionContext, 'waitUntil'>): Promise<Response> {
       const cors = corsConfigOf(env);
       const host = request.headers.get('Host');
-      if (cors.devMode && host !== null && !isLoopbackHost(host)) return withSecurityHeaders(errorResponse('FORBIDDEN', 'Dev mode answers only localhost, 127.0.0.1 and [::1]'));
+      if (cors.devMode && host !== null && !isLoopbackHost(host))
+        return withSecurityHeaders(errorResponse('FORBIDDEN', 'Dev mode answers only localhost, 127.0.0.1 and [::1]'));
       if (request.method === 'OPTIONS') return withSecurityHeaders(preflightResponse(request, cors));
       try {
         const { config, verifyToken, router } = setupFor(env);
         // Dev only: count R2 calls for `npm run bench` (docs/performance.md, cost per request).
         const bucket = config.devMode ? countingBucket(bucketOf(env), r2Ops) : bucketOf(env);
-        const waitUntil = ctx ? (promise: Promise<unknown>) => ctx.waitUntil(promise) : (promise: Promise<unknown>) => void promise;
-        return await router.fetch(request, { bucket, now, config, verifyToken, limiters: rateLimitersOf(env), env, waitUntil });
+        const waitUntil = ctx
+          ? (promise: Promise<unknown>) => ctx.waitUntil(promise)
+          : (promise: Promise<unknown>) => void promise;
+        return await router.fetch(request, {
+          bucket,
+          now,
+          config,
+          verifyToken,
+          limiters: rateLimitersOf(env),
+          env,
+          waitUntil,
+        });
       } catch (error) {
-        if (!(error instanceof ConfigError)) return withSecurityHeaders(withCors(responseForError(error), request, cors));
+        if (!(error instanceof ConfigError))
+          return withSecurityHeaders(withCors(responseForError(error), request, cors));
         console.error(error.message);
         return withSecurityHeaders(withCors(errorResponse('INTERNAL', 'Internal error'), request, cors));
       }
@@ -137,18 +159,25 @@ export default createWorker() satisfies ExportedHandler<Env>;
 export { LiveRoom } from './live-room.js';
 
 /** Token (401), then the caller's rate limits (429), app (404), subscription (403); on success the caller's store is attached. */
-const withStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, true);
+const withStore = (request: SyncRequest, services: Services): Promise<undefined> =>
+  attachStore(request, services, true);
 
 /** {@link withStore} without the subscription: erasing one's data does not depend on paying (DESIGN §11). */
-const withOwnStore = (request: SyncRequest, services: Services): Promise<undefined> => attachStore(request, services, false);
+const withOwnStore = (request: SyncRequest, services: Services): Promise<undefined> =>
+  attachStore(request, services, false);
 
-async function attachStore(request: SyncRequest, { bucket, now, config, verifyToken, limiters }: Services, needsSubscription: boolean): Promise<undefined> {
+async function attachStore(
+  request: SyncRequest,
+  { bucket, now, config, verifyToken, limiters }: Services,
+  needsSubscription: boolean,
+): Promise<undefined> {
   const caller = await verifyToken(bearerToken(request), now());
   await enforceRateLimits(limiters, request.method, caller.userId);
   const app = request.params.app;
   if (!servesApp(config, app)) throw new HttpError('NOT_FOUND', 'Unknown app');
   const access = canUseSync(app, caller.subscriptions);
-  if (needsSubscription && !access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
+  if (needsSubscription && !access.allowed)
+    throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   request.store = new SyncStore(bucket, { userId: caller.userId, app }, now);
   request.userId = caller.userId;
   return undefined;
@@ -167,7 +196,12 @@ function withVersion(request: SyncRequest): undefined {
 async function push(request: SyncRequest, { config, env, waitUntil }: Services): Promise<Response> {
   const record = await request.store.push(await pushCommandOf(request, config));
   announceHead(env, waitUntil, request.userId, request.params.app!, record);
-  return Response.json({ success: true, version: record.version, checksum: record.checksum, timestamp: record.lastModified } satisfies PushResponse);
+  return Response.json({
+    success: true,
+    version: record.version,
+    checksum: record.checksum,
+    timestamp: record.lastModified,
+  } satisfies PushResponse);
 }
 
 /**
@@ -180,7 +214,13 @@ async function pushCommandOf(request: SyncRequest, config: WorkerConfig): Promis
   const body = parsed.value;
   const { version, checksum, baseChecksum, deviceId } = body;
   const deviceName = cleanDeviceName(body.deviceName);
-  const identity = { version, checksum, deviceId, ...(baseChecksum === undefined ? {} : { baseChecksum }), ...(deviceName === undefined ? {} : { deviceName }) };
+  const identity = {
+    version,
+    checksum,
+    deviceId,
+    ...(baseChecksum === undefined ? {} : { baseChecksum }),
+    ...(deviceName === undefined ? {} : { deviceName }),
+  };
   if (isPatchPush(body)) return { ...identity, patch: body.patch, maxStoredBytes: config.maxStoredBytes };
   const canonical = canonicalJson(body.data);
   assertStorable(body.data, canonical, config.maxStoredBytes);
@@ -190,7 +230,8 @@ async function pushCommandOf(request: SyncRequest, config: WorkerConfig): Promis
 
 /** The full push's command once its canonical text hashes to `checksum`. */
 async function checksumChecked(command: PushIdentity & { canonical: string }): Promise<PushCommand> {
-  if ((await sha256Hex(command.canonical)) !== command.checksum) throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
+  if ((await sha256Hex(command.canonical)) !== command.checksum)
+    throw new HttpError('CHECKSUM_MISMATCH', '`checksum` is not the checksum of `data`');
   return command;
 }
 
@@ -202,15 +243,29 @@ async function pull(request: SyncRequest): Promise<Response> {
   const current = await request.store.readCurrent();
   if (!current) throw new HttpError('NOT_FOUND', 'No data stored');
   // A tombstone is no data: a 404 as for nothing stored (what every release of the SDK expects), saying when it was deleted.
-  if ('deleted' in current) throw new HttpError('NOT_FOUND', 'The data was deleted', { deleted: { ...current.deleted } });
+  if ('deleted' in current)
+    throw new HttpError('NOT_FOUND', 'The data was deleted', { deleted: { ...current.deleted } });
   const { availableVersions, versions } = keptVersions(current);
-  return versionResponse(current, `,"availableVersions":${JSON.stringify(availableVersions)},"versions":${JSON.stringify(versions)}`);
+  return versionResponse(
+    current,
+    `,"availableVersions":${JSON.stringify(availableVersions)},"versions":${JSON.stringify(versions)}`,
+  );
 }
 
 async function meta(request: SyncRequest): Promise<Response> {
   const state = await request.store.readHead();
-  const nothing = (): MetaResponse => ({ success: true, exists: false, meta: null, availableVersions: [], versions: [], ...(state && 'deleted' in state && { deleted: state.deleted }) });
-  const body: MetaResponse = !state || 'deleted' in state ? nothing() : { success: true, exists: true, meta: state.record, ...keptVersions(state) };
+  const nothing = (): MetaResponse => ({
+    success: true,
+    exists: false,
+    meta: null,
+    availableVersions: [],
+    versions: [],
+    ...(state && 'deleted' in state && { deleted: state.deleted }),
+  });
+  const body: MetaResponse =
+    !state || 'deleted' in state
+      ? nothing()
+      : { success: true, exists: true, meta: state.record, ...keptVersions(state) };
   return Response.json(body);
 }
 

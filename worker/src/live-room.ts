@@ -38,13 +38,19 @@ export class LiveRoom extends DurableObject {
     server.serializeAttachment({ app, expiresAtMs } satisfies SocketAttachment);
     await this.scheduleExpiry();
     const offered = (request.headers.get('Sec-WebSocket-Protocol') ?? '').split(',').map((entry) => entry.trim());
-    const headers: HeadersInit = offered.includes(LIVE_SUBPROTOCOL) ? { 'Sec-WebSocket-Protocol': LIVE_SUBPROTOCOL } : {};
+    const headers: HeadersInit = offered.includes(LIVE_SUBPROTOCOL)
+      ? { 'Sec-WebSocket-Protocol': LIVE_SUBPROTOCOL }
+      : {};
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
   /** Sends the new head of `app` to every socket of this user listening to it; returns how many. */
   async announce(app: string, head: Omit<LiveHeadMessage, 'type'>): Promise<number> {
-    const text = JSON.stringify({ type: 'head', version: head.version, checksum: head.checksum } satisfies LiveHeadMessage);
+    const text = JSON.stringify({
+      type: 'head',
+      version: head.version,
+      checksum: head.checksum,
+    } satisfies LiveHeadMessage);
     let sent = 0;
     for (const socket of this.ctx.getWebSockets(app)) {
       try {

@@ -1,4 +1,9 @@
-import { canUseSync, LIVE_SUBPROTOCOL, LIVE_TOKEN_PROTOCOL_PREFIX, type LiveHeadMessage } from '../../sdk/contract/index.js';
+import {
+  canUseSync,
+  LIVE_SUBPROTOCOL,
+  LIVE_TOKEN_PROTOCOL_PREFIX,
+  type LiveHeadMessage,
+} from '../../sdk/contract/index.js';
 import { bearerToken, type Caller, type TokenVerifier } from './auth.js';
 import { servesApp, type WorkerConfig, type WorkerEnv } from './config.js';
 import { allowsOrigin } from './cors.js';
@@ -25,7 +30,9 @@ export interface LiveServices {
 export function liveToken(request: Request): string {
   if (request.headers.has('Authorization')) return bearerToken(request);
   const entries = (request.headers.get('Sec-WebSocket-Protocol') ?? '').split(',').map((entry) => entry.trim());
-  const token = entries.find((entry) => entry.startsWith(LIVE_TOKEN_PROTOCOL_PREFIX))?.slice(LIVE_TOKEN_PROTOCOL_PREFIX.length);
+  const token = entries
+    .find((entry) => entry.startsWith(LIVE_TOKEN_PROTOCOL_PREFIX))
+    ?.slice(LIVE_TOKEN_PROTOCOL_PREFIX.length);
   if (!token || !entries.includes(LIVE_SUBPROTOCOL)) throw new HttpError('UNAUTHORIZED', 'Missing bearer token');
   return token;
 }
@@ -37,7 +44,10 @@ export function liveToken(request: Request): string {
  * request must be an upgrade (426 `UPGRADE_REQUIRED`, which is also how a browser whose socket did
  * not open learns that it would open now). All of it runs before the upgrade is accepted.
  */
-export async function liveRoute(request: Request & { params: { app?: string } }, { env, config, verifyToken, now, limiters }: LiveServices): Promise<Response> {
+export async function liveRoute(
+  request: Request & { params: { app?: string } },
+  { env, config, verifyToken, now, limiters }: LiveServices,
+): Promise<Response> {
   const caller = await verifyToken(liveToken(request), now());
   await enforceRateLimits(limiters, request.method, caller.userId);
   const app = request.params.app;
@@ -45,9 +55,15 @@ export async function liveRoute(request: Request & { params: { app?: string } },
   const access = canUseSync(app, caller.subscriptions);
   if (!access.allowed) throw new HttpError('FORBIDDEN', access.reason ?? 'Sync is not allowed for this app');
   const origin = request.headers.get('Origin');
-  if (origin !== null && !allowsOrigin(config, origin)) throw new HttpError('FORBIDDEN', 'This origin may not use the live route');
-  if (!env.LIVE) throw new HttpError('LIVE_DISABLED', 'Live updates are not enabled on this server (no LIVE Durable Object binding); clients check on their own');
-  if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') throw new HttpError('UPGRADE_REQUIRED', 'The live route needs a WebSocket upgrade');
+  if (origin !== null && !allowsOrigin(config, origin))
+    throw new HttpError('FORBIDDEN', 'This origin may not use the live route');
+  if (!env.LIVE)
+    throw new HttpError(
+      'LIVE_DISABLED',
+      'Live updates are not enabled on this server (no LIVE Durable Object binding); clients check on their own',
+    );
+  if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket')
+    throw new HttpError('UPGRADE_REQUIRED', 'The live route needs a WebSocket upgrade');
   return env.LIVE.getByName(caller.userId).fetch(roomRequest(request, app, caller));
 }
 
@@ -64,8 +80,16 @@ function roomRequest(request: Request, app: string, caller: Caller): Request {
  * (`waitUntil`): the commit's answer never waits for it, and a failure is only logged (pages check
  * on their own). Does nothing without the binding.
  */
-export function announceHead(env: WorkerEnv, waitUntil: (promise: Promise<unknown>) => void, userId: string, app: string, head: Omit<LiveHeadMessage, 'type'>): void {
+export function announceHead(
+  env: WorkerEnv,
+  waitUntil: (promise: Promise<unknown>) => void,
+  userId: string,
+  app: string,
+  head: Omit<LiveHeadMessage, 'type'>,
+): void {
   if (!env.LIVE) return;
-  const told = env.LIVE.getByName(userId).announce(app, head).catch((error: unknown) => console.error('Could not announce a new head', error));
+  const told = env.LIVE.getByName(userId)
+    .announce(app, head)
+    .catch((error: unknown) => console.error('Could not announce a new head', error));
   waitUntil(told);
 }

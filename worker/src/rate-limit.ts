@@ -18,7 +18,10 @@ export interface RateLimiters {
 export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
 
 /** The bindings of an environment (absent ones are not checked: the simulation, a Worker without them). */
-export function rateLimitersOf(env: { RATE_LIMIT_REQUESTS?: RateLimiter; RATE_LIMIT_WRITES?: RateLimiter }): RateLimiters {
+export function rateLimitersOf(env: {
+  RATE_LIMIT_REQUESTS?: RateLimiter;
+  RATE_LIMIT_WRITES?: RateLimiter;
+}): RateLimiters {
   return { requests: env.RATE_LIMIT_REQUESTS, writes: env.RATE_LIMIT_WRITES };
 }
 
@@ -35,7 +38,12 @@ export async function enforceRateLimits(limiters: RateLimiters, method: string, 
   const applicable = [limiters.requests, WRITE_METHODS.has(method) ? limiters.writes : undefined];
   for (const limiter of applicable) {
     if (limiter && !(await allows(limiter, userId))) {
-      throw new HttpError('RATE_LIMITED', 'Too many requests for this account; retry later', {}, { 'Retry-After': String(RATE_LIMIT_RETRY_AFTER_SECONDS) });
+      throw new HttpError(
+        'RATE_LIMITED',
+        'Too many requests for this account; retry later',
+        {},
+        { 'Retry-After': String(RATE_LIMIT_RETRY_AFTER_SECONDS) },
+      );
     }
   }
 }

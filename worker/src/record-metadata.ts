@@ -39,7 +39,8 @@ export function recordMetadata(record: VersionRecord): Record<string, string> {
  * @throws Error when more than {@link KEPT_BEFORE_MAX} earlier records are given.
  */
 export function commitMetadata(record: VersionRecord, keptBefore: readonly VersionRecord[]): Record<string, string> {
-  if (keptBefore.length > KEPT_BEFORE_MAX) throw new Error(`at most ${KEPT_BEFORE_MAX} earlier kept versions, got ${keptBefore.length}`);
+  if (keptBefore.length > KEPT_BEFORE_MAX)
+    throw new Error(`at most ${KEPT_BEFORE_MAX} earlier kept versions, got ${keptBefore.length}`);
   const metadata: Record<string, string> = { ...recordMetadata(record), [KEPT_COUNT_KEY]: String(keptBefore.length) };
   keptBefore.forEach((kept, i) => {
     metadata[keptKey(i + 1)] = [kept.version, kept.lastModified, kept.size, kept.checksum, kept.deviceId].join(' ');
@@ -79,18 +80,30 @@ export function recordFromMetadata(key: string, metadata: Record<string, string>
  *
  * @throws Error when the list is there but malformed.
  */
-export function keptBeforeFromMetadata(key: string, metadata: Record<string, string> | undefined): VersionRecord[] | null {
+export function keptBeforeFromMetadata(
+  key: string,
+  metadata: Record<string, string> | undefined,
+): VersionRecord[] | null {
   const m = metadata ?? {};
   if (m[KEPT_COUNT_KEY] === undefined) return null;
   const count = Number(m[KEPT_COUNT_KEY]);
-  if (!Number.isInteger(count) || count < 0 || count > KEPT_BEFORE_MAX) throw new Error(`${key} lists a malformed number of kept versions`);
+  if (!Number.isInteger(count) || count < 0 || count > KEPT_BEFORE_MAX)
+    throw new Error(`${key} lists a malformed number of kept versions`);
   const kept: VersionRecord[] = [];
   for (let n = 1; n <= count; n++) {
     const fields = (m[keptKey(n)] ?? '').split(' ');
     const name = m[keptNameKey(n)];
-    const record = fields.length === 5
-      ? { version: Number(fields[0]), lastModified: fields[1], size: Number(fields[2]), checksum: fields[3], deviceId: fields[4], ...(name === undefined ? {} : { deviceName: name }) }
-      : null;
+    const record =
+      fields.length === 5
+        ? {
+            version: Number(fields[0]),
+            lastModified: fields[1],
+            size: Number(fields[2]),
+            checksum: fields[3],
+            deviceId: fields[4],
+            ...(name === undefined ? {} : { deviceName: name }),
+          }
+        : null;
     if (!isVersionRecord(record)) throw new Error(`${key} lists a malformed kept version ${n}`);
     kept.push(record);
   }

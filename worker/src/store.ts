@@ -1,10 +1,27 @@
-import { canonicalJson, emptySnapshot, isSnapshot, sha256Hex, utf8ByteLength, type DeletedRecord, type PushPatch, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import {
+  canonicalJson,
+  emptySnapshot,
+  isSnapshot,
+  sha256Hex,
+  utf8ByteLength,
+  type DeletedRecord,
+  type PushPatch,
+  type Snapshot,
+  type VersionRecord,
+} from '../../sdk/contract/index.js';
 import { changesSince, recordChange, type ChangeFiles, type ChangesSince, type CommittedChange } from './change-log.js';
 import { patchInPlace } from './patch-in-place.js';
 import { HttpError, unavailableError } from './http-error.js';
 import { assertStorable } from './stored-size.js';
 import { tombstoneJson, tombstoneMetadata, tombstoneOf, versionOfKey } from './tombstone.js';
-import { commitMetadata, KEPT_BEFORE_MAX, keptBeforeFromMetadata, parseRecordMetadata, recordFromMetadata, recordMetadata } from './record-metadata.js';
+import {
+  commitMetadata,
+  KEPT_BEFORE_MAX,
+  keptBeforeFromMetadata,
+  parseRecordMetadata,
+  recordFromMetadata,
+  recordMetadata,
+} from './record-metadata.js';
 
 /**
  * How many versions are kept: the current one and the {@link KEPT_BEFORE_MAX} before it, whose
@@ -114,7 +131,10 @@ function dataTextOf(currentText: string): string {
 }
 
 const sameRecord = (a: VersionRecord, b: VersionRecord): boolean =>
-  a.version === b.version && a.checksum === b.checksum && a.deviceId === b.deviceId && a.lastModified === b.lastModified;
+  a.version === b.version &&
+  a.checksum === b.checksum &&
+  a.deviceId === b.deviceId &&
+  a.lastModified === b.lastModified;
 
 /** Whether an object's metadata is exactly `record` (a file of another version, or of data deleted since, is not). */
 const carries = (object: R2Object, record: VersionRecord): boolean => {
@@ -135,13 +155,24 @@ const isCommittedRetry = (head: VersionRecord, push: PushIdentity): boolean =>
  * same number with other data. A tombstone holds no data, so a push that names a base checksum over it is stale too.
  */
 const isStaleBase = (current: VersionRecord | DeletedRecord | null, push: PushIdentity): boolean =>
-  push.version !== (current?.version ?? 0) || (current !== null && push.baseChecksum !== undefined && push.baseChecksum !== ('checksum' in current ? current.checksum : undefined));
+  push.version !== (current?.version ?? 0) ||
+  (current !== null &&
+    push.baseChecksum !== undefined &&
+    push.baseChecksum !== ('checksum' in current ? current.checksum : undefined));
 
-const patchRejected = (why: string): HttpError => new HttpError('PATCH_REJECTED', `The patch cannot be applied: ${why}; send the full data`);
+const patchRejected = (why: string): HttpError =>
+  new HttpError('PATCH_REJECTED', `The patch cannot be applied: ${why}; send the full data`);
 
 /** A 409 telling the client what the server holds now: a version, a tombstone (`serverDeleted`), or nothing. */
 function conflictError(localVersion: number, server: VersionRecord | DeletedRecord | null): HttpError {
-  if (server && 'deletedAt' in server) return new HttpError('CONFLICT', 'Version conflict: the data was deleted', { localVersion, serverVersion: server.version, serverModified: server.deletedAt, serverDeviceId: null, serverDeleted: true });
+  if (server && 'deletedAt' in server)
+    return new HttpError('CONFLICT', 'Version conflict: the data was deleted', {
+      localVersion,
+      serverVersion: server.version,
+      serverModified: server.deletedAt,
+      serverDeviceId: null,
+      serverDeleted: true,
+    });
   return new HttpError('CONFLICT', 'Version conflict', {
     localVersion,
     serverVersion: server?.version ?? 0,
@@ -151,7 +182,8 @@ function conflictError(localVersion: number, server: VersionRecord | DeletedReco
 }
 
 /** The head a conflict reports: the current record, the tombstone, or null. */
-const headOf = (state: CurrentState | DeletedState | null): VersionRecord | DeletedRecord | null => (state && ('deleted' in state ? state.deleted : state.record));
+const headOf = (state: CurrentState | DeletedState | null): VersionRecord | DeletedRecord | null =>
+  state && ('deleted' in state ? state.deleted : state.record);
 
 /**
  * One user's data for one app in R2, with the write order of DESIGN §5 and §7.7: current.json is
@@ -193,7 +225,11 @@ export class SyncStore {
     } else {
       canonical = 'canonical' in push ? push.canonical : await this.committedData(state.record);
     }
-    await this.finishCommit(state, canonical, 'patch' in push ? { patch: push.patch } : { data: JSON.parse(canonical) as Snapshot });
+    await this.finishCommit(
+      state,
+      canonical,
+      'patch' in push ? { patch: push.patch } : { data: JSON.parse(canonical) as Snapshot },
+    );
     return state.record;
   }
 
@@ -204,7 +240,11 @@ export class SyncStore {
    * @throws HttpError PATCH_REJECTED when the result's checksum is not the push's; CONFLICT when the base moved;
    * PAYLOAD_TOO_LARGE when the result is over the key cap or `maxStoredBytes`.
    */
-  private async patched(push: PushIdentity & { maxStoredBytes: number }, patch: PushPatch, head: R2Object | null): Promise<string> {
+  private async patched(
+    push: PushIdentity & { maxStoredBytes: number },
+    patch: PushPatch,
+    head: R2Object | null,
+  ): Promise<string> {
     // The base is parsed in a frame of its own and patched in place, so its text and the parsed
     // objects are garbage once the canonical text exists (docs/performance.md, "Memory").
     const data = patchInPlace(head ? await this.baseData(push, head) : emptySnapshot(), patch);
@@ -215,7 +255,8 @@ export class SyncStore {
 
   /** `canonical` once it hashes to `checksum`; an async frame of its own, so the patched objects are not kept across the hash. */
   private async patchResultChecked(canonical: string, checksum: string): Promise<string> {
-    if ((await sha256Hex(canonical)) !== checksum) throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
+    if ((await sha256Hex(canonical)) !== checksum)
+      throw patchRejected("the result's checksum is not `checksum` (the base differs from this device's)");
     return canonical;
   }
 
@@ -286,7 +327,8 @@ export class SyncStore {
     if (!state || !record) return null;
     if (version === state.record.version) {
       const fromCurrent = await this.r2('get', () => this.bucket.get(this.keys.current));
-      if (fromCurrent && carries(fromCurrent, record)) return { record, dataText: dataTextOf(await this.r2('read', () => fromCurrent.text())) };
+      if (fromCurrent && carries(fromCurrent, record))
+        return { record, dataText: dataTextOf(await this.r2('read', () => fromCurrent.text())) };
       await fromCurrent?.body.cancel();
     }
     const file = await this.r2('get', () => this.bucket.get(this.keys.history(version)));
@@ -354,11 +396,13 @@ export class SyncStore {
       for (const key of await this.listKeys(this.keys.base)) {
         if (key === this.keys.current) continue;
         const named = versionOfKey(key);
-        if (named !== null ? named < version : key !== this.keys.meta || (await this.metaFileBelow(version))) doomed.push(key);
+        if (named !== null ? named < version : key !== this.keys.meta || (await this.metaFileBelow(version)))
+          doomed.push(key);
       }
       if (doomed.length === 0) return removed;
       removed = true;
-      for (let i = 0; i < doomed.length; i += DELETE_BATCH_KEYS) await this.deleteObjects(doomed.slice(i, i + DELETE_BATCH_KEYS));
+      for (let i = 0; i < doomed.length; i += DELETE_BATCH_KEYS)
+        await this.deleteObjects(doomed.slice(i, i + DELETE_BATCH_KEYS));
     }
     throw unavailableError('Data is still being written, retry the delete shortly');
   }
@@ -375,7 +419,10 @@ export class SyncStore {
    * kept versions' records. The version it replaces is made sure to be in history first (its own
    * push may have failed before writing it), since the new record lists it as kept.
    */
-  private async commit(push: PushIdentity & { canonical: string }, replaced: { head: R2Object; state: CurrentState | null } | null): Promise<CurrentState> {
+  private async commit(
+    push: PushIdentity & { canonical: string },
+    replaced: { head: R2Object; state: CurrentState | null } | null,
+  ): Promise<CurrentState> {
     const repaired = replaced?.state != null && (await this.ensureInHistory(replaced.state.record, replaced.head));
     const record: VersionRecord = {
       version: push.version + 1,
@@ -402,7 +449,8 @@ export class SyncStore {
     const now = head && !('deleted' in head) ? head : null;
     if (now && isCommittedRetry(now.record, push)) return now;
     // A history file this push wrote for a version nobody keeps any more (a DELETE ran) must go.
-    if (replaced?.state && repaired && !keeps(now, replaced.state.record)) await this.deleteObjects([this.keys.history(replaced.state.record.version)]);
+    if (replaced?.state && repaired && !keeps(now, replaced.state.record))
+      await this.deleteObjects([this.keys.history(replaced.state.record.version)]);
     throw conflictError(push.version, headOf(head));
   }
 
@@ -434,7 +482,11 @@ export class SyncStore {
     const { record } = state;
     await this.writeOwnHistory(record, canonical);
     await recordChange(state.versions, change, this.changeFiles());
-    if (record.version > HISTORY_KEEP) await this.deleteObjects([this.keys.history(record.version - HISTORY_KEEP), this.keys.change(record.version - HISTORY_KEEP)]);
+    if (record.version > HISTORY_KEEP)
+      await this.deleteObjects([
+        this.keys.history(record.version - HISTORY_KEEP),
+        this.keys.change(record.version - HISTORY_KEEP),
+      ]);
     await this.writeMetaFile(state);
     const now = await this.readState();
     if (keeps(now, record)) return;
@@ -472,11 +524,15 @@ export class SyncStore {
     };
     return {
       historyText: async (record) => {
-        const file = await checked(await this.r2('get', () => this.bucket.get(this.keys.history(record.version))), record);
+        const file = await checked(
+          await this.r2('get', () => this.bucket.get(this.keys.history(record.version))),
+          record,
+        );
         return file && this.r2('read', () => file.text());
       },
       put: (version, text, options) => this.r2('put', () => this.bucket.put(this.keys.change(version), text, options)),
-      get: async (record) => checked(await this.r2('get', () => this.bucket.get(this.keys.change(record.version))), record),
+      get: async (record) =>
+        checked(await this.r2('get', () => this.bucket.get(this.keys.change(record.version))), record),
       text: (object) => this.r2('read', () => object.text()),
     };
   }
@@ -502,11 +558,15 @@ export class SyncStore {
       const existing = await this.bucket.head(this.keys.meta);
       const shown = existing && recordFromMetadata(existing.key, existing.customMetadata);
       if (shown && shown.version >= record.version && !(await this.isLeftover(shown))) return;
-      await this.bucket.put(this.keys.meta, JSON.stringify({ ...record, versions: versions.map((kept) => kept.version) }), {
-        onlyIf: existing ? { etagMatches: existing.etag } : { etagDoesNotMatch: '*' },
-        customMetadata: recordMetadata(record),
-        httpMetadata: JSON_CONTENT,
-      });
+      await this.bucket.put(
+        this.keys.meta,
+        JSON.stringify({ ...record, versions: versions.map((kept) => kept.version) }),
+        {
+          onlyIf: existing ? { etagMatches: existing.etag } : { etagDoesNotMatch: '*' },
+          customMetadata: recordMetadata(record),
+          httpMetadata: JSON_CONTENT,
+        },
+      );
     } catch (error) {
       console.error(`meta.json not updated for ${this.keys.base} (the next push repairs it)`, error);
     }
@@ -515,7 +575,11 @@ export class SyncStore {
   /** True when meta.json shows a version current.json does not hold: left by a push that raced a DELETE. */
   private async isLeftover(shown: VersionRecord): Promise<boolean> {
     const current = await this.readState();
-    return !current || current.record.version < shown.version || (current.record.version === shown.version && !sameRecord(current.record, shown));
+    return (
+      !current ||
+      current.record.version < shown.version ||
+      (current.record.version === shown.version && !sameRecord(current.record, shown))
+    );
   }
 
   /**
@@ -525,7 +589,8 @@ export class SyncStore {
    */
   private async stateOf(object: R2Object): Promise<CurrentState> {
     const record = recordFromMetadata(object.key, object.customMetadata);
-    const keptBefore = keptBeforeFromMetadata(object.key, object.customMetadata) ?? (await this.keptBeforeFromHistory(record.version));
+    const keptBefore =
+      keptBeforeFromMetadata(object.key, object.customMetadata) ?? (await this.keptBeforeFromHistory(record.version));
     return { record, versions: [...keptBefore, record] };
   }
 

@@ -30,7 +30,10 @@ export function refuseTooManyKeys(text: string): string {
 }
 
 const tooManyKeys = (): HttpError =>
-  new HttpError('PAYLOAD_TOO_LARGE', `This data is too large to sync: more than ${MAX_SNAPSHOT_KEYS} keys, the most the sync server keeps.`);
+  new HttpError(
+    'PAYLOAD_TOO_LARGE',
+    `This data is too large to sync: more than ${MAX_SNAPSHOT_KEYS} keys, the most the sync server keeps.`,
+  );
 
 /**
  * Refuses data the Worker must not store: more than {@link MAX_SNAPSHOT_KEYS} keys, or canonical

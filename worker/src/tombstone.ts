@@ -15,7 +15,10 @@ const AT_KEY = 'deletedAt';
 export const tombstoneJson = (tombstone: DeletedRecord): string => JSON.stringify({ deleted: tombstone });
 
 /** The custom metadata of a tombstone current.json. */
-export const tombstoneMetadata = ({ version, deletedAt }: DeletedRecord): Record<string, string> => ({ [VERSION_KEY]: String(version), [AT_KEY]: deletedAt });
+export const tombstoneMetadata = ({ version, deletedAt }: DeletedRecord): Record<string, string> => ({
+  [VERSION_KEY]: String(version),
+  [AT_KEY]: deletedAt,
+});
 
 /** The tombstone an object's metadata carries, or null when it is a version with data. */
 export function tombstoneOf(object: Pick<R2Object, 'customMetadata'>): DeletedRecord | null {

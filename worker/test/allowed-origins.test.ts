@@ -5,7 +5,9 @@ import { captureErrorLogs, json, newUser, strictEnv, strictTokenFor } from './he
 
 const metaFrom = async (origin: string, allowedOrigins: string) =>
   createWorker().fetch(
-    new Request('http://x/api/sync/tenure/meta', { headers: { Origin: origin, Authorization: `Bearer ${await strictTokenFor(newUser())}` } }),
+    new Request('http://x/api/sync/tenure/meta', {
+      headers: { Origin: origin, Authorization: `Bearer ${await strictTokenFor(newUser())}` },
+    }),
     { ...strictEnv, ALLOWED_ORIGINS: allowedOrigins },
   );
 
@@ -20,20 +22,30 @@ describe('ALLOWED_ORIGINS entries are origins', () => {
 
   it('matches entries written with upper case, a default port or spaces around the comma', async () => {
     const allowed = 'https://App.Example.com:443/ ,  http://notes.example.com:80';
-    expect((await metaFrom('https://app.example.com', allowed)).headers.get('Access-Control-Allow-Origin')).toBe('https://app.example.com');
-    expect((await metaFrom('http://notes.example.com', allowed)).headers.get('Access-Control-Allow-Origin')).toBe('http://notes.example.com');
-    expect((await metaFrom('https://other.example.com', allowed)).headers.get('Access-Control-Allow-Origin')).toBeNull();
+    expect((await metaFrom('https://app.example.com', allowed)).headers.get('Access-Control-Allow-Origin')).toBe(
+      'https://app.example.com',
+    );
+    expect((await metaFrom('http://notes.example.com', allowed)).headers.get('Access-Control-Allow-Origin')).toBe(
+      'http://notes.example.com',
+    );
+    expect(
+      (await metaFrom('https://other.example.com', allowed)).headers.get('Access-Control-Allow-Origin'),
+    ).toBeNull();
   });
 
-  it.each(['app.example.com', 'https://app.example.com/notes', 'https://app.example.com/?x=1', '*', 'ftp://files.example.com', 'https://user@app.example.com'])(
-    'refuses to start with the entry %s: a generic 500, the log names the entry',
-    async (entry) => {
-      const response = await metaFrom('https://app.example.com', `https://good.example.com,${entry}`);
-      expect(response.status).toBe(500);
-      expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
-      expect(String(errorLogs.calls().flat())).toContain(`ALLOWED_ORIGINS entry ${JSON.stringify(entry)}`);
-    },
-  );
+  it.each([
+    'app.example.com',
+    'https://app.example.com/notes',
+    'https://app.example.com/?x=1',
+    '*',
+    'ftp://files.example.com',
+    'https://user@app.example.com',
+  ])('refuses to start with the entry %s: a generic 500, the log names the entry', async (entry) => {
+    const response = await metaFrom('https://app.example.com', `https://good.example.com,${entry}`);
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+    expect(String(errorLogs.calls().flat())).toContain(`ALLOWED_ORIGINS entry ${JSON.stringify(entry)}`);
+  });
 
   it('lets a page of a valid entry read that 500, so the app can show it', async () => {
     const response = await metaFrom('https://good.example.com', 'https://good.example.com,app.example.com');

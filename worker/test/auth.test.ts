@@ -2,7 +2,19 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
-import { call, captureErrorLogs, DEV_SECRET, json, newUser, nowSeconds, push, signClaims, snap, testEnv, tokenFor } from './helpers.js';
+import {
+  call,
+  captureErrorLogs,
+  DEV_SECRET,
+  json,
+  newUser,
+  nowSeconds,
+  push,
+  signClaims,
+  snap,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 const errorLogs = captureErrorLogs();
 
@@ -31,7 +43,9 @@ describe('auth: every bad token is a 401 UNAUTHORIZED', () => {
   });
 
   it('refuses a token signed with another secret', async () => {
-    await expectUnauthorized(await signClaims({ sub: 'alice', exp: nowSeconds() + 60, subscriptions: ['taco_club'] }, 'another-secret'));
+    await expectUnauthorized(
+      await signClaims({ sub: 'alice', exp: nowSeconds() + 60, subscriptions: ['taco_club'] }, 'another-secret'),
+    );
   });
 
   it('refuses alg: none', async () => {
@@ -44,7 +58,14 @@ describe('auth: every bad token is a 401 UNAUTHORIZED', () => {
   });
 
   it('refuses a token that is not valid yet (nbf)', async () => {
-    await expectUnauthorized(await signClaims({ sub: 'alice', exp: nowSeconds() + 7200, nbf: nowSeconds() + 3600, subscriptions: ['taco_club'] }));
+    await expectUnauthorized(
+      await signClaims({
+        sub: 'alice',
+        exp: nowSeconds() + 7200,
+        nbf: nowSeconds() + 3600,
+        subscriptions: ['taco_club'],
+      }),
+    );
   });
 
   it('refuses an RS256 token when HS256 is configured', async () => {
@@ -64,9 +85,12 @@ describe('auth: every bad token is a 401 UNAUTHORIZED', () => {
     await expectUnauthorized(await signClaims({ sub: 'alice', subscriptions: ['taco_club'] }));
   });
 
-  it.each(['bob/tenure', '..', '.', '', 'a'.repeat(129), 'sp ace'])('refuses sub %j that could not be one R2 key segment', async (sub) => {
-    await expectUnauthorized(await signClaims({ sub, exp: nowSeconds() + 60, subscriptions: ['taco_club'] }));
-  });
+  it.each(['bob/tenure', '..', '.', '', 'a'.repeat(129), 'sp ace'])(
+    'refuses sub %j that could not be one R2 key segment',
+    async (sub) => {
+      await expectUnauthorized(await signClaims({ sub, exp: nowSeconds() + 60, subscriptions: ['taco_club'] }));
+    },
+  );
 
   it('refuses a non-string sub', async () => {
     await expectUnauthorized(await signClaims({ sub: 42, exp: nowSeconds() + 60, subscriptions: ['taco_club'] }));
@@ -84,7 +108,10 @@ describe('auth: every bad token is a 401 UNAUTHORIZED', () => {
     const configured = { ...testEnv, JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'taco-sync' };
     const request = async (claims: Record<string, unknown>): Promise<number> => {
       const token = await signClaims({ sub: 'alice', exp: nowSeconds() + 60, subscriptions: ['taco_club'], ...claims });
-      const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), configured);
+      const response = await worker.fetch(
+        new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+        configured,
+      );
       return response.status;
     };
     expect(await request({ iss: 'https://id.example', aud: 'taco-sync' })).toBe(200);
@@ -102,7 +129,12 @@ describe('auth: JWKS (production)', () => {
   async function jwksSetup() {
     const rsa = await generateKeyPair('RS256');
     const ec = await generateKeyPair('ES256');
-    const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa', alg: 'RS256' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec', alg: 'ES256' }] };
+    const jwks = {
+      keys: [
+        { ...(await exportJWK(rsa.publicKey)), kid: 'rsa', alg: 'RS256' },
+        { ...(await exportJWK(ec.publicKey)), kid: 'ec', alg: 'ES256' },
+      ],
+    };
     // A URL per test: key sets are cached per URL for the isolate's life, as in production.
     const jwksUrl = `https://id.example/${crypto.randomUUID()}/jwks.json`;
     const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
@@ -113,14 +145,23 @@ describe('auth: JWKS (production)', () => {
     const worker = createWorker();
     const jwksEnv = { ...testEnv, JWT_JWKS_URL: jwksUrl, JWT_AUDIENCE: 'taco-sync' };
     const status = async (token: string, env: WorkerEnv = jwksEnv): Promise<number> =>
-      (await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), env)).status;
+      (
+        await worker.fetch(
+          new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+          env,
+        )
+      ).status;
     const claims = { sub: 'alice', subscriptions: ['taco_club'], aud: 'taco-sync' };
     return { rsa, ec, fetchSpy, status, claims, jwksEnv };
   }
 
   it('requires JWT_AUDIENCE: without it a configuration error (500), with it a token minted for another app is refused', async () => {
     const { rsa, status, claims, jwksEnv } = await jwksSetup();
-    const signed = (aud: string) => new SignJWT({ ...claims, aud }).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey);
+    const signed = (aud: string) =>
+      new SignJWT({ ...claims, aud })
+        .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+        .setExpirationTime('1h')
+        .sign(rsa.privateKey);
     expect(await status(await signed('another-app'), { ...jwksEnv, JWT_AUDIENCE: undefined })).toBe(500);
     expect(await status(await signed('taco-sync'), { ...jwksEnv, JWT_AUDIENCE: ' ' })).toBe(500);
     expect(String(errorLogs.calls().flat())).toContain('JWT_AUDIENCE must be set with JWT_JWKS_URL');
@@ -130,9 +171,30 @@ describe('auth: JWKS (production)', () => {
 
   it('accepts RS256 and ES256 tokens signed by a key of the set, fetching the set once', async () => {
     const { rsa, ec, status, claims, fetchSpy } = await jwksSetup();
-    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey))).toBe(200);
-    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'ec' }).setExpirationTime('1h').sign(ec.privateKey))).toBe(200);
-    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey))).toBe(200);
+    expect(
+      await status(
+        await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+          .setExpirationTime('1h')
+          .sign(rsa.privateKey),
+      ),
+    ).toBe(200);
+    expect(
+      await status(
+        await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'ES256', kid: 'ec' })
+          .setExpirationTime('1h')
+          .sign(ec.privateKey),
+      ),
+    ).toBe(200);
+    expect(
+      await status(
+        await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+          .setExpirationTime('1h')
+          .sign(rsa.privateKey),
+      ),
+    ).toBe(200);
     expect(fetchSpy).toHaveBeenCalledTimes(1);
   });
 
@@ -144,15 +206,27 @@ describe('auth: JWKS (production)', () => {
   it('refuses a token from a key outside the set, and one without exp', async () => {
     const { rsa, status, claims } = await jwksSetup();
     const stranger = await generateKeyPair('RS256');
-    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(stranger.privateKey))).toBe(401);
-    expect(await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).sign(rsa.privateKey))).toBe(401);
+    expect(
+      await status(
+        await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+          .setExpirationTime('1h')
+          .sign(stranger.privateKey),
+      ),
+    ).toBe(401);
+    expect(
+      await status(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).sign(rsa.privateKey)),
+    ).toBe(401);
   });
 
   it('answers 503 with Retry-After when the JWKS cannot be fetched, not 401', async () => {
     const { rsa, fetchSpy, claims, jwksEnv } = await jwksSetup();
     fetchSpy.mockImplementation(async () => new Response('down', { status: 502 }));
     const worker = createWorker();
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+      .setExpirationTime('1h')
+      .sign(rsa.privateKey);
     const response = await worker.fetch(
       new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
       jwksEnv,
@@ -167,9 +241,15 @@ describe('auth: clock tolerance for exp and nbf', () => {
   const at = new Date('2026-11-29T12:00:00.000Z');
   const seconds = Math.floor(at.getTime() / 1000);
   const worker = createWorker({ now: () => at });
-  const status = async (claims: Record<string, unknown>, env: Record<string, string | undefined> = {}): Promise<number> => {
+  const status = async (
+    claims: Record<string, unknown>,
+    env: Record<string, string | undefined> = {},
+  ): Promise<number> => {
     const token = await signClaims({ sub: 'alice', subscriptions: ['taco_club'], exp: seconds + 3600, ...claims });
-    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), { ...testEnv, ...env });
+    const response = await worker.fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+      { ...testEnv, ...env },
+    );
     return response.status;
   };
 
@@ -189,10 +269,15 @@ describe('auth: clock tolerance for exp and nbf', () => {
     expect(await status({ exp: seconds - 120 }, { JWT_CLOCK_TOLERANCE_SECONDS: '120' })).toBe(401);
   });
 
-  it.each(['-1', '1.5', 'a minute', '301'])('answers 500 for JWT_CLOCK_TOLERANCE_SECONDS=%j, a configuration error', async (value) => {
-    expect(await status({}, { JWT_CLOCK_TOLERANCE_SECONDS: value })).toBe(500);
-    expect(String(errorLogs.calls().flat())).toContain('JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to 300');
-  });
+  it.each(['-1', '1.5', 'a minute', '301'])(
+    'answers 500 for JWT_CLOCK_TOLERANCE_SECONDS=%j, a configuration error',
+    async (value) => {
+      expect(await status({}, { JWT_CLOCK_TOLERANCE_SECONDS: value })).toBe(500);
+      expect(String(errorLogs.calls().flat())).toContain(
+        'JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to 300',
+      );
+    },
+  );
 });
 
 describe('gating from the subscriptions claim', () => {
@@ -205,7 +290,8 @@ describe('gating from the subscriptions claim', () => {
   ])('subscriptions %j for %s -> %i', async (subscriptions, app, status) => {
     const response = await call(`/api/sync/${app}/meta`, { token: await tokenFor(newUser(), subscriptions) });
     expect(response.status).toBe(status);
-    if (status === 403) expect(await json(response)).toMatchObject({ code: 'FORBIDDEN', error: expect.stringContaining(`sync_${app}`) });
+    if (status === 403)
+      expect(await json(response)).toMatchObject({ code: 'FORBIDDEN', error: expect.stringContaining(`sync_${app}`) });
   });
 
   it('refuses a token whose subscriptions claim is missing or not a list of strings', async () => {

@@ -20,7 +20,9 @@ describe('bench routes (DEV_MODE = "true")', () => {
   it('answers 404 for a bench object never stored and 400 for an unusable key', async () => {
     const worker = createWorker();
     expect((await worker.fetch(request(`/__dev/bench/r2/${newUser('none')}`), testEnv)).status).toBe(404);
-    expect((await worker.fetch(request('/__dev/bench/r2/a.b', { method: 'PUT', body: 'x' }), testEnv)).status).toBe(400);
+    expect((await worker.fetch(request('/__dev/bench/r2/a.b', { method: 'PUT', body: 'x' }), testEnv)).status).toBe(
+      400,
+    );
   });
 
   it('counts the R2 calls of a push by operation and resets them on POST /__dev/bench/r2-ops', async () => {
@@ -29,9 +31,14 @@ describe('bench routes (DEV_MODE = "true")', () => {
     expect(await ops('POST')).toEqual({ head: 0, get: 0, put: 0, delete: 0, list: 0 });
 
     const token = await tokenFor(newUser());
-    const pushed = await worker.fetch(request('/api/sync/tenure/push', {
-      method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
-    }), testEnv);
+    const pushed = await worker.fetch(
+      request('/api/sync/tenure/push', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
+      }),
+      testEnv,
+    );
     expect(pushed.status).toBe(200);
     const counted = (await ops()) as Record<string, number>;
     expect(counted.put).toBeGreaterThanOrEqual(2);
@@ -52,7 +59,10 @@ describe('bench routes in production (DEV_MODE unset)', () => {
     ['PUT', '/__dev/bench/r2/some-key'],
     ['GET', '/__dev/bench/r2/some-key'],
   ])('has no %s %s (404)', async (method, path) => {
-    const response = await createWorker().fetch(request(path, { method, body: method === 'PUT' ? 'x' : undefined }), production);
+    const response = await createWorker().fetch(
+      request(path, { method, body: method === 'PUT' ? 'x' : undefined }),
+      production,
+    );
     expect(response.status).toBe(404);
     expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
   });

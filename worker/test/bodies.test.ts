@@ -1,7 +1,19 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
-import { call, canonicalOf, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, testEnv, tokenFor } from './helpers.js';
+import {
+  call,
+  canonicalOf,
+  captureErrorLogs,
+  json,
+  listUser,
+  newUser,
+  push,
+  pushBody,
+  snap,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 const errorLogs = captureErrorLogs();
 
@@ -18,7 +30,12 @@ async function userWithOneVersion() {
 }
 
 const rawPush = (token: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  call('/api/sync/tenure/push', { method: 'POST', token, body, headers: { 'Content-Type': 'application/json', ...headers } });
+  call('/api/sync/tenure/push', {
+    method: 'POST',
+    token,
+    body,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 
 /** A body streamed in chunks without Content-Length (chunked transfer encoding). */
 function chunkedBody(totalBytes: number, chunkBytes = 64 * 1024): ReadableStream<Uint8Array> {
@@ -90,7 +107,9 @@ describe('bad bodies are refused and leave R2 untouched', () => {
     const { token, assertUntouched } = await userWithOneVersion();
     const data = snap({ b: '1', a: '2', '10': 'x' });
     expect(JSON.stringify(data)).not.toBe(canonicalOf(data));
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(data))));
+    const digest = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(data))),
+    );
     const naive = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
     const response = await rawPush(token, JSON.stringify({ ...(await pushBody(data, 1)), checksum: naive }));
     expect(await json(response)).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
@@ -99,7 +118,10 @@ describe('bad bodies are refused and leave R2 untouched', () => {
 
   it('ignores unknown fields', async () => {
     const { token } = await userWithOneVersion();
-    const response = await rawPush(token, JSON.stringify({ ...(await pushBody(snap({ a: '2' }), 1)), extra: { x: 1 } }));
+    const response = await rawPush(
+      token,
+      JSON.stringify({ ...(await pushBody(snap({ a: '2' }), 1)), extra: { x: 1 } }),
+    );
     expect(response.status).toBe(200);
   });
 
@@ -114,7 +136,11 @@ describe('bad bodies are refused and leave R2 untouched', () => {
 
   it('413 PAYLOAD_TOO_LARGE while reading a chunked body without Content-Length', async () => {
     const { token, assertUntouched } = await userWithOneVersion();
-    const request = new Request('http://x/api/sync/tenure/push', { method: 'POST', body: chunkedBody(MAX_BODY_BYTES + 1), headers: { Authorization: `Bearer ${token}` } });
+    const request = new Request('http://x/api/sync/tenure/push', {
+      method: 'POST',
+      body: chunkedBody(MAX_BODY_BYTES + 1),
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(request.headers.get('Content-Length')).toBeNull();
     const response = await exports.default.fetch(request);
     expect(response.status).toBe(413);
@@ -132,7 +158,11 @@ describe('bad bodies are refused and leave R2 untouched', () => {
         controller.error(new Error('Network connection lost.'));
       },
     });
-    const request = new Request('http://x/api/sync/tenure/push', { method: 'POST', body: cutOff, headers: { Authorization: `Bearer ${token}` } });
+    const request = new Request('http://x/api/sync/tenure/push', {
+      method: 'POST',
+      body: cutOff,
+      headers: { Authorization: `Bearer ${token}` },
+    });
     // The handler itself, not through `exports.default`: a stream error there is not passed on as one.
     const response = await createWorker().fetch(request, testEnv);
     expect(response.status).toBe(400);
@@ -148,8 +178,18 @@ describe('bad bodies are refused and leave R2 untouched', () => {
     const bytes = new TextEncoder().encode(text);
     const worker = createWorker();
     const send = (limit: number) => {
-      const body = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes.slice(0, 10)); c.enqueue(bytes.slice(10)); c.close(); } });
-      const request = new Request('http://x/api/sync/tenure/push', { method: 'POST', body, headers: { Authorization: `Bearer ${token}` } });
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(bytes.slice(0, 10));
+          c.enqueue(bytes.slice(10));
+          c.close();
+        },
+      });
+      const request = new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        body,
+        headers: { Authorization: `Bearer ${token}` },
+      });
       return worker.fetch(request, { ...testEnv, MAX_BODY_BYTES: String(limit) });
     };
     expect((await send(bytes.byteLength - 1)).status).toBe(413);

@@ -35,7 +35,11 @@ export function recordingBucket(bucket: SyncBucket): { bucket: SyncBucket; calls
  * Fails the k-th call (1-based) with an R2-like error: `before` it reaches R2 (nothing happens),
  * or `after` it did (the write landed but its answer was lost). Every other call goes through.
  */
-export function failingBucket(bucket: SyncBucket, k: number, when: 'before' | 'after'): { bucket: SyncBucket; calls: BucketCall[] } {
+export function failingBucket(
+  bucket: SyncBucket,
+  k: number,
+  when: 'before' | 'after',
+): { bucket: SyncBucket; calls: BucketCall[] } {
   const calls: BucketCall[] = [];
   return {
     calls,

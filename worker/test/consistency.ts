@@ -1,6 +1,13 @@
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
-import { applyPatch, canonicalJson, isPushPatch, sha256Hex, type Snapshot, type VersionRecord } from '../../sdk/contract/index.js';
+import {
+  applyPatch,
+  canonicalJson,
+  isPushPatch,
+  sha256Hex,
+  type Snapshot,
+  type VersionRecord,
+} from '../../sdk/contract/index.js';
 import { call, json } from './helpers.js';
 
 /**
@@ -13,7 +20,12 @@ import { call, json } from './helpers.js';
  *
  * @returns the current version (0 when nothing is stored).
  */
-export async function expectConsistent(user: string, token: string, committed: ReadonlyMap<number, string>, app = 'tenure'): Promise<number> {
+export async function expectConsistent(
+  user: string,
+  token: string,
+  committed: ReadonlyMap<number, string>,
+  app = 'tenure',
+): Promise<number> {
   const pulled = await call(`/api/sync/${app}/pull`, { token });
   if (pulled.status === 404) {
     expect(await json(await call(`/api/sync/${app}/meta`, { token }))).toMatchObject({ exists: false });
@@ -35,19 +47,31 @@ export async function expectConsistent(user: string, token: string, committed: R
   const prefix = `sync/${user}/${app}/history/`;
   for (const object of (await env.BACKUPS.list({ prefix, include: ['customMetadata'] })).objects) {
     if (object.key.endsWith('.patch.json')) {
-      await expectChangeConsistent(object, Number(object.key.slice(prefix.length).replace('.patch.json', '')), committed);
+      await expectChangeConsistent(
+        object,
+        Number(object.key.slice(prefix.length).replace('.patch.json', '')),
+        committed,
+      );
       continue;
     }
     const version = Number(object.key.slice(prefix.length).replace('.json', ''));
     const text = await (await env.BACKUPS.get(object.key))!.text();
     expect(await sha256Hex(text)).toBe(object.customMetadata?.checksum);
-    expect(text, `history/${version}.json holds data never committed as version ${version}`).toBe(committed.get(version));
+    expect(text, `history/${version}.json holds data never committed as version ${version}`).toBe(
+      committed.get(version),
+    );
   }
-  return pulled.status === 404 ? 0 : ((await json(await call(`/api/sync/${app}/meta`, { token }))).meta as VersionRecord).version;
+  return pulled.status === 404
+    ? 0
+    : ((await json(await call(`/api/sync/${app}/meta`, { token }))).meta as VersionRecord).version;
 }
 
 /** A change file leads from the committed data of `version - 1` to that of `version`, and says so in its metadata. */
-async function expectChangeConsistent(object: R2Object, version: number, committed: ReadonlyMap<number, string>): Promise<void> {
+async function expectChangeConsistent(
+  object: R2Object,
+  version: number,
+  committed: ReadonlyMap<number, string>,
+): Promise<void> {
   const patch: unknown = JSON.parse(await (await env.BACKUPS.get(object.key))!.text());
   const before = committed.get(version - 1);
   const after = committed.get(version);
@@ -56,5 +80,8 @@ async function expectChangeConsistent(object: R2Object, version: number, committ
   expect(object.customMetadata?.checksum).toBe(await sha256Hex(after!));
   if (before === undefined) return;
   expect(object.customMetadata?.baseChecksum).toBe(await sha256Hex(before));
-  expect(canonicalJson(applyPatch(JSON.parse(before) as Snapshot, patch as Parameters<typeof applyPatch>[1])), `history/${version}.patch.json does not lead from version ${version - 1} to ${version}`).toBe(after);
+  expect(
+    canonicalJson(applyPatch(JSON.parse(before) as Snapshot, patch as Parameters<typeof applyPatch>[1])),
+    `history/${version}.patch.json does not lead from version ${version - 1} to ${version}`,
+  ).toBe(after);
 }

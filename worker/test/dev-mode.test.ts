@@ -9,32 +9,53 @@ describe('dev mode ([env.dev] of wrangler.toml)', () => {
     expect(testEnv.JWT_SECRET).toBeTruthy();
   });
 
-  it.each(['http://localhost:5173', 'http://127.0.0.1:9000', 'http://localhost:3000', 'http://[::1]:4321', 'https://localhost:5173', 'http://localhost'])(
-    'lets a page on %s call the API: preflight and answers carry its origin',
-    async (origin) => {
-      const preflight = await call('/api/sync/notes/push', {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
-      });
-      expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(origin);
-      const response = await call('/api/sync/notes/meta', { token: await tokenFor(newUser()), headers: { Origin: origin } });
-      expect(response.status).toBe(200);
-      expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
-    },
-  );
+  it.each([
+    'http://localhost:5173',
+    'http://127.0.0.1:9000',
+    'http://localhost:3000',
+    'http://[::1]:4321',
+    'https://localhost:5173',
+    'http://localhost',
+  ])('lets a page on %s call the API: preflight and answers carry its origin', async (origin) => {
+    const preflight = await call('/api/sync/notes/push', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(origin);
+    const response = await call('/api/sync/notes/meta', {
+      token: await tokenFor(newUser()),
+      headers: { Origin: origin },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(origin);
+  });
 
-  it.each(['https://app.example.com', 'http://localhost.example.com:5173', 'http://127.0.0.1.nip.io:8787', 'http://192.168.1.20:5173', 'null'])(
-    'still refuses the origin %s',
-    async (origin) => {
-      const response = await call('/api/sync/notes/meta', { token: await tokenFor(newUser()), headers: { Origin: origin } });
-      expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
-    },
-  );
+  it.each([
+    'https://app.example.com',
+    'http://localhost.example.com:5173',
+    'http://127.0.0.1.nip.io:8787',
+    'http://192.168.1.20:5173',
+    'null',
+  ])('still refuses the origin %s', async (origin) => {
+    const response = await call('/api/sync/notes/meta', {
+      token: await tokenFor(newUser()),
+      headers: { Origin: origin },
+    });
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
 
   it('serves an app name that is not in SYNC_APPS: push, then pull', async () => {
     const token = await tokenFor(newUser());
-    const pushed = await call('/api/sync/notes/push', { method: 'POST', token, body: JSON.stringify(await pushBody(snap({ notes_list: '["milk"]' }), 0)) });
+    const pushed = await call('/api/sync/notes/push', {
+      method: 'POST',
+      token,
+      body: JSON.stringify(await pushBody(snap({ notes_list: '["milk"]' }), 0)),
+    });
     expect(pushed.status).toBe(200);
     expect(await json(pushed)).toMatchObject({ success: true, version: 1 });
     const pulled = await call('/api/sync/notes/pull', { token });

@@ -9,7 +9,10 @@ describe('dev routes (DEV_MODE = "true")', () => {
     expect(response.status).toBe(200);
     const { token } = (await response.json()) as { token: string };
     expect(JSON.parse(atob(token.split('.')[0]!))).toMatchObject({ alg: 'HS256' });
-    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ sub: user, subscriptions: ['sync_tenure'] });
     expect((claims.exp as number) - (claims.iat as number)).toBe(24 * 60 * 60);
 
@@ -26,9 +29,16 @@ describe('dev routes (DEV_MODE = "true")', () => {
   it('POST /__dev/fail-next makes the next N sync requests fail with that status, then recovers', async () => {
     const worker = createWorker();
     const token = await tokenFor(newUser());
-    const meta = () => worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), testEnv);
+    const meta = () =>
+      worker.fetch(
+        new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+        testEnv,
+      );
 
-    const planned = await worker.fetch(new Request('http://x/__dev/fail-next?status=503&count=2', { method: 'POST' }), testEnv);
+    const planned = await worker.fetch(
+      new Request('http://x/__dev/fail-next?status=503&count=2', { method: 'POST' }),
+      testEnv,
+    );
     expect(await json(planned)).toEqual({ success: true, status: 503, count: 2 });
     for (let i = 0; i < 2; i++) {
       const failed = await meta();
@@ -39,9 +49,14 @@ describe('dev routes (DEV_MODE = "true")', () => {
     expect((await meta()).status).toBe(200);
 
     await worker.fetch(new Request('http://x/__dev/fail-next?status=500', { method: 'POST' }), testEnv);
-    const push = await worker.fetch(new Request('http://x/api/sync/tenure/push', {
-      method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
-    }), testEnv);
+    const push = await worker.fetch(
+      new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
+      }),
+      testEnv,
+    );
     expect(push.status).toBe(500);
     expect(await json(push)).toMatchObject({ code: 'INTERNAL' });
     expect(await json(await meta())).toMatchObject({ exists: false });
@@ -58,7 +73,9 @@ describe('dev routes (DEV_MODE = "true")', () => {
 
   it('refuses a fail-next status that is not an error of the API', async () => {
     const worker = createWorker();
-    expect((await worker.fetch(new Request('http://x/__dev/fail-next?status=200', { method: 'POST' }), testEnv)).status).toBe(400);
+    expect(
+      (await worker.fetch(new Request('http://x/__dev/fail-next?status=200', { method: 'POST' }), testEnv)).status,
+    ).toBe(400);
   });
 });
 
@@ -78,7 +95,10 @@ describe('production (DEV_MODE unset)', () => {
     const worker = createWorker();
     await worker.fetch(new Request('http://x/__dev/fail-next?status=500&count=1', { method: 'POST' }), production);
     const token = await strictTokenFor(newUser());
-    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), production);
+    const response = await worker.fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+      production,
+    );
     expect(response.status).toBe(200);
   });
 });

@@ -5,11 +5,30 @@ import { checksum, sha256Hex, type VersionRecord } from '../../sdk/contract/inde
 import { signDevToken } from '../src/dev-token.js';
 import { createWorker } from '../src/index.js';
 import { HISTORY_KEEP } from '../src/store.js';
-import { DEV_SECRET, call, canonicalOf, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import {
+  DEV_SECRET,
+  call,
+  canonicalOf,
+  json,
+  listUser,
+  newUser,
+  push,
+  pushBody,
+  snap,
+  storedText,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-async function pushOk(token: string, data: Record<string, string>, version: number, deviceId = 'device-a', deviceName?: string): Promise<Record<string, unknown>> {
+async function pushOk(
+  token: string,
+  data: Record<string, string>,
+  version: number,
+  deviceId = 'device-a',
+  deviceName?: string,
+): Promise<Record<string, unknown>> {
   const response = await push(token, 'tenure', snap(data), version, deviceId, deviceName);
   expect(response.status).toBe(200);
   return json(response);
@@ -20,7 +39,12 @@ describe('push', () => {
     const token = await tokenFor(newUser());
     const data = snap({ a: '1' });
     const body = await pushOk(token, data, 0);
-    expect(body).toEqual({ success: true, version: 1, checksum: await checksum(data), timestamp: expect.stringMatching(ISO_TIME) });
+    expect(body).toEqual({
+      success: true,
+      version: 1,
+      checksum: await checksum(data),
+      timestamp: expect.stringMatching(ISO_TIME),
+    });
   });
 
   it('answers a push behind the server with 409 CONFLICT and what the server holds', async () => {
@@ -29,7 +53,12 @@ describe('push', () => {
     const response = await push(token, 'tenure', snap({ a: '2' }), 0, 'device-b');
     expect(response.status).toBe(409);
     expect(await json(response)).toEqual({
-      error: 'Version conflict', code: 'CONFLICT', localVersion: 0, serverVersion: 1, serverModified: first.timestamp, serverDeviceId: 'device-a',
+      error: 'Version conflict',
+      code: 'CONFLICT',
+      localVersion: 0,
+      serverVersion: 1,
+      serverModified: first.timestamp,
+      serverDeviceId: 'device-a',
     });
   });
 
@@ -37,7 +66,12 @@ describe('push', () => {
     const token = await tokenFor(newUser());
     const ahead = await push(token, 'tenure', snap({ a: '1' }), 3);
     expect(ahead.status).toBe(409);
-    expect(await json(ahead)).toMatchObject({ localVersion: 3, serverVersion: 0, serverModified: null, serverDeviceId: null });
+    expect(await json(ahead)).toMatchObject({
+      localVersion: 3,
+      serverVersion: 0,
+      serverModified: null,
+      serverDeviceId: null,
+    });
     await pushOk(token, { a: '1' }, 0);
     expect((await push(token, 'tenure', snap({ a: '2' }), 2)).status).toBe(409);
   });
@@ -81,13 +115,26 @@ describe('the clock', () => {
     const later = new Date('2030-01-01T00:00:00.000Z');
     const worker = createWorker({ now: () => later });
     const token = await tokenFor(newUser());
-    const send = (t: string) => worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${t}` } }), testEnv);
+    const send = (t: string) =>
+      worker.fetch(
+        new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${t}` } }),
+        testEnv,
+      );
     expect((await send(token)).status).toBe(401);
 
-    const longLived = await signDevToken(DEV_SECRET, { sub: newUser(), subscriptions: ['taco_club'] }, 10 * 365 * 24 * 3600);
-    const pushed = await worker.fetch(new Request('http://x/api/sync/tenure/push', {
-      method: 'POST', headers: { Authorization: `Bearer ${longLived}` }, body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
-    }), testEnv);
+    const longLived = await signDevToken(
+      DEV_SECRET,
+      { sub: newUser(), subscriptions: ['taco_club'] },
+      10 * 365 * 24 * 3600,
+    );
+    const pushed = await worker.fetch(
+      new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${longLived}` },
+        body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
+      }),
+      testEnv,
+    );
     expect(await json(pushed)).toMatchObject({ version: 1, timestamp: later.toISOString() });
   });
 });
@@ -110,8 +157,20 @@ describe('pull, meta and history', () => {
     const pushed = await pushOk(token, data, 0, 'device-a');
     const pulled = await call('/api/sync/tenure/pull', { token });
     expect(pulled.headers.get('Content-Type')).toContain('application/json');
-    const record = { version: 1, checksum: await checksum(data), deviceId: 'device-a', lastModified: pushed.timestamp, size: 18 };
-    expect(await json(pulled)).toEqual({ success: true, data: { a: '1', b: 'é' }, meta: record, availableVersions: [1], versions: [record] });
+    const record = {
+      version: 1,
+      checksum: await checksum(data),
+      deviceId: 'device-a',
+      lastModified: pushed.timestamp,
+      size: 18,
+    };
+    expect(await json(pulled)).toEqual({
+      success: true,
+      data: { a: '1', b: 'é' },
+      meta: record,
+      availableVersions: [1],
+      versions: [record],
+    });
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
     expect(meta).toEqual({ success: true, exists: true, meta: record, availableVersions: [1], versions: [record] });
   });
@@ -126,21 +185,30 @@ describe('pull, meta and history', () => {
     expect(kept).toEqual([4, 5, 6, 7, 8]);
     const historyKeys = (await env.BACKUPS.list({ prefix: `sync/${user}/tenure/history/` })).objects.map((o) => o.key);
     // Each kept version's data, and what it changed (DESIGN §9): version 4's change is kept with it.
-    expect(historyKeys.sort()).toEqual(kept.flatMap((v) => [`sync/${user}/tenure/history/${v}.json`, `sync/${user}/tenure/history/${v}.patch.json`]).sort());
+    expect(historyKeys.sort()).toEqual(
+      kept
+        .flatMap((v) => [`sync/${user}/tenure/history/${v}.json`, `sync/${user}/tenure/history/${v}.patch.json`])
+        .sort(),
+    );
 
     expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({ availableVersions: kept });
     expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: kept });
     for (const v of kept) {
       const history = await call(`/api/sync/tenure/history/${v}`, { token });
       expect(history.status).toBe(200);
-      expect(await json(history)).toMatchObject({ success: true, data: { n: `version ${v}` }, meta: { version: v, checksum: await checksum(snap({ n: `version ${v}` })) } });
+      expect(await json(history)).toMatchObject({
+        success: true,
+        data: { n: `version ${v}` },
+        meta: { version: v, checksum: await checksum(snap({ n: `version ${v}` })) },
+      });
     }
     for (const v of [1, 3, 9]) expect((await call(`/api/sync/tenure/history/${v}`, { token })).status).toBe(404);
   });
 
-  it('answers the kept versions\' records in meta and pull, ascending, with the device name a push carried', async () => {
+  it("answers the kept versions' records in meta and pull, ascending, with the device name a push carried", async () => {
     const token = await tokenFor(newUser());
-    for (let v = 0; v < 7; v++) await pushOk(token, { n: String(v + 1) }, v, v % 2 ? 'phone' : 'laptop', v % 2 ? 'Chrome on Android' : undefined);
+    for (let v = 0; v < 7; v++)
+      await pushOk(token, { n: String(v + 1) }, v, v % 2 ? 'phone' : 'laptop', v % 2 ? 'Chrome on Android' : undefined);
 
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
     const pulled = await json(await call('/api/sync/tenure/pull', { token }));
@@ -161,8 +229,12 @@ describe('pull, meta and history', () => {
     const user = newUser();
     const token = await tokenFor(user);
     for (let v = 0; v < 6; v++) await pushOk(token, { n: String(v + 1) }, v);
-    await env.BACKUPS.put(`sync/${user}/tenure/history/1.json`, canonicalOf(snap({ n: '1' })), { customMetadata: (await env.BACKUPS.head(`sync/${user}/tenure/history/2.json`))!.customMetadata });
-    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ availableVersions: [2, 3, 4, 5, 6] });
+    await env.BACKUPS.put(`sync/${user}/tenure/history/1.json`, canonicalOf(snap({ n: '1' })), {
+      customMetadata: (await env.BACKUPS.head(`sync/${user}/tenure/history/2.json`))!.customMetadata,
+    });
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({
+      availableVersions: [2, 3, 4, 5, 6],
+    });
     expect((await call('/api/sync/tenure/history/1', { token })).status).toBe(404);
   });
 
@@ -177,18 +249,23 @@ describe('pull, meta and history', () => {
     for (let v = 4; v < 7; v++) await pushOk(token, { n: `kept ${v + 1}` }, v);
 
     // What a push stalled across the DELETE would write when it resumed.
-    await env.BACKUPS.put(`sync/${user}/tenure/history/2.json`, deletedText, { customMetadata: deleted!.customMetadata });
+    await env.BACKUPS.put(`sync/${user}/tenure/history/2.json`, deletedText, {
+      customMetadata: deleted!.customMetadata,
+    });
     const history = await call('/api/sync/tenure/history/2', { token });
     expect(history.status).toBe(404);
     expect((await call('/api/sync/tenure/history/4', { token })).status).toBe(404);
     expect(await history.text()).not.toContain('deleted');
   });
 
-  it.each(['0', '-1', '1.5', 'abc', '01', '1e3', '99999999999999999999'])('answers 404 for history version %j, before looking at the token', async (v) => {
-    const response = await call(`/api/sync/tenure/history/${v}`);
-    expect(response.status).toBe(404);
-    expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
-  });
+  it.each(['0', '-1', '1.5', 'abc', '01', '1e3', '99999999999999999999'])(
+    'answers 404 for history version %j, before looking at the token',
+    async (v) => {
+      const response = await call(`/api/sync/tenure/history/${v}`);
+      expect(response.status).toBe(404);
+      expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
+    },
+  );
 
   it('round-trips the awkward fixture byte for byte, and stores history bytes whose SHA-256 is the checksum', async () => {
     const user = newUser();
@@ -221,16 +298,31 @@ describe('R2 layout (DESIGN §5)', () => {
     const current = await env.BACKUPS.get(`${prefix}current.json`);
     const currentBody = JSON.parse(await current!.text()) as { meta: VersionRecord; data: unknown };
     expect(currentBody.data).toEqual({ a: '2' });
-    expect(currentBody.meta).toMatchObject({ version: 2, deviceId: 'device-a', checksum: await checksum(snap({ a: '2' })) });
+    expect(currentBody.meta).toMatchObject({
+      version: 2,
+      deviceId: 'device-a',
+      checksum: await checksum(snap({ a: '2' })),
+    });
     const history1 = await env.BACKUPS.head(`${prefix}history/1.json`);
     const record1 = history1!.customMetadata!;
     expect(current!.customMetadata).toEqual({
-      version: '2', checksum: currentBody.meta.checksum, deviceId: 'device-a', lastModified: currentBody.meta.lastModified, size: String(currentBody.meta.size),
-      kept: '1', kept1: `1 ${record1.lastModified} ${record1.size} ${record1.checksum} device-a`,
+      version: '2',
+      checksum: currentBody.meta.checksum,
+      deviceId: 'device-a',
+      lastModified: currentBody.meta.lastModified,
+      size: String(currentBody.meta.size),
+      kept: '1',
+      kept1: `1 ${record1.lastModified} ${record1.size} ${record1.checksum} device-a`,
     });
 
     expect(await storedText(`${prefix}history/1.json`)).toBe(canonicalOf(data));
-    expect(record1).toEqual({ version: '1', checksum: await checksum(data), deviceId: 'device-a', lastModified: expect.any(String), size: String(canonicalOf(data).length) });
+    expect(record1).toEqual({
+      version: '1',
+      checksum: await checksum(data),
+      deviceId: 'device-a',
+      lastModified: expect.any(String),
+      size: String(canonicalOf(data).length),
+    });
 
     const metaFile = JSON.parse((await storedText(`${prefix}meta.json`))!) as Record<string, unknown>;
     expect(metaFile).toEqual({ ...currentBody.meta, versions: [1, 2] });
@@ -243,21 +335,56 @@ describe('R2 layout (DESIGN §5)', () => {
     // What the release before this one wrote: every object carries only its own record.
     for (let v = 1; v <= 3; v++) {
       const canonical = canonicalOf(snap({ n: String(v) }));
-      const record = { version: v, checksum: await sha256Hex(canonical), deviceId: 'old-device', lastModified: `2026-11-0${v}T00:00:00.000Z`, size: canonical.length };
-      const customMetadata = { version: String(v), checksum: record.checksum, deviceId: record.deviceId, lastModified: record.lastModified, size: String(record.size) };
+      const record = {
+        version: v,
+        checksum: await sha256Hex(canonical),
+        deviceId: 'old-device',
+        lastModified: `2026-11-0${v}T00:00:00.000Z`,
+        size: canonical.length,
+      };
+      const customMetadata = {
+        version: String(v),
+        checksum: record.checksum,
+        deviceId: record.deviceId,
+        lastModified: record.lastModified,
+        size: String(record.size),
+      };
       await env.BACKUPS.put(`${prefix}history/${v}.json`, canonical, { customMetadata });
-      if (v === 3) await env.BACKUPS.put(`${prefix}current.json`, `{"meta":${JSON.stringify(record)},"data":${canonical}}`, { customMetadata });
+      if (v === 3)
+        await env.BACKUPS.put(`${prefix}current.json`, `{"meta":${JSON.stringify(record)},"data":${canonical}}`, {
+          customMetadata,
+        });
       records.push(record);
     }
 
-    expect(await json(await call('/api/sync/tenure/meta', { token }))).toEqual({ success: true, exists: true, meta: records[2], availableVersions: [1, 2, 3], versions: records });
-    expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({ data: { n: '3' }, availableVersions: [1, 2, 3], versions: records });
-    expect(await json(await call('/api/sync/tenure/history/2', { token }))).toEqual({ success: true, data: { n: '2' }, meta: records[1] });
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toEqual({
+      success: true,
+      exists: true,
+      meta: records[2],
+      availableVersions: [1, 2, 3],
+      versions: records,
+    });
+    expect(await json(await call('/api/sync/tenure/pull', { token }))).toMatchObject({
+      data: { n: '3' },
+      availableVersions: [1, 2, 3],
+      versions: records,
+    });
+    expect(await json(await call('/api/sync/tenure/history/2', { token }))).toEqual({
+      success: true,
+      data: { n: '2' },
+      meta: records[1],
+    });
 
     const pushed = await pushOk(token, { n: '4' }, 3, 'new-device');
-    expect((await env.BACKUPS.head(`${prefix}current.json`))!.customMetadata).toMatchObject({ version: '4', kept: '3' });
+    expect((await env.BACKUPS.head(`${prefix}current.json`))!.customMetadata).toMatchObject({
+      version: '4',
+      kept: '3',
+    });
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
-    expect(meta.versions).toEqual([...records, expect.objectContaining({ version: 4, deviceId: 'new-device', lastModified: pushed.timestamp })]);
+    expect(meta.versions).toEqual([
+      ...records,
+      expect.objectContaining({ version: 4, deviceId: 'new-device', lastModified: pushed.timestamp }),
+    ]);
   });
 });
 
@@ -272,19 +399,29 @@ describe('DELETE /api/sync/{app}', () => {
     expect(deleted.status).toBe(200);
     expect(await json(deleted)).toEqual({ success: true, deleted: true, version: 4 });
     // Only the tombstone stays: no data, no history, no meta.json.
-    expect((await listUser(user)).filter((row) => row.includes('/tenure/')).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
+    expect((await listUser(user)).filter((row) => row.includes('/tenure/')).map((row) => row.split(' ')[0])).toEqual([
+      `sync/${user}/tenure/current.json`,
+    ]);
     expect(await storedText(`sync/${user}/tenure/current.json`)).not.toContain('"n"');
     expect((await call('/api/sync/tenure/pull', { token })).status).toBe(404);
     expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ exists: false });
     expect((await call('/api/sync/tempo/pull', { token })).status).toBe(200);
 
-    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token }))).toEqual({ success: true, deleted: false, version: 4 });
-    expect(await json(await call('/api/sync/tempo', { method: 'DELETE', token: await tokenFor(newUser()) }))).toEqual({ success: true, deleted: false, version: 0 });
+    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token }))).toEqual({
+      success: true,
+      deleted: false,
+      version: 4,
+    });
+    expect(await json(await call('/api/sync/tempo', { method: 'DELETE', token: await tokenFor(newUser()) }))).toEqual({
+      success: true,
+      deleted: false,
+      version: 0,
+    });
   });
 });
 
 describe('user isolation', () => {
-  it('never lets a user see, overwrite or delete another user\'s data', async () => {
+  it("never lets a user see, overwrite or delete another user's data", async () => {
     const alice = newUser('alice');
     const bob = newUser('bob');
     const aliceToken = await tokenFor(alice);
@@ -296,10 +433,16 @@ describe('user isolation', () => {
     expect(await json(await call('/api/sync/tenure/meta', { token: bobToken }))).toMatchObject({ exists: false });
     expect((await call('/api/sync/tenure/history/1', { token: bobToken })).status).toBe(404);
     await pushOk(bobToken, { mine: 'bob' }, 0);
-    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token: bobToken }))).toEqual({ success: true, deleted: true, version: 2 });
+    expect(await json(await call('/api/sync/tenure', { method: 'DELETE', token: bobToken }))).toEqual({
+      success: true,
+      deleted: true,
+      version: 2,
+    });
 
     expect(await listUser(alice)).toEqual(aliceBefore);
-    expect(await json(await call('/api/sync/tenure/pull', { token: aliceToken }))).toMatchObject({ data: { secret: 'alice only' } });
+    expect(await json(await call('/api/sync/tenure/pull', { token: aliceToken }))).toMatchObject({
+      data: { secret: 'alice only' },
+    });
   });
 
   it('takes the user from the token only, never from the URL or body', async () => {
@@ -307,15 +450,30 @@ describe('user isolation', () => {
     const aliceToken = await tokenFor(alice);
     await pushOk(aliceToken, { secret: 'alice only' }, 0);
     const bobToken = await tokenFor(newUser('bob'));
-    for (const path of [`/api/sync/tenure/pull?user=${alice}`, `/api/sync/${alice}/tenure/pull`, `/api/sync/tenure/../${alice}/pull`]) {
+    for (const path of [
+      `/api/sync/tenure/pull?user=${alice}`,
+      `/api/sync/${alice}/tenure/pull`,
+      `/api/sync/tenure/../${alice}/pull`,
+    ]) {
       const response = await call(path, { token: bobToken });
       expect(response.status).toBe(404);
     }
     const response = await call('/api/sync/tenure/push', {
-      method: 'POST', token: bobToken,
-      body: JSON.stringify({ userId: alice, sub: alice, data: {}, version: 1, checksum: await checksum({}), deviceId: 'd', timestamp: new Date().toISOString() }),
+      method: 'POST',
+      token: bobToken,
+      body: JSON.stringify({
+        userId: alice,
+        sub: alice,
+        data: {},
+        version: 1,
+        checksum: await checksum({}),
+        deviceId: 'd',
+        timestamp: new Date().toISOString(),
+      }),
     });
     expect(response.status).toBe(409);
-    expect(await json(await call('/api/sync/tenure/pull', { token: aliceToken }))).toMatchObject({ meta: { version: 1 } });
+    expect(await json(await call('/api/sync/tenure/pull', { token: aliceToken }))).toMatchObject({
+      meta: { version: 1 },
+    });
   });
 });

@@ -18,11 +18,18 @@ async function gzippedZeros(totalBytes: number): Promise<Uint8Array> {
 }
 
 async function gzip(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+  return new Uint8Array(
+    await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+  );
 }
 
 const gzipPush = (token: string, body: BodyInit, encoding = 'gzip') =>
-  call('/api/sync/tenure/push', { method: 'POST', token, body, headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding } });
+  call('/api/sync/tenure/push', {
+    method: 'POST',
+    token,
+    body,
+    headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+  });
 
 describe('gzip request bodies (DESIGN §8)', () => {
   it('stores a gzip-compressed push as if it were sent plain', async () => {
@@ -30,7 +37,9 @@ describe('gzip request bodies (DESIGN §8)', () => {
     const data = snap({ big: 'x'.repeat(50_000) });
     const response = await gzipPush(token, await gzip(JSON.stringify(await pushBody(data, 0))));
     expect(response.status).toBe(200);
-    expect(((await json(await call('/api/sync/tenure/pull', { token }))).data as Record<string, string>).big).toHaveLength(50_000);
+    expect(
+      ((await json(await call('/api/sync/tenure/pull', { token }))).data as Record<string, string>).big,
+    ).toHaveLength(50_000);
   });
 
   it('413 for a gzip bomb (1 GiB of zeros in about 1 MB) soon, and the Worker still answers', async () => {

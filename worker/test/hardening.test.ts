@@ -17,23 +17,37 @@ describe('every answer says no-store and nosniff (DESIGN §11)', () => {
   it('on data, records, errors, preflights, dev tokens and a broken configuration', async () => {
     const token = await tokenFor(newUser());
     await push(token, 'tenure', snap({ t_a: 'personal' }), 0);
-    for (const path of ['/api/sync/tenure/pull', '/api/sync/tenure/meta', '/api/sync/tenure/history/1']) expectHardened(await call(path, { token }));
+    for (const path of ['/api/sync/tenure/pull', '/api/sync/tenure/meta', '/api/sync/tenure/history/1'])
+      expectHardened(await call(path, { token }));
     expectHardened(await push(token, 'tenure', snap({ t_a: 'again' }), 1));
     expectHardened(await call('/api/sync/tenure', { method: 'DELETE', token }));
     expectHardened(await call('/api/sync/tenure/pull'));
     expectHardened(await call('/nowhere'));
-    expectHardened(await call('/api/sync/tenure/pull', { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET' } }));
+    expectHardened(
+      await call('/api/sync/tenure/pull', {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'GET' },
+      }),
+    );
     expectHardened(await call('/__dev/token?sub=alice&subscriptions=taco_club'));
-    expectHardened(await worker.fetch(new Request('http://x/api/sync/tenure/meta'), { ...testEnv, MAX_BODY_BYTES: 'lots' }));
+    expectHardened(
+      await worker.fetch(new Request('http://x/api/sync/tenure/meta'), { ...testEnv, MAX_BODY_BYTES: 'lots' }),
+    );
   });
 });
 
 describe('deviceName loses control and bidi characters on the way in', () => {
   it('stores the name without them, and no name when nothing else is left', async () => {
     const token = await tokenFor(newUser());
-    expect((await push(token, 'tenure', snap({ t_a: '1' }), 0, 'device-a', 'Pixel\u202Egnp.exe\u0007\u2066 \u200F')).status).toBe(200);
-    expect(((await json(await call('/api/sync/tenure/meta', { token }))).meta as Record<string, unknown>).deviceName).toBe('Pixelgnp.exe');
-    expect((await push(token, 'tenure', snap({ t_a: '2' }), 1, 'device-a', '\u202A\u202B\u202C\u202D\u061C\u200E\n')).status).toBe(200);
+    expect(
+      (await push(token, 'tenure', snap({ t_a: '1' }), 0, 'device-a', 'Pixel\u202Egnp.exe\u0007\u2066 \u200F')).status,
+    ).toBe(200);
+    expect(
+      ((await json(await call('/api/sync/tenure/meta', { token }))).meta as Record<string, unknown>).deviceName,
+    ).toBe('Pixelgnp.exe');
+    expect(
+      (await push(token, 'tenure', snap({ t_a: '2' }), 1, 'device-a', '\u202A\u202B\u202C\u202D\u061C\u200E\n')).status,
+    ).toBe(200);
     expect((await json(await call('/api/sync/tenure/meta', { token }))).meta).not.toHaveProperty('deviceName');
   });
 
@@ -62,14 +76,24 @@ describe('a failing JWKS endpoint is not fetched on every request', () => {
   it('fetches it once for a burst of requests, each answered 503 with Retry-After', async () => {
     const rsa = await generateKeyPair('RS256');
     const jwksUrl = `https://id.example/${crypto.randomUUID()}/jwks.json`;
-    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('down', { status: 502 }));
+    const fetchSpy = vi
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(async () => new Response('down', { status: 502 }));
     const env = { ...testEnv, JWT_JWKS_URL: jwksUrl, JWT_AUDIENCE: 'taco-sync' };
-    const token = await new SignJWT({ sub: 'alice', subscriptions: ['taco_club'], aud: 'taco-sync' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).setExpirationTime('1h').sign(rsa.privateKey);
+    const token = await new SignJWT({ sub: 'alice', subscriptions: ['taco_club'], aud: 'taco-sync' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa' })
+      .setExpirationTime('1h')
+      .sign(rsa.privateKey);
     for (let i = 0; i < 5; i++) {
-      const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), env);
+      const response = await worker.fetch(
+        new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+        env,
+      );
       expect([response.status, response.headers.get('Retry-After')]).toEqual([503, '1']);
     }
-    expect(fetchSpy.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input) === jwksUrl)).toHaveLength(1);
+    expect(
+      fetchSpy.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input) === jwksUrl),
+    ).toHaveLength(1);
     expect(String(errorLogs.calls().flat())).toContain('Could not fetch the JWKS');
   });
 
@@ -95,21 +119,33 @@ describe('dev mode answers only this machine’s host names (DNS rebinding)', ()
   const withHost = (host: string, path = '/__dev/token?sub=alice&subscriptions=taco_club') =>
     worker.fetch(new Request(`http://x${path}`, { headers: { Host: host } }), testEnv);
 
-  it.each(['localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'LOCALHOST', '127.0.0.1'])('answers Host %s', async (host) => {
-    expect((await withHost(host)).status).toBe(200);
-  });
-
-  it.each(['evil.example:8787', 'localhost.evil.example', '127.0.0.1.nip.io:8787', 'evil.example@127.0.0.1', '0.0.0.0:8787'])(
-    'refuses Host %s with 403 before any route, the API included',
+  it.each(['localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'LOCALHOST', '127.0.0.1'])(
+    'answers Host %s',
     async (host) => {
-      const token = await withHost(host);
-      expect([token.status, await json(token)]).toEqual([403, { error: 'Dev mode answers only localhost, 127.0.0.1 and [::1]', code: 'FORBIDDEN' }]);
-      expect((await withHost(host, '/api/sync/tenure/meta')).status).toBe(403);
+      expect((await withHost(host)).status).toBe(200);
     },
   );
 
+  it.each([
+    'evil.example:8787',
+    'localhost.evil.example',
+    '127.0.0.1.nip.io:8787',
+    'evil.example@127.0.0.1',
+    '0.0.0.0:8787',
+  ])('refuses Host %s with 403 before any route, the API included', async (host) => {
+    const token = await withHost(host);
+    expect([token.status, await json(token)]).toEqual([
+      403,
+      { error: 'Dev mode answers only localhost, 127.0.0.1 and [::1]', code: 'FORBIDDEN' },
+    ]);
+    expect((await withHost(host, '/api/sync/tenure/meta')).status).toBe(403);
+  });
+
   it('leaves production alone, which serves its own domain', async () => {
-    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Host: 'sync.example.com' } }), strictEnv);
+    const response = await worker.fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Host: 'sync.example.com' } }),
+      strictEnv,
+    );
     expect(response.status).toBe(401);
   });
 });

@@ -55,7 +55,14 @@ export function call(path: string, init: RequestInit & { token?: string; strict?
 
 /** A well-formed push body for `data` against `version` (with the device's human name, if given). */
 export async function pushBody(data: Snapshot, version: number, deviceId = 'device-a', deviceName?: string) {
-  return { data, version, checksum: await checksum(data), deviceId, timestamp: '2026-11-25T10:00:00.000Z', ...(deviceName === undefined ? {} : { deviceName }) };
+  return {
+    data,
+    version,
+    checksum: await checksum(data),
+    deviceId,
+    timestamp: '2026-11-25T10:00:00.000Z',
+    ...(deviceName === undefined ? {} : { deviceName }),
+  };
 }
 
 /** A snapshot with the given entries (prototype-free). */
@@ -64,7 +71,14 @@ export const snap = (entries: Record<string, string>): Snapshot => snapshotFromE
 export const canonicalOf = canonicalJson;
 
 /** POSTs a push through the black box. */
-export async function push(token: string, app: string, data: Snapshot, version: number, deviceId = 'device-a', deviceName?: string): Promise<Response> {
+export async function push(
+  token: string,
+  app: string,
+  data: Snapshot,
+  version: number,
+  deviceId = 'device-a',
+  deviceName?: string,
+): Promise<Response> {
   return call(`/api/sync/${app}/push`, {
     method: 'POST',
     token,

@@ -2,7 +2,21 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createWorker } from '../src/index.js';
 import type { SyncBucket } from '../src/store.js';
-import { ORIGIN, call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
+import {
+  ORIGIN,
+  call,
+  captureErrorLogs,
+  json,
+  listUser,
+  newUser,
+  push,
+  pushBody,
+  snap,
+  strictEnv,
+  strictTokenFor,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 describe('routes', () => {
   it.each([
@@ -40,7 +54,10 @@ describe('routes', () => {
     const worker = createWorker();
     const token = await strictTokenFor(newUser());
     const meta = (app: string) =>
-      worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), { ...strictEnv, SYNC_APPS: 'notes' });
+      worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), {
+        ...strictEnv,
+        SYNC_APPS: 'notes',
+      });
     expect((await meta('notes')).status).toBe(200);
     expect((await meta('tenure')).status).toBe(404);
   });
@@ -55,19 +72,36 @@ describe('every endpoint checks token, app and subscription (DELETE token and ap
   ] as const;
   const path = (app: string, rest: string) => `/api/sync/${app}${rest ? `/${rest}` : ''}`;
 
-  it.each(endpoints)('%s %s: 401 without a token, 404 for an unknown app, 403 without the subscription', async (method, rest) => {
-    const noToken = await call(path('tenure', rest), { method, body: method === 'POST' ? '{}' : undefined });
-    expect([noToken.status, (await json(noToken)).code]).toEqual([401, 'UNAUTHORIZED']);
-    const unknownApp = await call(path('nope', rest), { method, token: await strictTokenFor(newUser()), body: method === 'POST' ? '{}' : undefined, strict: true });
-    expect([unknownApp.status, (await json(unknownApp)).code]).toEqual([404, 'NOT_FOUND']);
-    const forbidden = await call(path('tenure', rest), { method, token: await tokenFor(newUser(), ['sync_tempo']), body: method === 'POST' ? '{}' : undefined });
-    expect([forbidden.status, (await json(forbidden)).code]).toEqual([403, 'FORBIDDEN']);
-  });
+  it.each(endpoints)(
+    '%s %s: 401 without a token, 404 for an unknown app, 403 without the subscription',
+    async (method, rest) => {
+      const noToken = await call(path('tenure', rest), { method, body: method === 'POST' ? '{}' : undefined });
+      expect([noToken.status, (await json(noToken)).code]).toEqual([401, 'UNAUTHORIZED']);
+      const unknownApp = await call(path('nope', rest), {
+        method,
+        token: await strictTokenFor(newUser()),
+        body: method === 'POST' ? '{}' : undefined,
+        strict: true,
+      });
+      expect([unknownApp.status, (await json(unknownApp)).code]).toEqual([404, 'NOT_FOUND']);
+      const forbidden = await call(path('tenure', rest), {
+        method,
+        token: await tokenFor(newUser(), ['sync_tempo']),
+        body: method === 'POST' ? '{}' : undefined,
+      });
+      expect([forbidden.status, (await json(forbidden)).code]).toEqual([403, 'FORBIDDEN']);
+    },
+  );
 
   it('DELETE: 401 without a token, 404 for an unknown app, and no subscription needed', async () => {
     expect((await call('/api/sync/tenure', { method: 'DELETE' })).status).toBe(401);
-    expect((await call('/api/sync/nope', { method: 'DELETE', token: await strictTokenFor(newUser(), []), strict: true })).status).toBe(404);
-    expect((await call('/api/sync/tenure', { method: 'DELETE', token: await tokenFor(newUser(), []) })).status).toBe(200);
+    expect(
+      (await call('/api/sync/nope', { method: 'DELETE', token: await strictTokenFor(newUser(), []), strict: true }))
+        .status,
+    ).toBe(404);
+    expect((await call('/api/sync/tenure', { method: 'DELETE', token: await tokenFor(newUser(), []) })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -80,12 +114,24 @@ describe('erasure does not depend on a subscription (DESIGN §11)', () => {
     expect(await listUser(user)).not.toEqual([]);
 
     const lapsed = await tokenFor(user, []);
-    for (const [method, rest] of [['GET', 'pull'], ['GET', 'meta'], ['GET', 'history/1'], ['POST', 'push']] as const) {
-      const response = await call(`/api/sync/tenure/${rest}`, { method, token: lapsed, body: method === 'POST' ? '{}' : undefined });
+    for (const [method, rest] of [
+      ['GET', 'pull'],
+      ['GET', 'meta'],
+      ['GET', 'history/1'],
+      ['POST', 'push'],
+    ] as const) {
+      const response = await call(`/api/sync/tenure/${rest}`, {
+        method,
+        token: lapsed,
+        body: method === 'POST' ? '{}' : undefined,
+      });
       expect([rest, response.status]).toEqual([rest, 403]);
     }
     const deleted = await call('/api/sync/tenure', { method: 'DELETE', token: lapsed });
-    expect([deleted.status, await json(deleted)]).toEqual([200, { success: true, deleted: true, version: expect.any(Number) }]);
+    expect([deleted.status, await json(deleted)]).toEqual([
+      200,
+      { success: true, deleted: true, version: expect.any(Number) },
+    ]);
     expect((await listUser(user)).map((row) => row.split(' ')[0])).toEqual([`sync/${user}/tenure/current.json`]);
   });
 });
@@ -98,16 +144,33 @@ describe('check order: route, token, app, subscription, body size, body, checksu
   });
 
   it('404 app beats 403', async () => {
-    expect((await call('/api/sync/nope/push', { method: 'POST', token: await strictTokenFor(newUser(), []), body: '{', strict: true })).status).toBe(404);
+    expect(
+      (
+        await call('/api/sync/nope/push', {
+          method: 'POST',
+          token: await strictTokenFor(newUser(), []),
+          body: '{',
+          strict: true,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('403 beats 413', async () => {
-    const response = await call('/api/sync/tenure/push', { method: 'POST', token: await tokenFor(newUser(), ['sync_tempo']), body: oversized });
+    const response = await call('/api/sync/tenure/push', {
+      method: 'POST',
+      token: await tokenFor(newUser(), ['sync_tempo']),
+      body: oversized,
+    });
     expect(response.status).toBe(403);
   });
 
   it('413 beats 400', async () => {
-    const response = await call('/api/sync/tenure/push', { method: 'POST', token: await tokenFor(newUser()), body: oversized });
+    const response = await call('/api/sync/tenure/push', {
+      method: 'POST',
+      token: await tokenFor(newUser()),
+      body: oversized,
+    });
     expect(response.status).toBe(413);
     expect(await json(response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
@@ -126,7 +189,10 @@ describe('check order: route, token, app, subscription, body size, body, checksu
 
 describe('CORS', () => {
   it('echoes an allowed origin, with Vary: Origin and Retry-After exposed', async () => {
-    const response = await call('/api/sync/tenure/meta', { token: await tokenFor(newUser()), headers: { Origin: ORIGIN } });
+    const response = await call('/api/sync/tenure/meta', {
+      token: await tokenFor(newUser()),
+      headers: { Origin: ORIGIN },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
     expect(response.headers.get('Vary')).toContain('Origin');
@@ -134,7 +200,10 @@ describe('CORS', () => {
   });
 
   it('does not echo an origin that is not configured', async () => {
-    const response = await call('/api/sync/tenure/meta', { token: await tokenFor(newUser()), headers: { Origin: 'https://evil.example' } });
+    const response = await call('/api/sync/tenure/meta', {
+      token: await tokenFor(newUser()),
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
     expect(response.headers.get('Vary')).toContain('Origin');
   });
@@ -142,11 +211,16 @@ describe('CORS', () => {
   it('answers a preflight with 204, the methods and the headers', async () => {
     const response = await call('/api/sync/tenure/push', {
       method: 'OPTIONS',
-      headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+      headers: {
+        Origin: ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
-    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS']) expect(response.headers.get('Access-Control-Allow-Methods')).toContain(method);
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS'])
+      expect(response.headers.get('Access-Control-Allow-Methods')).toContain(method);
     expect(response.headers.get('Access-Control-Allow-Headers')).toMatch(/Authorization.*Content-Type/);
   });
 
@@ -156,8 +230,18 @@ describe('CORS', () => {
     const responses = [
       await call('/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }),
       await call('/nowhere', { headers: { Origin: ORIGIN } }),
-      await call('/api/sync/tenure/push', { method: 'POST', token, headers: { Origin: ORIGIN }, body: JSON.stringify(await pushBody(snap({ a: '2' }), 0)) }),
-      await call('/api/sync/tenure/push', { method: 'POST', token, headers: { Origin: ORIGIN }, body: 'x'.repeat(10 * 1024 * 1024 + 1) }),
+      await call('/api/sync/tenure/push', {
+        method: 'POST',
+        token,
+        headers: { Origin: ORIGIN },
+        body: JSON.stringify(await pushBody(snap({ a: '2' }), 0)),
+      }),
+      await call('/api/sync/tenure/push', {
+        method: 'POST',
+        token,
+        headers: { Origin: ORIGIN },
+        body: 'x'.repeat(10 * 1024 * 1024 + 1),
+      }),
     ];
     expect(responses.map((r) => r.status)).toEqual([401, 404, 409, 413]);
     for (const response of responses) expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
@@ -181,7 +265,10 @@ describe('server failures', () => {
     const worker = createWorker({ bucket: () => failingBucket(error) });
     const token = await tokenFor(newUser());
     const requests = [
-      new Request('http://x/api/sync/tenure/push', { method: 'POST', body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)) }),
+      new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        body: JSON.stringify(await pushBody(snap({ a: '1' }), 0)),
+      }),
       new Request('http://x/api/sync/tenure/pull'),
       new Request('http://x/api/sync/tenure/meta'),
       new Request('http://x/api/sync/tenure/history/1'),
@@ -212,12 +299,18 @@ describe('server failures', () => {
   it('answers a broken configuration with a generic 500 INTERNAL that a browser of an allowed origin can read, the reason only in the log', async () => {
     const broken = { ...testEnv, MAX_BODY_BYTES: 'lots' };
     const preflight = await createWorker().fetch(
-      new Request('http://x/api/sync/tenure/meta', { method: 'OPTIONS', headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' } }),
+      new Request('http://x/api/sync/tenure/meta', {
+        method: 'OPTIONS',
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'GET' },
+      }),
       broken,
     );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
-    const response = await createWorker().fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }), broken);
+    const response = await createWorker().fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Origin: ORIGIN } }),
+      broken,
+    );
     expect(response.status).toBe(500);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
     expect(await json(response)).toEqual({ error: 'Internal error', code: 'INTERNAL' });

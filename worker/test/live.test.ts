@@ -1,9 +1,28 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { LIVE_CLOSE_TOKEN_EXPIRED, LIVE_SUBPROTOCOL, liveProtocols, parseLiveMessage, type LiveHeadMessage } from '../../sdk/contract/index.js';
+import {
+  LIVE_CLOSE_TOKEN_EXPIRED,
+  LIVE_SUBPROTOCOL,
+  liveProtocols,
+  parseLiveMessage,
+  type LiveHeadMessage,
+} from '../../sdk/contract/index.js';
 import type { WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
-import { call, json, newUser, nowSeconds, push, pushBody, signClaims, snap, strictEnv, strictTokenFor, testEnv, tokenFor } from './helpers.js';
+import {
+  call,
+  json,
+  newUser,
+  nowSeconds,
+  push,
+  pushBody,
+  signClaims,
+  snap,
+  strictEnv,
+  strictTokenFor,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 /** Generous: the announcement travels Worker -> Durable Object -> socket on a busy machine. */
 const MESSAGE_WAIT_MS = 10_000;
@@ -18,7 +37,9 @@ interface LiveClient {
 }
 
 const upgradeRequest = (app: string, protocols: string[], headers: Record<string, string> = {}): Request =>
-  new Request(`http://x/api/sync/${app}/live`, { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': protocols.join(', '), ...headers } });
+  new Request(`http://x/api/sync/${app}/live`, {
+    headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': protocols.join(', '), ...headers },
+  });
 
 /** Opens a live socket through the deployed-shape Worker, as a browser does (token in the subprotocol). */
 async function openLive(token: string, app = 'tenure'): Promise<LiveClient> {
@@ -51,13 +72,20 @@ async function openLive(token: string, app = 'tenure'): Promise<LiveClient> {
 }
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`No ${what} within ${MESSAGE_WAIT_MS} ms`)), MESSAGE_WAIT_MS))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`No ${what} within ${MESSAGE_WAIT_MS} ms`)), MESSAGE_WAIT_MS),
+    ),
+  ]);
 }
 
 const silence = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SILENCE_MS));
 
 async function expectRefused(request: Request, status: number, code: string, environment?: WorkerEnv): Promise<void> {
-  const response = environment ? await createWorker().fetch(request, environment) : await exports.default.fetch(request);
+  const response = environment
+    ? await createWorker().fetch(request, environment)
+    : await exports.default.fetch(request);
   expect(response.status).toBe(status);
   expect(response.webSocket).toBeNull();
   expect(await json(response)).toMatchObject({ code });
@@ -69,7 +97,10 @@ describe('the live route refuses before upgrading, like every route', () => {
   });
 
   it('refuses a socket whose token is signed with another secret (401)', async () => {
-    const forged = await signClaims({ sub: newUser(), subscriptions: ['taco_club'], exp: nowSeconds() + 600 }, 'not-the-secret-of-this-worker-at-all');
+    const forged = await signClaims(
+      { sub: newUser(), subscriptions: ['taco_club'], exp: nowSeconds() + 600 },
+      'not-the-secret-of-this-worker-at-all',
+    );
     await expectRefused(upgradeRequest('tenure', liveProtocols(forged)), 401, 'UNAUTHORIZED');
   });
 
@@ -90,7 +121,12 @@ describe('the live route refuses before upgrading, like every route', () => {
 
   it('refuses a page of an origin the API does not answer (403)', async () => {
     const token = await strictTokenFor(newUser());
-    await expectRefused(upgradeRequest('tenure', liveProtocols(token), { Origin: 'https://evil.example' }), 403, 'FORBIDDEN', strictEnv);
+    await expectRefused(
+      upgradeRequest('tenure', liveProtocols(token), { Origin: 'https://evil.example' }),
+      403,
+      'FORBIDDEN',
+      strictEnv,
+    );
   });
 
   it('answers a valid request that is not an upgrade with 426 UPGRADE_REQUIRED', async () => {
@@ -110,7 +146,7 @@ describe('the live route refuses before upgrading, like every route', () => {
 });
 
 describe('announcements after each commit', () => {
-  it('announces the new head to the user\'s socket after a push', async () => {
+  it("announces the new head to the user's socket after a push", async () => {
     const token = await tokenFor(newUser());
     const live = await openLive(token);
     const pushed = await json(await push(token, 'tenure', snap({ t_a: '1' }), 0));
@@ -129,7 +165,7 @@ describe('announcements after each commit', () => {
     live.close();
   });
 
-  it('never tells user B about user A\'s commits', async () => {
+  it("never tells user B about user A's commits", async () => {
     const [alice, bob] = [await tokenFor(newUser('alice')), await tokenFor(newUser('bob'))];
     const [aliceLive, bobLive] = [await openLive(alice), await openLive(bob)];
     await push(alice, 'tenure', snap({ t_a: 'alice' }), 0);
@@ -143,7 +179,7 @@ describe('announcements after each commit', () => {
     bobLive.close();
   });
 
-  it('tells a user\'s socket of one app nothing about their other app', async () => {
+  it("tells a user's socket of one app nothing about their other app", async () => {
     const token = await tokenFor(newUser());
     const [tenure, tempo] = [await openLive(token, 'tenure'), await openLive(token, 'tempo')];
     await push(token, 'tenure', snap({ t_a: '1' }), 0);
@@ -170,7 +206,10 @@ describe('token expiry and a Worker without the binding', () => {
     // Within the 30 s clock tolerance: accepted, and already past its `exp`, so the alarm is due at once.
     const token = await signClaims({ sub: newUser(), subscriptions: ['taco_club'], exp: nowSeconds() - 2 });
     const live = await openLive(token);
-    expect(await withTimeout(live.closed, 'close')).toMatchObject({ code: LIVE_CLOSE_TOKEN_EXPIRED, reason: 'Token expired' });
+    expect(await withTimeout(live.closed, 'close')).toMatchObject({
+      code: LIVE_CLOSE_TOKEN_EXPIRED,
+      reason: 'Token expired',
+    });
   });
 
   it('answers 501 LIVE_DISABLED without the binding, and pushes work as before', async () => {
@@ -181,7 +220,14 @@ describe('token expiry and a Worker without the binding', () => {
     expect(refused.status).toBe(501);
     expect(await json(refused)).toMatchObject({ code: 'LIVE_DISABLED' });
     const body = JSON.stringify(await pushBody(snap({ t_a: '1' }), 0));
-    const pushed = await worker.fetch(new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body }), withoutLive);
+    const pushed = await worker.fetch(
+      new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body,
+      }),
+      withoutLive,
+    );
     expect(pushed.status).toBe(200);
     expect(await json(pushed)).toMatchObject({ success: true, version: 1 });
   });

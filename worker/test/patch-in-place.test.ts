@@ -4,8 +4,15 @@ import { patchInPlace } from '../src/patch-in-place.js';
 
 describe('patchInPlace', () => {
   it('gives what applyPatch gives, removing, changing and adding keys', () => {
-    const base = (): Record<string, string> => JSON.parse('{"a":"1","b":"2","10":"ten","c":"3"}') as Record<string, string>;
-    const patch = { set: snapshotFromEntries([['a', 'one'], ['d', '4']]), remove: ['b', 'missing'] };
+    const base = (): Record<string, string> =>
+      JSON.parse('{"a":"1","b":"2","10":"ten","c":"3"}') as Record<string, string>;
+    const patch = {
+      set: snapshotFromEntries([
+        ['a', 'one'],
+        ['d', '4'],
+      ]),
+      remove: ['b', 'missing'],
+    };
     expect(canonicalJson(patchInPlace(base(), patch))).toBe(canonicalJson(applyPatch(base(), patch)));
     expect(canonicalJson(patchInPlace(base(), patch))).toBe('{"10":"ten","a":"one","c":"3","d":"4"}');
   });

@@ -1,6 +1,15 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { applyPatch, checksum, isPatchPull, parsePullAnswer, patchBetween, type PatchPullResponse, type PullAnswer, type Snapshot } from '../../sdk/contract/index.js';
+import {
+  applyPatch,
+  checksum,
+  isPatchPull,
+  parsePullAnswer,
+  patchBetween,
+  type PatchPullResponse,
+  type PullAnswer,
+  type Snapshot,
+} from '../../sdk/contract/index.js';
 import { createWorker } from '../src/index.js';
 import { recordingBucket } from './bucket-wrappers.js';
 import { call, json, listUser, newUser, push, snap, testEnv, tokenFor } from './helpers.js';
@@ -36,7 +45,12 @@ async function expectPatch(answer: PullAnswer, base: Snapshot, since: number): P
 }
 
 const patchPushBody = async (base: Snapshot, next: Snapshot, version: number) => ({
-  patch: patchBetween(base, next), version, baseChecksum: await checksum(base), checksum: await checksum(next), deviceId: 'device-p', timestamp: TIMESTAMP,
+  patch: patchBetween(base, next),
+  version,
+  baseChecksum: await checksum(base),
+  checksum: await checksum(next),
+  deviceId: 'device-p',
+  timestamp: TIMESTAMP,
 });
 
 const versionsOf = (n: number): Snapshot[] => Array.from({ length: n }, (_, i) => snap({ ...BASE, n: String(i + 1) }));
@@ -54,7 +68,15 @@ describe('patch pulls: GET .../pull?since=N (DESIGN §9)', () => {
   it('composes the changes of several commits, patch and full pushes alike, into one patch', async () => {
     const { token } = await userWith(BASE, NEXT);
     const third = snap({ a: 'one', b: 'two', c: 'back' });
-    expect((await call('/api/sync/tenure/push', { method: 'POST', token, body: JSON.stringify(await patchPushBody(NEXT, third, 2)) })).status).toBe(200);
+    expect(
+      (
+        await call('/api/sync/tenure/push', {
+          method: 'POST',
+          token,
+          body: JSON.stringify(await patchPushBody(NEXT, third, 2)),
+        })
+      ).status,
+    ).toBe(200);
     expect((await push(token, 'tenure', snap({ ...third, e: '5' }), 3)).status).toBe(200);
     const answer = await expectPatch(await pullSince(token, 1), BASE, 1);
     expect(answer.patch).toEqual({ set: { a: 'one', b: 'two', c: 'back', e: '5' }, remove: ['d'] });
@@ -109,12 +131,15 @@ describe('patch pulls: GET .../pull?since=N (DESIGN §9)', () => {
     const { user, token } = await userWith(...versionsOf(3));
     const key = `sync/${user}/tenure/history/3.patch.json`;
     const stale = (await env.BACKUPS.head(key))!;
-    await env.BACKUPS.put(key, '{"set":{"n":"3"},"remove":[]}', { customMetadata: { ...stale.customMetadata, lastModified: '2020-01-01T00:00:00.000Z' } });
+    await env.BACKUPS.put(key, '{"set":{"n":"3"},"remove":[]}', {
+      customMetadata: { ...stale.customMetadata, lastModified: '2020-01-01T00:00:00.000Z' },
+    });
     expect(isPatchPull(await pullSince(token, 2))).toBe(false);
   });
 
   it('answers the full data when the changes since the base outweigh the data', async () => {
-    const wide = (tag: string) => snap(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`key-${i}`, `${tag}-${i}-${'x'.repeat(20)}`])));
+    const wide = (tag: string) =>
+      snap(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`key-${i}`, `${tag}-${i}-${'x'.repeat(20)}`])));
     const { token } = await userWith(wide('one'), wide('two'), wide('three'));
     await expectPatch(await pullSince(token, 2), wide('two'), 2);
     expect(await pullSince(token, 1)).toMatchObject({ data: wide('three') });
@@ -136,8 +161,12 @@ describe('patch pulls: GET .../pull?since=N (DESIGN §9)', () => {
 describe('the change files', () => {
   it('are kept with their history files: none for version 1, the one of v-5 trimmed with its history', async () => {
     const { user } = await userWith(...versionsOf(7));
-    const files = (await listUser(user)).map((row) => row.split(' ')[0]!.replace(/^.*\/history\//, 'history/')).filter((key) => key.startsWith('history/'));
-    expect(files.sort()).toEqual([3, 4, 5, 6, 7].flatMap((v) => [`history/${v}.json`, `history/${v}.patch.json`]).sort());
+    const files = (await listUser(user))
+      .map((row) => row.split(' ')[0]!.replace(/^.*\/history\//, 'history/'))
+      .filter((key) => key.startsWith('history/'));
+    expect(files.sort()).toEqual(
+      [3, 4, 5, 6, 7].flatMap((v) => [`history/${v}.json`, `history/${v}.patch.json`]).sort(),
+    );
   });
 
   it('are deleted by DELETE with everything else', async () => {
@@ -152,14 +181,20 @@ describe('the R2 operations of a patch pull', () => {
     const { token } = await userWith(...versionsOf(5));
     const recording = recordingBucket(env.BACKUPS);
     const worker = createWorker({ bucket: () => recording.bucket });
-    const via = (path: string, init: RequestInit & { token?: string } = {}) => worker.fetch(new Request(`http://x${path}`, { headers: { Authorization: `Bearer ${init.token}` } }), testEnv);
+    const via = (path: string, init: RequestInit & { token?: string } = {}) =>
+      worker.fetch(new Request(`http://x${path}`, { headers: { Authorization: `Bearer ${init.token}` } }), testEnv);
     const opsOf = async (since: number) => {
       recording.calls.splice(0);
       await pullSince(token, since, via);
       return recording.calls.map((c) => `${c.op} ${c.key.replace(/^sync\/[^/]+\/tenure\//, '')}`);
     };
     expect(await opsOf(4)).toEqual(['head current.json', 'get history/5.patch.json']);
-    expect((await opsOf(2)).sort()).toEqual(['get history/3.patch.json', 'get history/4.patch.json', 'get history/5.patch.json', 'head current.json']);
+    expect((await opsOf(2)).sort()).toEqual([
+      'get history/3.patch.json',
+      'get history/4.patch.json',
+      'get history/5.patch.json',
+      'head current.json',
+    ]);
     expect(await opsOf(5)).toEqual(['head current.json']);
   });
 });

@@ -9,11 +9,24 @@ const TIMESTAMP = '2026-11-25T10:00:00.000Z';
 
 /** A patch push body turning `base` (at `version`) into `next`; `overrides` spoil one field. */
 async function patchBody(base: Snapshot, next: Snapshot, version: number, overrides: Record<string, unknown> = {}) {
-  return { patch: patchBetween(base, next), version, baseChecksum: await checksum(base), checksum: await checksum(next), deviceId: 'device-p', timestamp: TIMESTAMP, ...overrides };
+  return {
+    patch: patchBetween(base, next),
+    version,
+    baseChecksum: await checksum(base),
+    checksum: await checksum(next),
+    deviceId: 'device-p',
+    timestamp: TIMESTAMP,
+    ...overrides,
+  };
 }
 
 const postPush = (token: string, body: unknown, fetch = call) =>
-  fetch('/api/sync/tenure/push', { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch('/api/sync/tenure/push', {
+    method: 'POST',
+    token,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** A user with `data` stored as version 1. */
 async function userWith(data: Snapshot) {
@@ -23,7 +36,8 @@ async function userWith(data: Snapshot) {
   return { user, token, before: await listUser(user) };
 }
 
-const pulledData = async (token: string): Promise<string> => canonicalJson((await json(await call('/api/sync/tenure/pull', { token }))).data as Snapshot);
+const pulledData = async (token: string): Promise<string> =>
+  canonicalJson((await json(await call('/api/sync/tenure/pull', { token }))).data as Snapshot);
 
 const BASE = snap({ a: '1', b: '2', c: '3' });
 const NEXT = snap({ a: '1', b: 'two', d: '4' });
@@ -55,7 +69,10 @@ describe('patch pushes (DESIGN §8)', () => {
 
   it('422 PATCH_REJECTED when the result does not have the declared checksum, nothing stored', async () => {
     const { user, token, before } = await userWith(BASE);
-    const response = await postPush(token, await patchBody(BASE, NEXT, 1, { checksum: await checksum(snap({ other: 'data' })) }));
+    const response = await postPush(
+      token,
+      await patchBody(BASE, NEXT, 1, { checksum: await checksum(snap({ other: 'data' })) }),
+    );
     expect(response.status).toBe(422);
     expect(await json(response)).toEqual({ error: expect.any(String), code: 'PATCH_REJECTED' });
     expect(await listUser(user)).toEqual(before);
@@ -102,10 +119,17 @@ describe('patch pushes (DESIGN §8)', () => {
 });
 
 describe('every push may carry its base checksum', () => {
-  it('a full push whose baseChecksum is not the current version\'s conflicts (a version number reused after a DELETE)', async () => {
+  it("a full push whose baseChecksum is not the current version's conflicts (a version number reused after a DELETE)", async () => {
     const { token } = await userWith(BASE);
     const stale = await checksum(snap({ before: 'the delete' }));
-    const body = { data: NEXT, version: 1, baseChecksum: stale, checksum: await checksum(NEXT), deviceId: 'device-b', timestamp: TIMESTAMP };
+    const body = {
+      data: NEXT,
+      version: 1,
+      baseChecksum: stale,
+      checksum: await checksum(NEXT),
+      deviceId: 'device-b',
+      timestamp: TIMESTAMP,
+    };
     const response = await postPush(token, body);
     expect(response.status).toBe(409);
     expect(await pulledData(token)).toBe(canonicalJson(BASE));
@@ -127,7 +151,11 @@ describe('a race of patch and full pushes on one version', () => {
       };
       const datas = Array.from({ length: racers }, (_, i) => snap({ ...BASE, racer: String(i) }));
       const bodies = await Promise.all(
-        datas.map(async (data, i) => (i % 2 ? patchBody(BASE, data, 1, { deviceId: `racer-${i}` }) : { data, version: 1, checksum: await checksum(data), deviceId: `racer-${i}`, timestamp: TIMESTAMP })),
+        datas.map(async (data, i) =>
+          i % 2
+            ? patchBody(BASE, data, 1, { deviceId: `racer-${i}` })
+            : { data, version: 1, checksum: await checksum(data), deviceId: `racer-${i}`, timestamp: TIMESTAMP },
+        ),
       );
       const statuses = await Promise.all(bodies.map(async (body) => (await postPush(token, body, fetchVia)).status));
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);

@@ -17,7 +17,10 @@ describe('the production configuration (top level of wrangler.toml)', () => {
   it('has no dev mode, no dev secret and no /__dev routes', async () => {
     expect(production.DEV_MODE).toBeUndefined();
     expect(production.JWT_SECRET).toBeUndefined();
-    const response = await createWorker().fetch(new Request('http://x/__dev/token?sub=alice&subscriptions=taco_club'), production);
+    const response = await createWorker().fetch(
+      new Request('http://x/__dev/token?sub=alice&subscriptions=taco_club'),
+      production,
+    );
     expect(response.status).toBe(404);
     expect(await json(response)).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -27,12 +30,17 @@ describe('the production configuration (top level of wrangler.toml)', () => {
     async (origin) => {
       const worker = createWorker();
       const preflight = await worker.fetch(
-        new Request('http://x/api/sync/tenure/push', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } }),
+        new Request('http://x/api/sync/tenure/push', {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+        }),
         withSecret,
       );
       expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull();
       const response = await worker.fetch(
-        new Request('http://x/api/sync/tenure/meta', { headers: { Origin: origin, Authorization: `Bearer ${await tokenFor(newUser())}` } }),
+        new Request('http://x/api/sync/tenure/meta', {
+          headers: { Origin: origin, Authorization: `Bearer ${await tokenFor(newUser())}` },
+        }),
         withSecret,
       );
       expect(response.status).toBe(200);
@@ -43,7 +51,11 @@ describe('the production configuration (top level of wrangler.toml)', () => {
   it('refuses an app name that is valid but not in SYNC_APPS, and serves the listed ones', async () => {
     const worker = createWorker();
     const token = await tokenFor(newUser());
-    const meta = (app: string) => worker.fetch(new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }), withSecret);
+    const meta = (app: string) =>
+      worker.fetch(
+        new Request(`http://x/api/sync/${app}/meta`, { headers: { Authorization: `Bearer ${token}` } }),
+        withSecret,
+      );
     const notes = await meta('notes');
     expect(notes.status).toBe(404);
     expect(await json(notes)).toEqual({ error: 'Unknown app', code: 'NOT_FOUND' });
@@ -55,22 +67,31 @@ describe('the production configuration (top level of wrangler.toml)', () => {
 describe('production refuses unsafe token keys at start-up, and a caller learns nothing about them', () => {
   const errorLogs = captureErrorLogs();
   const meta = async (config: WorkerEnv, token: string): Promise<Response> =>
-    createWorker().fetch(new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }), config);
+    createWorker().fetch(
+      new Request('http://x/api/sync/tenure/meta', { headers: { Authorization: `Bearer ${token}` } }),
+      config,
+    );
 
   it.each([
     ['the dev secret published in wrangler.toml', PUBLISHED_DEV_SECRET, 'dev secret'],
     ['a 3-byte secret', 'abc', 'JWT_SECRET is 3 bytes'],
     ['a 31-byte secret', 'x'.repeat(31), 'JWT_SECRET is 31 bytes'],
-  ])('refuses %s: start-up throws, every request answers a generic 500, the reason is in the log', async (_, secret, logged) => {
-    const unsafe: WorkerEnv = { ...production, JWT_SECRET: secret };
-    expect(() => parseConfig(unsafe)).toThrow(ConfigError);
-    const response = await meta(unsafe, await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600));
-    expect(response.status).toBe(500);
-    const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
-    expect(text).not.toMatch(/JWT|secret|bytes|config/i);
-    expect(String(errorLogs.calls().flat())).toContain(logged);
-  });
+  ])(
+    'refuses %s: start-up throws, every request answers a generic 500, the reason is in the log',
+    async (_, secret, logged) => {
+      const unsafe: WorkerEnv = { ...production, JWT_SECRET: secret };
+      expect(() => parseConfig(unsafe)).toThrow(ConfigError);
+      const response = await meta(
+        unsafe,
+        await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600),
+      );
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+      expect(text).not.toMatch(/JWT|secret|bytes|config/i);
+      expect(String(errorLogs.calls().flat())).toContain(logged);
+    },
+  );
 
   it('refuses a JWT_JWKS_URL that is not https:, with a generic 500', async () => {
     const unsafe: WorkerEnv = { ...production, JWT_JWKS_URL: 'http://id.example/jwks.json', JWT_AUDIENCE: 'taco-sync' };
@@ -82,7 +103,10 @@ describe('production refuses unsafe token keys at start-up, and a caller learns 
 
   it('accepts a secret of exactly 32 bytes', async () => {
     const secret = 's'.repeat(MIN_JWT_SECRET_BYTES);
-    const response = await meta({ ...production, JWT_SECRET: secret }, await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600));
+    const response = await meta(
+      { ...production, JWT_SECRET: secret },
+      await signDevToken(secret, { sub: newUser(), subscriptions: ['taco_club'] }, 3600),
+    );
     expect(response.status).toBe(200);
   });
 
@@ -96,7 +120,13 @@ describe('production refuses unsafe token keys at start-up, and a caller learns 
 describe('per-user rate limits: the top level’s defaults, with Cloudflare’s binding in workerd', () => {
   const worker = createWorker();
   const send = (token: string, method: 'DELETE' | 'GET') =>
-    worker.fetch(new Request(`http://x/api/sync/tenure${method === 'GET' ? '/meta' : ''}`, { method, headers: { Authorization: `Bearer ${token}` } }), withSecret);
+    worker.fetch(
+      new Request(`http://x/api/sync/tenure${method === 'GET' ? '/meta' : ''}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+      withSecret,
+    );
 
   /** Sends until the first 429 (at most `most` requests); the statuses before it and the 429. */
   async function burst(token: string, method: 'DELETE' | 'GET', most: number) {
@@ -116,7 +146,10 @@ describe('per-user rate limits: the top level’s defaults, with Cloudflare’s 
     expect(passed.length).toBeLessThanOrEqual(24);
     expect(new Set(passed)).toEqual(new Set([200]));
     expect(refused?.headers.get('Retry-After')).toBe('60');
-    expect(await json(refused!)).toEqual({ error: 'Too many requests for this account; retry later', code: 'RATE_LIMITED' });
+    expect(await json(refused!)).toEqual({
+      error: 'Too many requests for this account; retry later',
+      code: 'RATE_LIMITED',
+    });
     expect((await send(await tokenFor(newUser()), 'DELETE')).status).toBe(200);
   });
 

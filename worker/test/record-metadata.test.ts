@@ -28,7 +28,7 @@ function largestRecords(deviceName: string | undefined): VersionRecord[] {
 
 const commitOf = (records: VersionRecord[]) => commitMetadata(records.at(-1)!, records.slice(0, -1));
 
-describe('current.json metadata: the kept versions\' records within R2\'s 2 KiB', () => {
+describe("current.json metadata: the kept versions' records within R2's 2 KiB", () => {
   it.each([
     ['no device names', undefined],
     ['64-character ASCII device names', 'n'.repeat(DEVICE_NAME_MAX_LENGTH)],
@@ -46,7 +46,12 @@ describe('current.json metadata: the kept versions\' records within R2\'s 2 KiB'
   });
 
   it('reads back exactly the records it wrote, names with spaces, quotes and emoji included', () => {
-    const records = largestRecords(undefined).map((record, i) => ({ ...record, version: i + 1, size: i * 1000, deviceId: `device-${i}` }));
+    const records = largestRecords(undefined).map((record, i) => ({
+      ...record,
+      version: i + 1,
+      size: i * 1000,
+      deviceId: `device-${i}`,
+    }));
     records[1] = { ...records[1]!, deviceName: 'Chrome on "Linux" ' };
     records[2] = { ...records[2]!, deviceName: '😀 iPad' };
     records[4] = { ...records[4]!, deviceName: 'Téléphone de Zoë' };
@@ -67,23 +72,30 @@ describe('current.json metadata: the kept versions\' records within R2\'s 2 KiB'
     ['an entry with a field missing', { kept: '1', kept1: `1 2026-11-29T12:00:00.000Z 10 ${CHECKSUM}` }],
     ['an entry with a bad checksum', { kept: '1', kept1: `1 2026-11-29T12:00:00.000Z 10 xyz device-a` }],
   ])('refuses a list with %s', (_, list) => {
-    expect(() => keptBeforeFromMetadata('current.json', { ...recordMetadata(largestRecords(undefined)[0]!), ...list })).toThrow(/current\.json/);
+    expect(() =>
+      keptBeforeFromMetadata('current.json', { ...recordMetadata(largestRecords(undefined)[0]!), ...list }),
+    ).toThrow(/current\.json/);
   });
 
   it('stores the largest records through real pushes and answers them in meta', async () => {
     const token = await tokenFor(newUser());
-    const nameOf = (version: number): string => (version % 2 ? '中'.repeat(DEVICE_NAME_MAX_LENGTH) : '😀'.repeat(DEVICE_NAME_MAX_LENGTH / 2));
-    for (let v = 0; v < 7; v++) expect((await push(token, 'tenure', snap({ v: String(v) }), v, LONGEST_DEVICE_ID, nameOf(v + 1))).status).toBe(200);
+    const nameOf = (version: number): string =>
+      version % 2 ? '中'.repeat(DEVICE_NAME_MAX_LENGTH) : '😀'.repeat(DEVICE_NAME_MAX_LENGTH / 2);
+    for (let v = 0; v < 7; v++)
+      expect((await push(token, 'tenure', snap({ v: String(v) }), v, LONGEST_DEVICE_ID, nameOf(v + 1))).status).toBe(
+        200,
+      );
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
-    expect((meta.versions as VersionRecord[]).map((record) => [record.version, record.deviceId, record.deviceName])).toEqual(
-      [3, 4, 5, 6, 7].map((version) => [version, LONGEST_DEVICE_ID, nameOf(version)]),
-    );
+    expect(
+      (meta.versions as VersionRecord[]).map((record) => [record.version, record.deviceId, record.deviceName]),
+    ).toEqual([3, 4, 5, 6, 7].map((version) => [version, LONGEST_DEVICE_ID, nameOf(version)]));
   });
 
   it('keeps a device name cut inside an emoji as well-formed text of the same length, and every read still works', async () => {
     const token = await tokenFor(newUser());
     const cut = `${'x'.repeat(DEVICE_NAME_MAX_LENGTH - 1)}${'😀'.slice(0, 1)}`;
-    for (let v = 0; v < 2; v++) expect((await push(token, 'tenure', snap({ v: String(v) }), v, 'phone', cut)).status).toBe(200);
+    for (let v = 0; v < 2; v++)
+      expect((await push(token, 'tenure', snap({ v: String(v) }), v, 'phone', cut)).status).toBe(200);
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
     const names = (meta.versions as VersionRecord[]).map((record) => record.deviceName);
     expect(names).toEqual([cut.toWellFormed(), cut.toWellFormed()]);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, checksum, MAX_SNAPSHOT_KEYS, patchBetween, utf8ByteLength, type Snapshot } from '../../sdk/contract/index.js';
+import {
+  canonicalJson,
+  checksum,
+  MAX_SNAPSHOT_KEYS,
+  patchBetween,
+  utf8ByteLength,
+  type Snapshot,
+} from '../../sdk/contract/index.js';
 import type { WorkerEnv } from '../src/config.js';
 import { createWorker } from '../src/index.js';
 import { MAX_PUSH_BODY_STRINGS, refuseTooManyKeys } from '../src/stored-size.js';
@@ -11,14 +18,33 @@ const small: WorkerEnv = { ...testEnv, MAX_STORED_BYTES: '1000' };
 const worker = createWorker();
 
 const postPush = (token: string, body: unknown, env: WorkerEnv = small) =>
-  worker.fetch(new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }), env);
+  worker.fetch(
+    new Request('http://x/api/sync/tenure/push', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+    env,
+  );
 
 async function patchBody(base: Snapshot, next: Snapshot, version: number) {
-  return { patch: patchBetween(base, next), version, baseChecksum: await checksum(base), checksum: await checksum(next), deviceId: 'device-p', timestamp: TIMESTAMP };
+  return {
+    patch: patchBetween(base, next),
+    version,
+    baseChecksum: await checksum(base),
+    checksum: await checksum(next),
+    deviceId: 'device-p',
+    timestamp: TIMESTAMP,
+  };
 }
 
 const pulled = async (token: string): Promise<Record<string, unknown>> =>
-  json(await worker.fetch(new Request('http://x/api/sync/tenure/pull', { headers: { Authorization: `Bearer ${token}` } }), small));
+  json(
+    await worker.fetch(
+      new Request('http://x/api/sync/tenure/pull', { headers: { Authorization: `Bearer ${token}` } }),
+      small,
+    ),
+  );
 
 describe('stored size is bounded (MAX_STORED_BYTES, DESIGN §11)', () => {
   captureErrorLogs();
@@ -34,7 +60,10 @@ describe('stored size is bounded (MAX_STORED_BYTES, DESIGN §11)', () => {
     expect(utf8ByteLength(canonicalJson(grown))).toBeGreaterThan(1000);
     const refused = await postPush(token, await patchBody(base, grown, 1));
     expect(refused.status).toBe(413);
-    expect(await json(refused)).toEqual({ error: 'This data is too large to sync: 1015 bytes, and the sync server keeps at most 1000 bytes.', code: 'PAYLOAD_TOO_LARGE' });
+    expect(await json(refused)).toEqual({
+      error: 'This data is too large to sync: 1015 bytes, and the sync server keeps at most 1000 bytes.',
+      code: 'PAYLOAD_TOO_LARGE',
+    });
     expect(await listUser(user)).toEqual(before);
 
     const honest = snap({ a: 'x'.repeat(500), b: 'small' });
@@ -72,8 +101,13 @@ describe('stored size is bounded (MAX_STORED_BYTES, DESIGN §11)', () => {
   it('refuses a snapshot of one key more than the cap (parsed, then counted), and stores one at the cap', async () => {
     const entries = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${i}`, '']));
     const over = await postPush(await tokenFor(newUser()), await pushBody(entries(MAX_SNAPSHOT_KEYS + 1), 0), testEnv);
-    expect([over.status, (await json(over)).error]).toEqual([413, `This data is too large to sync: ${MAX_SNAPSHOT_KEYS + 1} keys, and the sync server keeps at most ${MAX_SNAPSHOT_KEYS}.`]);
-    expect((await postPush(await tokenFor(newUser()), await pushBody(entries(MAX_SNAPSHOT_KEYS), 0), testEnv)).status).toBe(200);
+    expect([over.status, (await json(over)).error]).toEqual([
+      413,
+      `This data is too large to sync: ${MAX_SNAPSHOT_KEYS + 1} keys, and the sync server keeps at most ${MAX_SNAPSHOT_KEYS}.`,
+    ]);
+    expect(
+      (await postPush(await tokenFor(newUser()), await pushBody(entries(MAX_SNAPSHOT_KEYS), 0), testEnv)).status,
+    ).toBe(200);
   });
 
   it('counts only unescaped quotes, so values full of escaped quotes are not keys', () => {
@@ -82,7 +116,11 @@ describe('stored size is bounded (MAX_STORED_BYTES, DESIGN §11)', () => {
   });
 
   it('refuses a MAX_STORED_BYTES that a full push within MAX_BODY_BYTES could not carry', async () => {
-    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta'), { ...testEnv, MAX_BODY_BYTES: '100000', MAX_STORED_BYTES: '99000' });
+    const response = await worker.fetch(new Request('http://x/api/sync/tenure/meta'), {
+      ...testEnv,
+      MAX_BODY_BYTES: '100000',
+      MAX_STORED_BYTES: '99000',
+    });
     expect([response.status, await json(response)]).toEqual([500, { error: 'Internal error', code: 'INTERNAL' }]);
   });
 });

@@ -4,7 +4,19 @@ import { createWorker } from '../src/index.js';
 import { stallingBucket, type BucketCall } from './bucket-wrappers.js';
 import { expectConsistent } from './consistency.js';
 import { env } from 'cloudflare:workers';
-import { call, captureErrorLogs, json, listUser, newUser, push, pushBody, snap, storedText, testEnv, tokenFor } from './helpers.js';
+import {
+  call,
+  captureErrorLogs,
+  json,
+  listUser,
+  newUser,
+  push,
+  pushBody,
+  snap,
+  storedText,
+  testEnv,
+  tokenFor,
+} from './helpers.js';
 
 captureErrorLogs();
 
@@ -26,7 +38,11 @@ describe('a DELETE commits a tombstone: versions only go up (DESIGN §10)', () =
 
     const fresh = snap({ n: 'after the delete' });
     expect(await json(await push(token, 'tenure', fresh, 4, 'device-b'))).toMatchObject({ success: true, version: 5 });
-    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ exists: true, meta: { version: 5 }, availableVersions: [5] });
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({
+      exists: true,
+      meta: { version: 5 },
+      availableVersions: [5],
+    });
     for (const old of [1, 2, 3, 4]) expect((await call(`/api/sync/tenure/history/${old}`, { token })).status).toBe(404);
     expect(await storedText(`sync/${user}/tenure/history/5.json`)).toBe(canonicalJson(fresh));
     expect(await expectConsistent(user, token, new Map([[5, canonicalJson(fresh)]]))).toBe(5);
@@ -39,7 +55,14 @@ describe('a DELETE commits a tombstone: versions only go up (DESIGN §10)', () =
     for (const version of [0, 2]) {
       const response = await push(token, 'tenure', snap({ n: 'old data' }), version);
       expect(response.status).toBe(409);
-      expect(await json(response)).toMatchObject({ code: 'CONFLICT', localVersion: version, serverVersion: 3, serverModified: expect.any(String), serverDeviceId: null, serverDeleted: true });
+      expect(await json(response)).toMatchObject({
+        code: 'CONFLICT',
+        localVersion: version,
+        serverVersion: 3,
+        serverModified: expect.any(String),
+        serverDeviceId: null,
+        serverDeleted: true,
+      });
     }
     expect(await listUser(user)).toEqual(before);
   });
@@ -58,7 +81,14 @@ describe('a DELETE commits a tombstone: versions only go up (DESIGN §10)', () =
     const before = Date.now();
     await remove(token);
     const meta = await json(await call('/api/sync/tenure/meta', { token }));
-    expect(meta).toEqual({ success: true, exists: false, meta: null, availableVersions: [], versions: [], deleted: { version: 3, deletedAt: expect.any(String) } });
+    expect(meta).toEqual({
+      success: true,
+      exists: false,
+      meta: null,
+      availableVersions: [],
+      versions: [],
+      deleted: { version: 3, deletedAt: expect.any(String) },
+    });
     const deletedAt = Date.parse((meta.deleted as { deletedAt: string }).deletedAt);
     expect(deletedAt).toBeGreaterThanOrEqual(before - 1000);
 
@@ -82,7 +112,10 @@ describe('a DELETE commits a tombstone: versions only go up (DESIGN §10)', () =
       expect([since, body.data, body.patch]).toEqual([since, { n: 'new 2' }, undefined]);
     }
     // Within the versions after the tombstone, patches work as always.
-    expect(await json(await call('/api/sync/tenure/pull?since=5', { token }))).toMatchObject({ baseVersion: 5, patch: { set: { n: 'new 2' }, remove: [] } });
+    expect(await json(await call('/api/sync/tenure/pull?since=5', { token }))).toMatchObject({
+      baseVersion: 5,
+      patch: { set: { n: 'new 2' }, remove: [] },
+    });
   });
 
   it('a DELETE of a tombstone keeps its version; a DELETE over newer data commits one above it', async () => {
@@ -111,7 +144,10 @@ describe('a push racing a DELETE (DESIGN §10)', () => {
     const { user, token } = await userWithVersions(3);
     // The DELETE stalls after its tombstone and its first listing, holding the keys it will delete.
     const stall = stallingBucket(env.BACKUPS, listOfDelete);
-    const deleting = createWorker({ bucket: () => stall.bucket }).fetch(new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }), testEnv);
+    const deleting = createWorker({ bucket: () => stall.bucket }).fetch(
+      new Request('http://x/api/sync/tenure', { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }),
+      testEnv,
+    );
     await stall.stalled;
     const fresh = snap({ n: 'pushed during the delete' });
     expect(await json(await push(token, 'tenure', fresh, 4, 'device-b'))).toMatchObject({ version: 5 });
@@ -119,7 +155,10 @@ describe('a push racing a DELETE (DESIGN §10)', () => {
     expect(await json(await deleting)).toEqual({ success: true, deleted: true, version: 4 });
 
     expect(await storedText(`sync/${user}/tenure/history/5.json`)).toBe(canonicalJson(fresh));
-    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({ meta: { version: 5 }, availableVersions: [5] });
+    expect(await json(await call('/api/sync/tenure/meta', { token }))).toMatchObject({
+      meta: { version: 5 },
+      availableVersions: [5],
+    });
     expect(await expectConsistent(user, token, new Map([[5, canonicalJson(fresh)]]))).toBe(5);
     expect((await keysOf(user)).filter((key) => /history\/[1-4]\./.test(key))).toEqual([]);
   });
@@ -127,7 +166,14 @@ describe('a push racing a DELETE (DESIGN §10)', () => {
   it('a push that read the head before the DELETE is refused with the tombstone and stores nothing', async () => {
     const { user, token } = await userWithVersions(2);
     const stall = stallingBucket(env.BACKUPS, headOfCurrent);
-    const pushing = createWorker({ bucket: () => stall.bucket }).fetch(new Request('http://x/api/sync/tenure/push', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(await pushBody(snap({ n: 'late' }), 2, 'device-b')) }), testEnv);
+    const pushing = createWorker({ bucket: () => stall.bucket }).fetch(
+      new Request('http://x/api/sync/tenure/push', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(await pushBody(snap({ n: 'late' }), 2, 'device-b')),
+      }),
+      testEnv,
+    );
     await stall.stalled;
     await remove(token);
     stall.release();

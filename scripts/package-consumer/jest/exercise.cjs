@@ -6,7 +6,9 @@ const assert = require('node:assert/strict');
 function memoryStorage() {
   const entries = new Map();
   return {
-    get length() { return entries.size; },
+    get length() {
+      return entries.size;
+    },
     key: (i) => [...entries.keys()][i] ?? null,
     getItem: (k) => entries.get(k) ?? null,
     setItem: (k, v) => void entries.set(k, String(v)),

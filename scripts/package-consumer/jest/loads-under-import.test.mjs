@@ -8,5 +8,12 @@ import { createRequire } from 'node:module';
 const { exerciseTacoSync } = createRequire(import.meta.url)('./exercise.cjs');
 
 test('the ES module entries load under import and a manager starts and stops', async () => {
-  await exerciseTacoSync({ canUseSync, createSync, keyPrefixAdapter, canonicalJson, tenureAdapter, defineTacoSyncElements });
+  await exerciseTacoSync({
+    canUseSync,
+    createSync,
+    keyPrefixAdapter,
+    canonicalJson,
+    tenureAdapter,
+    defineTacoSyncElements,
+  });
 });

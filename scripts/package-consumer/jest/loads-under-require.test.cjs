@@ -7,5 +7,12 @@ const { defineTacoSyncElements } = require('taco-sync/elements');
 const { exerciseTacoSync } = require('./exercise.cjs');
 
 test('the CommonJS entries load under require and a manager starts and stops', async () => {
-  await exerciseTacoSync({ canUseSync, createSync, keyPrefixAdapter, canonicalJson, tenureAdapter, defineTacoSyncElements });
+  await exerciseTacoSync({
+    canUseSync,
+    createSync,
+    keyPrefixAdapter,
+    canonicalJson,
+    tenureAdapter,
+    defineTacoSyncElements,
+  });
 });

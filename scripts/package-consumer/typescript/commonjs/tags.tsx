@@ -7,7 +7,11 @@ export function Footer({ manager }: { manager: SyncManager }) {
   const keep = (el: TacoSyncHistoryElement | null) => void el?.reload();
   return (
     <footer>
-      <taco-sync-history manager={manager} ref={keep} ontaco-sync-restored={(event) => console.info(event.detail.kind)} />
+      <taco-sync-history
+        manager={manager}
+        ref={keep}
+        ontaco-sync-restored={(event) => console.info(event.detail.kind)}
+      />
       {/* @ts-expect-error compact is a boolean */}
       <taco-sync-status compact="yes" />
     </footer>
