@@ -82,31 +82,7 @@ function describeStatus(state: SyncState, now: number): StatusPart {
         syncNowBlockedReason: null,
       };
     case 'pending':
-      if (!state.pendingSince) {
-        // Retrying a check with nothing of this device's to send: no "Changes waiting" then.
-        return failure
-          ? {
-              tone: 'neutral',
-              label: 'Retrying',
-              detail: `${failure.text}${retrying || ' Will try again.'}`,
-              technical: failure.technical,
-              syncNowBlockedReason: null,
-            }
-          : {
-              tone: 'neutral',
-              label: state.lastSyncedAt ? 'Synced' : 'Not synced yet',
-              detail: lastSynced,
-              technical: null,
-              syncNowBlockedReason: null,
-            };
-      }
-      return {
-        tone: 'warning',
-        label: 'Changes waiting',
-        detail: failure ? `${failure.text}${retrying || ' Will try again.'}` : lastSynced,
-        technical: failure?.technical ?? null,
-        syncNowBlockedReason: null,
-      };
+      return describePending(state, lastSynced, failure, retrying);
     case 'syncing':
       return {
         tone: 'info',
@@ -144,6 +120,39 @@ function describeStatus(state: SyncState, now: number): StatusPart {
         syncNowBlockedReason: null,
       };
   }
+}
+
+/** Pending: changes waiting, or a check being retried with nothing of this device's to send (then no "Changes waiting"). */
+function describePending(
+  state: SyncState,
+  lastSynced: string,
+  failure: ReturnType<typeof describeSyncError> | null,
+  retrying: string,
+): StatusPart {
+  const retried = failure ? `${failure.text}${retrying || ' Will try again.'}` : null;
+  if (state.pendingSince)
+    return {
+      tone: 'warning',
+      label: 'Changes waiting',
+      detail: retried ?? lastSynced,
+      technical: failure?.technical ?? null,
+      syncNowBlockedReason: null,
+    };
+  if (failure)
+    return {
+      tone: 'neutral',
+      label: 'Retrying',
+      detail: retried!,
+      technical: failure.technical,
+      syncNowBlockedReason: null,
+    };
+  return {
+    tone: 'neutral',
+    label: state.lastSyncedAt ? 'Synced' : 'Not synced yet',
+    detail: lastSynced,
+    technical: null,
+    syncNowBlockedReason: null,
+  };
 }
 
 // The manager's reason names subscriptions (`sync_tenure`) for developers; a person reads which of

@@ -21,6 +21,18 @@ interface StoredVersion {
   data: Snapshot;
 }
 
+/** What a request of one account and app meets: its stored versions and tombstone. */
+interface RouteContext {
+  seen: SeenRequest;
+  app: string;
+  user: string;
+  list: StoredVersion[];
+  head: StoredVersion | undefined;
+  availableVersions: number[];
+  versions: VersionRecord[] | undefined;
+  tombstone: DeletedRecord | undefined;
+}
+
 /** One request the fake server saw. */
 export interface SeenRequest {
   method: string;
@@ -254,30 +266,8 @@ export class FakeSyncServer {
           : { success: true, exists: false, meta: null, availableVersions: [], versions: [], ...deleted },
       );
     }
-    if (method === 'GET' && endpoint === '/pull') {
-      if (head && this.tamperedPulls > 0) {
-        this.tamperedPulls--;
-        return json(200, {
-          success: true,
-          data: { ...head.data, t_tampered: 'bit flip' },
-          meta: head.record,
-          availableVersions,
-          versions,
-        });
-      }
-      const base = list.find((v) => v.record.version === seen.since);
-      if (head && base && this.patchPulls)
-        return json(200, {
-          success: true,
-          ...(await this.patchSince(base, head)),
-          meta: head.record,
-          availableVersions,
-          versions,
-        });
-      return head
-        ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions })
-        : fail(404, 'NOT_FOUND', deleted);
-    }
+    const route: RouteContext = { seen, app, user, list, head, availableVersions, versions, tombstone };
+    if (method === 'GET' && endpoint === '/pull') return this.answerPull(route);
     if (method === 'GET' && endpoint === '/history') {
       const kept = list.find((v) => v.record.version === Number(version));
       return kept ? json(200, { success: true, data: kept.data, meta: kept.record }) : fail(404, 'NOT_FOUND');
@@ -286,40 +276,75 @@ export class FakeSyncServer {
       const left = this.deleteCloud(app, user);
       return json(200, { success: true, deleted: head !== undefined, version: left?.version ?? 0 });
     }
-    if (method === 'POST' && endpoint === '/push') {
-      const parsed = parsePushRequest(seen.body);
-      if (!parsed.ok) return fail(400, 'BAD_REQUEST');
-      const push = parsed.value;
-      const serverVersion = head?.record.version ?? tombstone?.version ?? 0;
-      const isRetry =
-        head &&
-        head.record.version === push.version + 1 &&
-        head.record.checksum === push.checksum &&
-        head.record.deviceId === push.deviceId;
-      const staleBase =
-        push.version !== serverVersion ||
-        (push.baseChecksum !== undefined &&
-          push.baseChecksum !== (head?.record.checksum ?? (tombstone ? '' : push.baseChecksum)));
-      if (!isRetry && staleBase) {
-        return fail(409, 'CONFLICT', {
-          localVersion: push.version,
-          serverVersion,
-          serverModified: head?.record.lastModified ?? tombstone?.deletedAt ?? null,
-          serverDeviceId: head?.record.deviceId ?? null,
-          ...(tombstone && { serverDeleted: true }),
-        });
-      }
-      const data = isPatchPush(push) ? applyPatch(head?.data ?? snapshotFromEntries([]), push.patch) : push.data;
-      if ((await checksum(data)) !== push.checksum)
-        return isPatchPush(push) ? fail(422, 'PATCH_REJECTED') : fail(400, 'CHECKSUM_MISMATCH');
-      const stored = isRetry ? head.record : await this.seed(app, data, push.deviceId, user, push.deviceName);
+    if (method === 'POST' && endpoint === '/push') return this.answerPush(route);
+    return fail(404, 'NOT_FOUND');
+  }
+
+  private async answerPull({
+    seen,
+    head,
+    list,
+    availableVersions,
+    versions,
+    tombstone,
+  }: RouteContext): Promise<Response> {
+    const deleted = tombstone && { deleted: tombstone };
+    if (head && this.tamperedPulls > 0) {
+      this.tamperedPulls--;
       return json(200, {
         success: true,
-        version: stored.version,
-        checksum: stored.checksum,
-        timestamp: stored.lastModified,
+        data: { ...head.data, t_tampered: 'bit flip' },
+        meta: head.record,
+        availableVersions,
+        versions,
       });
     }
-    return fail(404, 'NOT_FOUND');
+    const base = list.find((v) => v.record.version === seen.since);
+    if (head && base && this.patchPulls)
+      return json(200, {
+        success: true,
+        ...(await this.patchSince(base, head)),
+        meta: head.record,
+        availableVersions,
+        versions,
+      });
+    return head
+      ? json(200, { success: true, data: head.data, meta: head.record, availableVersions, versions })
+      : fail(404, 'NOT_FOUND', deleted);
+  }
+
+  private async answerPush({ seen, app, user, head, tombstone }: RouteContext): Promise<Response> {
+    const parsed = parsePushRequest(seen.body);
+    if (!parsed.ok) return fail(400, 'BAD_REQUEST');
+    const push = parsed.value;
+    const serverVersion = head?.record.version ?? tombstone?.version ?? 0;
+    const isRetry =
+      head &&
+      head.record.version === push.version + 1 &&
+      head.record.checksum === push.checksum &&
+      head.record.deviceId === push.deviceId;
+    const staleBase =
+      push.version !== serverVersion ||
+      (push.baseChecksum !== undefined &&
+        push.baseChecksum !== (head?.record.checksum ?? (tombstone ? '' : push.baseChecksum)));
+    if (!isRetry && staleBase) {
+      return fail(409, 'CONFLICT', {
+        localVersion: push.version,
+        serverVersion,
+        serverModified: head?.record.lastModified ?? tombstone?.deletedAt ?? null,
+        serverDeviceId: head?.record.deviceId ?? null,
+        ...(tombstone && { serverDeleted: true }),
+      });
+    }
+    const data = isPatchPush(push) ? applyPatch(head?.data ?? snapshotFromEntries([]), push.patch) : push.data;
+    if ((await checksum(data)) !== push.checksum)
+      return isPatchPush(push) ? fail(422, 'PATCH_REJECTED') : fail(400, 'CHECKSUM_MISMATCH');
+    const stored = isRetry ? head.record : await this.seed(app, data, push.deviceId, user, push.deviceName);
+    return json(200, {
+      success: true,
+      version: stored.version,
+      checksum: stored.checksum,
+      timestamp: stored.lastModified,
+    });
   }
 }
