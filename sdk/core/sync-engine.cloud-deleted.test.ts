@@ -97,6 +97,24 @@ describe('cloud data deleted (a tombstone, DESIGN §10)', () => {
     expect(reloaded.sync.getState()).toMatchObject({ status: 'synced', version: 3 });
   });
 
+  it('keeping the data on this device outlives forget(): signing in again uploads nothing until Sync now asks', async () => {
+    const tab = await syncedTab(server, { t_a: '1' });
+    server.deleteCloud('tenure');
+    await tab.sync.syncNow();
+    await tab.sync.resolveConflict('use-server');
+    // Sign-out, then the same account signs in again on a new page.
+    await tab.sync.forget();
+    server.requests.length = 0;
+    const again = openTab({ server, device: tab.device });
+    await again.sync.start();
+    expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(server.current('tenure')).toBeUndefined();
+    expect(again.sync.getState()).toMatchObject({ status: 'disabled', disabledReason: KEPT_ON_DEVICE_REASON });
+    expect(again.device.storage.dump()).toEqual([['t_a', '1']]);
+    await again.sync.syncNow();
+    expect(again.sync.getState().conflict?.reason).toBe('cloud-deleted');
+  });
+
   it('a device that kept its data meets data another device uploaded since as a whole-data first-sync conflict (Sync now)', async () => {
     const tab = await syncedTab(server, { t_a: '1' });
     server.deleteCloud('tenure');

@@ -55,7 +55,7 @@ import type {
   SyncListener,
   SyncManager,
 } from './sync-manager.js';
-import type { Replacement, SyncRecord, SyncRecordStore } from './sync-record-store.js';
+import { NEVER_SYNCED, type Replacement, type SyncRecord, type SyncRecordStore } from './sync-record-store.js';
 import type { ConflictReason, SyncErrorInfo, SyncState } from './sync-state.js';
 import { initialSyncState, reduceSyncState, type SyncEvent } from './sync-state-reducer.js';
 
@@ -1220,8 +1220,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       // The account this manager synced, even when the app already dropped its token.
       const user = lastUser ?? (await currentUser());
       if (user !== null) {
-        const { replaced } = await records.getRecord(app, user);
-        await records.setRecord(app, user, null);
+        const { replaced, keptOnDevice } = await records.getRecord(app, user);
+        // The person's choice to keep the data off the deleted cloud copy outlives sign-out: this
+        // account's next sign-in here uploads nothing unasked (DESIGN §10).
+        await records.setRecord(
+          app,
+          user,
+          keptOnDevice === undefined ? null : keptOnDeviceRecord(NEVER_SYNCED, keptOnDevice),
+        );
         // Values an app wrote back from its stale copy of another account's data are that account's.
         if (replaced?.removedOwner && isStaleWriteBack({ replaced }, await adapter.collect()))
           await records.setOwner(app, replaced.removedOwner);

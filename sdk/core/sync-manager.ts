@@ -79,7 +79,8 @@ export interface SyncManager {
   /**
    * For sign-out: stops syncing and removes this device's sync record (base version, base snapshot,
    * unconfirmed pushes) for the account this manager last synced, even when the app already dropped
-   * its token (else for the signed-in account). Local data stays unless the app clears it; backups stay.
+   * its token (else for the signed-in account). Local data stays unless the app clears it; backups stay,
+   * and so does a choice to keep the data on this device only after a deletion (`cloud-deleted`).
    */
   forget(): Promise<void>;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
