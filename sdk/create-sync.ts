@@ -2,7 +2,7 @@ import { API_PREFIX, isDeviceName, isValidAppName, isValidDeviceId } from './con
 import { backoffDelayMs } from './core/backoff.js';
 import { browserDeviceName } from './platform/device-name.js';
 import type { StorageAdapter } from './adapters/storage-adapter.js';
-import { loadDeviceId } from './core/device-id.js';
+import { loadDeviceId } from './platform/device-id.js';
 import { browserPlatform, type Platform } from './platform/browser-platform.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { persistStorage } from './platform/storage-durability.js';
@@ -148,6 +148,8 @@ export function createSync(options: CreateSyncOptions): SyncManager {
     deviceName: options.deviceName ?? browserDeviceName(),
     userOf: subjectFromToken,
     random,
+    // Not the jitter's `random`: an app or test may fix that one, and two tabs must never share an id.
+    pageId: Math.random().toString(36).slice(2),
     transport: options.transport ?? fetchTransport(options),
     records,
     platform: options.platform ?? browserPlatform(),

@@ -77,6 +77,8 @@ export interface SyncEngineDeps {
   channel: TabChannel;
   /** A number in [0, 1) for backoff jitter. */
   random: () => number;
+  /** This page's id, unique among the tabs of the device: the replacements it records name it (DESIGN §7.4). */
+  pageId: string;
   getToken: GetToken;
   /** The subscriptions that gate this token (the app's option, else the token's claim). */
   subscriptionsFor: (token: string) => readonly unknown[] | null | Promise<readonly unknown[] | null>;
@@ -203,7 +205,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const timers: Partial<Record<TimerName, unknown>> = {};
   /** Modes waiting to run, each with the run that queued it: one queued before `stop()` does not stand for one after. */
   const queued = new Map<Mode, number>();
-  const page = Math.random().toString(36).slice(2);
+  const { pageId: page } = deps;
   let state = initialSyncState(platform.isOnline());
   let started = false;
   let run = 0;

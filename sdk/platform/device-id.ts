@@ -1,4 +1,4 @@
-import type { SyncRecordStore } from './sync-record-store.js';
+import type { SyncRecordStore } from '../core/sync-record-store.js';
 
 /**
  * This browser profile's device id: a random UUID (`crypto.randomUUID`, which every secure context
