@@ -383,15 +383,25 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   const myDeviceId = (): Promise<string> => (deviceId ??= deps.deviceId());
 
-  /** What every push body carries besides its data; `baseChecksum` when the base is known. */
-  const pushFields = async (sum: string, version: number, baseChecksum?: string): Promise<PushFields> => ({
-    version,
-    checksum: sum,
-    ...(baseChecksum !== undefined && { baseChecksum }),
-    deviceId: await myDeviceId(),
-    timestamp: nowIso(),
-    deviceName: deps.deviceName,
-  });
+  /**
+   * Every push body, made here (DESIGN §8): the fields each carries (`baseChecksum` when the base is
+   * known), the smallest form of `data` at `version` ({@link smallestPushRequest}) encoded for the
+   * wire, and the full form a refused patch falls back to.
+   */
+  const pushBody = async (data: Snapshot, sum: string, version: number, base: PushBase | null) => {
+    const fields: PushFields = {
+      version,
+      checksum: sum,
+      ...(base && { baseChecksum: base.checksum }),
+      deviceId: await myDeviceId(),
+      timestamp: nowIso(),
+      deviceName: deps.deviceName,
+    };
+    return {
+      encoded: await transport.encodePush(smallestPushRequest(data, fields, base)),
+      full: (): PushRequest => ({ ...fields, data }),
+    };
+  };
 
   const readMeta = (view: { token: string }): Promise<MetaResponse> =>
     timed((options) => transport.meta(view.token, options));
@@ -575,9 +585,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const version = record.baseVersion;
     if (record.refused?.checksum === sum) return;
     const base = syncedBase(record, version);
-    const encoded = await transport.encodePush(
-      smallestPushRequest(view.data, await pushFields(sum, version, base?.checksum), base),
-    );
+    const { encoded } = await pushBody(view.data, sum, version, base);
     if (encoded.bytes > KEEPALIVE_MAX_BYTES) return;
     // Ready before the note is written: the page may begin to hide meanwhile. Without the note the
     // next start still adopts that version (it holds this very data) unless the app wrote since.
@@ -686,8 +694,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // What the Worker would refuse (DESIGN §11) is not sent: the person reads why at once.
     const tooLarge = snapshotSizeProblem(view.data);
     if (tooLarge !== null) throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', tooLarge);
-    const fields = await pushFields(sum, version, base?.checksum);
-    const encoded = await transport.encodePush(smallestPushRequest(view.data, fields, base));
+    const { encoded, full } = await pushBody(view.data, sum, version, base);
     const keepalive = (mode === 'hidden' || mode === 'keepalive') && encoded.bytes <= KEEPALIVE_MAX_BYTES;
     // On pagehide a body over the keepalive limit would be cut off with the page; it stays pending for the next start.
     if (mode === 'keepalive' && !keepalive) return dispatch({ type: 'settled', record }, view);
@@ -700,7 +707,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     }).catch(noop);
     let pushed;
     try {
-      pushed = await sendPush(view, encoded, keepalive, () => ({ ...fields, data: view.data }));
+      pushed = await sendPush(view, encoded, keepalive, full);
     } catch (error) {
       await remembered;
       if (error instanceof ConflictError) {
@@ -1041,11 +1048,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const kept = await verified(await request(view, (t, o) => transport.history(version, t, o)));
     const meta = await request(view, (t, o) => transport.meta(t, o));
     dispatch({ type: 'syncing' }, view);
-    const body: PushRequest = {
-      ...(await pushFields(kept.meta.checksum, meta.meta?.version ?? 0, meta.meta?.checksum)),
-      data: kept.data,
-    };
-    const pushed = await request(view, (t, o) => transport.push(body, t, o));
+    // On the server's current version (its checksum as the base; no patch: the base data is not here).
+    const { encoded } = await pushBody(kept.data, kept.meta.checksum, meta.meta?.version ?? 0, meta.meta);
+    const pushed = await request(view, (t, o) => transport.push(encoded, t, o));
     const replaced = await replaceLocal(view, 'restore', kept.data);
     await commit(view, {
       baseVersion: pushed.version,
