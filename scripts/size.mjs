@@ -52,6 +52,9 @@
 // the ceiling rises by exactly that.
 // All of the above merged with tombstones: 13,974 B; the stopped page's owner writes guarded
 // (sim seed 6190): +27, 14,001 B.
+// Keeping data on the device after a deletion outlives forget() (issue 21) +6, the page id from
+// createSync (no global in the core) +9, and restoreBackup() only over the data the person saw
+// when asking (sim seed 777105: a pull queued before it had replaced the data) +36: 14,052 B.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -64,7 +67,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_030;
+const CEILING_BYTES = 14_080;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

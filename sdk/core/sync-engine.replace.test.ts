@@ -291,3 +291,37 @@ describe('a person can decide a conflict (DESIGN §7.5)', () => {
     });
   });
 });
+
+describe('restoring a local backup (DESIGN §7.4)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it("restores nothing when a sync queued before it replaced the data meanwhile: no push over the other device's edit", async () => {
+    const tab = await syncedTab(server, { t_a: 'v1' });
+    tab.write({ t_a: 'mine' });
+    await tab.sync.syncNow();
+    await tab.sync.restore(1);
+    const [backup] = await tab.sync.listBackups();
+    expect(backup?.data).toEqual({ t_a: 'mine' });
+    // Another device edits; this page's Sync now pulls it while the person asks for the backup.
+    await server.seed('tenure', data({ t_a: 'from the phone' }), 'phone');
+    server.requests.length = 0;
+    const pulling = tab.sync.syncNow();
+    const restoring = tab.sync.restoreBackup(backup!.id);
+    await pulling;
+    await expect(restoring).rejects.toMatchObject({ code: 'LOCAL' });
+    await tab.sync.idle();
+    expect(tab.device.storage.dump()).toEqual([['t_a', 'from the phone']]);
+    expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(server.current('tenure')?.data).toEqual({ t_a: 'from the phone' });
+
+    // Asked again with the data in view, it restores and syncs the backup.
+    await tab.sync.restoreBackup(backup!.id);
+    await tab.sync.syncNow();
+    expect(server.current('tenure')?.data).toEqual({ t_a: 'mine' });
+  });
+});

@@ -1061,9 +1061,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     await announce(view, replaced!, 'now');
   };
 
-  const restoreBackup = async (view: LocalView, id: string): Promise<void> => {
+  /** Restores backup `id` over the local data the person saw when asking (`seen`), and only over that. */
+  const restoreBackup = async (view: LocalView, id: string, seen: Snapshot): Promise<void> => {
     const kept = (await records.listBackups(app, view.user)).find((b) => b.id === id);
     if (!kept) throw new SyncError('LOCAL', `No backup "${id}"`);
+    // A sync queued before the action may have replaced the data meanwhile (a pull of another
+    // device's edits): restoring now would push over values the person never saw (sim seed 777105).
+    if (canonicalJson(view.local) !== canonicalJson(seen))
+      throw new SyncError('LOCAL', 'The data changed meanwhile: nothing restored');
     const replaced = await replaceLocal(view, 'backup', kept.data);
     await save(view, { ...view.record, replaced: replaced! });
     await announce(view, replaced!, 'now');
@@ -1248,7 +1253,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       return user === null ? [] : records.listBackups(app, user);
     },
     async restoreBackup(id) {
-      await userAction((view) => restoreBackup(view, id), true);
+      // What the person sees now: read before any queued sync runs (the store is read synchronously).
+      const seen = adapter.collect();
+      await userAction(async (view) => restoreBackup(view, id, await seen), true);
       manager.notifyChanged();
     },
   };

@@ -68,7 +68,10 @@ export interface SyncManager {
   listHistory(): Promise<VersionRecord[]>;
   /** Local backups of replaced data, newest first. */
   listBackups(): Promise<LocalBackup[]>;
-  /** Applies a local backup to the local store (it then syncs like any local change). */
+  /**
+   * Applies a local backup to the local store (it then syncs like any local change). Rejects with
+   * `SyncError` code `LOCAL`, restoring nothing, when a running sync replaced the local data before it ran.
+   */
   restoreBackup(id: string): Promise<void>;
   /**
    * Calls `listener` right after the SDK replaced local data (pull, use-server, restore, backup), with
