@@ -325,3 +325,28 @@ describe('restoring a local backup (DESIGN §7.4)', () => {
     expect(server.current('tenure')?.data).toEqual({ t_a: 'mine' });
   });
 });
+
+describe('another tab replaced the data (DESIGN §7.4)', () => {
+  let server: FakeSyncServer;
+  beforeEach(() => {
+    useFakeTime();
+    server = new FakeSyncServer();
+  });
+  afterEach(() => void vi.useRealTimers());
+
+  it('a page without onReplace reloads at once, even while another tab holds the lock, so its app cannot save its old copy meanwhile', async () => {
+    const a = await syncedTab(server, { t_a: 'v1' });
+    a.write({ t_a: 'mine' });
+    await a.sync.syncNow();
+    const b = openTab({ server, device: a.device, rereads: false });
+    await b.sync.start();
+    await a.sync.restore(1);
+    // A third tab's sync holds the app's lock while B hears of the replacement (sim seed 1796658391).
+    let release = (): void => {};
+    const held = a.device.lock.run('taco-sync:tenure', () => new Promise<void>((resolve) => (release = resolve)));
+    await untilMacrotask(() => b.platform.reloads > 0);
+    expect(b.platform.reloads).toBe(1);
+    release();
+    await held;
+  });
+});

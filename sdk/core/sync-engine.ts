@@ -958,10 +958,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     told.add(replaced.id);
     if (!replaced.keys.length) return;
     if (replaceListeners.size) return void ((await tellListeners(replaced)) && reread.add(replaced.id));
-    await withdraw(replaced.id, at);
-    if (at !== run) return;
+    const withdrawn = withdraw(replaced.id, at);
+    // Reloads at once: waiting for the lock first left the app saving from its old copy meanwhile,
+    // while a new tab acknowledged the replacement and pushed it away (sim seed 1796658391).
     if (deps.withoutReplaceListener === 'reload') return platform.reload();
-    dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
+    await withdrawn;
+    if (at === run) dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
   };
 
   /**
