@@ -126,6 +126,27 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
   });
 
+  it("with 'defer', a page's own restore stays guarded when a page opened after it counts its start as the re-read (seed 1796002998 of npm run sim)", async () => {
+    const device = testDevice();
+    await laptopAddedTodos();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await open.sync.restore(1);
+    expect(device.storage.getItem('t_todos')).toBe('["milk"]');
+    // A page opened now reads the restored data and acknowledges the replacement; the page that
+    // restored still shows its old list.
+    const later = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await later.sync.start();
+    const guard = async () => (await device.records.getRecord('tenure', 'user-1')).replaced?.acknowledged;
+    await vi.waitFor(async () => expect(await guard()).toBe(false));
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data.t_todos).toBe('["milk"]');
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
   it("with 'defer', an open page's old copy still conflicts after the page that pulled pushed an edit of its own (seed 23068 of npm run sim)", async () => {
     const device = testDevice();
     const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });

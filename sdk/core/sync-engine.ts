@@ -1116,9 +1116,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const { replaced } = record;
     // Before this page's first read, a replacement in the record is one its app reads at start (a
     // page reloaded after a use-server hears its predecessor's message): not one to reload for.
-    if (!replaced || replaced.page === page || firstRead) return;
-    if (!told.has(replaced.id)) await replacedElsewhere(replaced, at);
-    // The page that replaced the data may acknowledge it after this page withdrew that.
+    if (!replaced || firstRead) return;
+    if (replaced.page !== page && !told.has(replaced.id)) await replacedElsewhere(replaced, at);
+    // Another page may acknowledge the replacement after this page withdrew that, or one this page
+    // made itself, whose app still holds the old copy (`defer`, sim seed 1796002998).
     else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size)
       await withdraw(replaced.id, at);
   };
