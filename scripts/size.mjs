@@ -38,8 +38,7 @@
 // Backoff that survives a flapping connection (issue 21): the retry schedule in its own module,
 // nothing sent before the retry a server refusal set (a hiding page's prepared push included), the
 // backoff ended only by a sync the server answered: +188 (13,561 -> 13,749 B).
-// resolutions), conflict keys, and the throttled check on return (12,383 -> 13,182). Then +35 for
-// correctness: carried keys of an adopted version read from the view, and a resolution that
+// After the merge step's +799 above: +35 for correctness: carried keys of an adopted version read from the view, and a resolution that
 // recorded its merge stays made when its push fails (sim seeds 2928, 1259, 1306): 13,217.
 // The trim (issue 20's size item, from 13,561 B): the sync record's validators as field shapes, each
 // field's check named once (-32), and device ids from crypto.randomUUID instead of nanoid, whose
