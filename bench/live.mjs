@@ -5,7 +5,7 @@
 // announcement happen during the push, whose own round trip is given beside) to the tab's meta
 // request, and to its onReplace call. Runs inside `npm run bench`, or alone: `node bench/live.mjs` (builds and starts
 // its own `wrangler dev`).
-import { pathToFileURL } from 'node:url';
+import { runAloneIfMain } from './alone.mjs';
 import { percentile } from './percentiles.mjs';
 import { APP, devToken, preparedSnapshot, pushBodyText, syncApi } from './sync-api.mjs';
 
@@ -139,32 +139,4 @@ applied in the tab (\`onReplace\`); the push's own round trip beside:
 | commit -> applied | ${ms(live.apply.p50)} | ${ms(live.apply.p99)} |`;
 }
 
-async function measureAlone() {
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../e2e/support/chromium-config.mjs');
-  const { buildExamples, startDevServerOnFreePorts } = await import('../scripts/dev-server.mjs');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  await buildExamples();
-  const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-live-bench-'));
-  const server = await startDevServerOnFreePorts({ persistTo });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  const failures = [];
-  try {
-    const live = await measureLiveLatency(browser, { url: server.url, runId: Date.now().toString(36), failures });
-    process.stdout.write(`${liveSection(live)}\n`);
-    if (failures.length) throw new Error(`live bench: ${failures.join('; ')}`);
-  } finally {
-    await browser.close();
-    server.stop();
-    rmSync(persistTo, { recursive: true, force: true });
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  measureAlone().catch((error) => {
-    process.stderr.write(`live bench FAILED: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runAloneIfMain(import.meta.url, 'live bench', measureLiveLatency, liveSection);

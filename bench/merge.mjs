@@ -6,7 +6,7 @@
 //   two edits key by key, applies the result and pushes it (a patch) on the version it merged with.
 // Each sample is the tab's wall time of `syncNow()` (performance.now() in the page), the requests to
 // the local `wrangler dev` included. Runs inside `npm run bench`, or alone: `node bench/merge.mjs`.
-import { pathToFileURL } from 'node:url';
+import { runAloneIfMain } from './alone.mjs';
 import { median } from './percentiles.mjs';
 import { editOneKey, KEY_PREFIX, makeSnapshot, SNAPSHOT_SIZES } from './snapshots.mjs';
 import { APP, devToken, patchBody, preparedSnapshot, pushBodyText, syncApi } from './sync-api.mjs';
@@ -141,32 +141,4 @@ checks, pulls the patch, merges key by key, applies and pushes the merged versio
 ${lines.join('\n')}`;
 }
 
-async function measureAlone() {
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../e2e/support/chromium-config.mjs');
-  const { buildExamples, startDevServerOnFreePorts } = await import('../scripts/dev-server.mjs');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  await buildExamples();
-  const persistTo = mkdtempSync(join(tmpdir(), 'taco-sync-merge-bench-'));
-  const server = await startDevServerOnFreePorts({ persistTo });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  const failures = [];
-  try {
-    const rows = await measureMerge(browser, { url: server.url, runId: Date.now().toString(36), failures });
-    process.stdout.write(`${mergeSection(rows)}\n`);
-    if (failures.length) throw new Error(`merge bench: ${failures.join('; ')}`);
-  } finally {
-    await browser.close();
-    server.stop();
-    rmSync(persistTo, { recursive: true, force: true });
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  measureAlone().catch((error) => {
-    process.stderr.write(`merge bench FAILED: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+runAloneIfMain(import.meta.url, 'merge bench', measureMerge, mergeSection);
