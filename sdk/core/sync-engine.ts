@@ -961,7 +961,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const withdrawn = withdraw(replaced.id, at);
     // Reloads at once: waiting for the lock first left the app saving from its old copy meanwhile,
     // while a new tab acknowledged the replacement and pushed it away (sim seed 1796658391).
-    if (deps.withoutReplaceListener === 'reload') return platform.reload();
+    if (deps.withoutReplaceListener === 'reload') {
+      // The page is going away: a withdrawal that fails (stopped, storage blocked) has nobody to tell.
+      withdrawn.catch(noop);
+      return platform.reload();
+    }
     await withdrawn;
     if (at === run) dispatch({ type: 'reload', reason: 'replaced' }, { run: at });
   };
