@@ -54,6 +54,9 @@
 // Keeping data on the device after a deletion outlives forget() (issue 21) +6, the page id from
 // createSync (no global in the core) +9, and restoreBackup() only over the data the person saw
 // when asking (sim seed 777105: a pull queued before it had replaced the data) +36: 14,052 B.
+// Sim seed 1796002998 (a page's own replacement guarded) -6, a reloading page's withdrawal never
+// an unhandled rejection +3, and a stale page's older copy of the previous account's values backed up for that account (the values
+// it last synced here, sim seed 1796664060) +32: 14,081 B; the ceiling is raised to 14,112.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -66,7 +69,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_080;
+const CEILING_BYTES = 14_112;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

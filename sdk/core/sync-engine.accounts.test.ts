@@ -198,6 +198,27 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     ]);
   });
 
+  it("keeps an older value of the previous account that an app wrote back in that account's backups, even after the new account typed over it (seed 1796664060 of npm run sim)", async () => {
+    const { device } = await aliceSignedOut(server);
+    // A page that read Alice's diary before Bob typed over it, and never re-reads.
+    const stale = openTab({ server, device, token: { current: BOB }, rereads: false, withoutReplaceListener: 'defer' });
+    await stale.sync.start();
+    device.storage.setItem('t_diary', "bob's diary");
+    await stale.sync.resolveConflict('use-server');
+    device.storage.setItem('t_diary', "alice's diary");
+    await stale.sync.syncNow();
+    expect(stale.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+    await stale.sync.resolveConflict('use-server');
+    expect(await stale.sync.listBackups()).toEqual([]);
+    stale.sync.stop();
+
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    expect((await alice.sync.listBackups()).map((b) => b.data)).toEqual([
+      { t_diary: "alice's diary" },
+      { t_diary: "bob's diary" },
+    ]);
+  });
+
   it("backs up the previous account's values an app wrote back for that account when it signs in again and uses its server data (seed 102764 of npm run sim)", async () => {
     const { device } = await aliceSignedOut(server);
     const bob = openTab({ server, device, token: { current: BOB }, rereads: false, withoutReplaceListener: 'defer' });

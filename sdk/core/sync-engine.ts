@@ -344,17 +344,20 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   /**
    * Backs `data` up for its owners: values an app wrote back from a stale copy of another account's
-   * data (exactly what a replacement removed from that account) go to that account's backups.
+   * data (what a replacement removed from that account, or what that account last synced here) go
+   * to that account's backups.
    */
   const backup = async (view: LocalView, data: Snapshot, reason: ReplaceReason): Promise<void> => {
     // The replacement and the foreign values the store reflects are in the record of the account that owns the data.
     const ownerRecord = view.owner && view.owner !== view.user ? await records.getRecord(app, view.owner) : view.record;
     const { removedOwner, removed = {} } = ownerRecord.replaced ?? {};
+    // A page may hold a copy older than the removed values: the account's data before others typed over it.
+    const { base: synced = {} } = removedOwner ? await records.getRecord(app, removedOwner) : {};
     const { owner: foreignOwner, data: foreign = {} } = ownerRecord.foreign ?? {};
     const parts = new Map<string, [string, string][]>();
     for (const [key, value] of Object.entries(data)) {
       const owner =
-        removedOwner && removed[key] === value
+        removedOwner && (removed[key] === value || synced[key] === value)
           ? removedOwner
           : foreignOwner && foreign[key] === value
             ? foreignOwner
