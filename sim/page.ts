@@ -56,6 +56,12 @@ export class SimPage implements Sender {
   readonly app: SimApp;
   readonly platform: SimPlatform;
   alive = true;
+  /**
+   * A `forget()` the app called while the page was open is running: it stops the manager and then
+   * writes the record by design, and a page closed meanwhile (another tab's sign-in reloads it)
+   * would in a browser just end it, so its writes are not the stopped manager's own.
+   */
+  forgetting = false;
   rendered = false;
   inFlight = 0;
   /** Requests this page has sent so far (the live checks count them). */
@@ -207,7 +213,7 @@ export class SimPage implements Sender {
     const records = this.device.records;
     const ledger = this.world.ledger;
     const checked = (what: string): void => {
-      if (!this.alive)
+      if (!this.alive && !this.forgetting)
         ledger.violate('stopped-writes', `${this.name} wrote its sync record (${what}) after its manager stopped`);
     };
     // IndexedDB answers later, not in the same turn: with `idbTurns` each call is a task of the
