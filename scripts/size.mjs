@@ -57,6 +57,9 @@
 // Sim seed 1796002998 (a page's own replacement guarded) -6, a reloading page's withdrawal never
 // an unhandled rejection +3, and a stale page's older copy of the previous account's values backed up for that account (the values
 // it last synced here, sim seed 1796664060) +32: 14,081 B; the ceiling is raised to 14,112.
+// The previous account's values of keys this release owns, kept as foreign when the app emptied the
+// store at a takeover (another tab's old copy may save them back, sim seed 1796678475) +64: 14,145 B;
+// the ceiling is raised to 14,176.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -69,7 +72,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_112;
+const CEILING_BYTES = 14_176;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -219,6 +219,41 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     ]);
   });
 
+  it("meets the previous account's values another tab saves back after the app emptied the store as other-account, never as the new account's edit (seed 1796678475 of npm run sim)", async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+    // The app clears Alice's data; another tab still holds its copy of it in memory.
+    device.storage.removeItem('t_diary');
+    await bob.sync.syncNow();
+    expect(bob.sync.getState()).toMatchObject({ status: 'synced' });
+    expect(bob.sync.getState().conflict).toBeUndefined();
+    device.storage.setItem('t_todo', "bob's todo");
+    await bob.sync.syncNow();
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+
+    device.storage.setItem('t_diary', "alice's diary");
+    await bob.sync.syncNow();
+    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+  });
+
+  it('lets the new account write a value the previous one had once it typed another one over it', async () => {
+    const { device } = await aliceSignedOut(server);
+    const bob = openTab({ server, device, token: { current: BOB } });
+    await bob.sync.start();
+    device.storage.removeItem('t_diary');
+    await bob.sync.syncNow();
+    device.storage.setItem('t_diary', "bob's diary");
+    await bob.sync.syncNow();
+    device.storage.setItem('t_diary', "alice's diary");
+    await bob.sync.syncNow();
+    expect(bob.sync.getState()).toMatchObject({ status: 'synced' });
+    expect(bob.sync.getState().conflict).toBeUndefined();
+    expect(server.current('tenure', 'bob')?.data).toEqual({ t_diary: "alice's diary" });
+  });
+
   it("backs up the previous account's values an app wrote back for that account when it signs in again and uses its server data (seed 102764 of npm run sim)", async () => {
     const { device } = await aliceSignedOut(server);
     const bob = openTab({ server, device, token: { current: BOB }, rereads: false, withoutReplaceListener: 'defer' });

@@ -316,7 +316,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const carried = carriedKeys ?? Object.keys(synced.base ?? {}).filter((key) => !Object.hasOwn(held, key));
     // Unless another account claimed the data meanwhile (it edited after this sync read the store).
     const claims = view.owner !== view.user && (await records.getOwner(app)) === view.owner;
-    const foreign = await foreignAfter(view, claims && view.owner !== null);
+    const foreign = await foreignAfter(view, claims && view.owner !== null, held, synced);
     const record = await save(view, {
       pendingSince: null,
       ...synced,
@@ -330,16 +330,24 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   };
 
   /**
-   * The previous owner's values this release cannot see (keys it does not own) that the store may
-   * still hold once this account takes the data over; entries of keys this release owns are
-   * settled by its sync (it saw them).
+   * The previous owner's values the store may still come to hold once this account takes the data
+   * over: those of keys this release cannot see, and those of keys it owns that the store no longer
+   * held and no replacement removed (the app emptied it: another tab may save its old copy back).
+   * An entry stays until the account syncs that value, or the store holds another one for the key.
    */
-  const foreignAfter = async (view: LocalView, takesOver: boolean): Promise<SyncRecord['foreign']> => {
+  const foreignAfter = async (
+    view: LocalView,
+    takesOver: boolean,
+    held: Snapshot,
+    { base = {}, replaced }: Pick<SyncRecord, 'base' | 'replaced'>,
+  ): Promise<SyncRecord['foreign']> => {
     const before = takesOver
       ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} }
       : view.record.foreign;
-    const data = snapshotFromEntries(Object.entries(before?.data ?? {}).filter(([key]) => !adapter.owns(key)));
-    return Object.keys(data).length ? { owner: before!.owner, data } : undefined;
+    const emptied = (key: string, value: string): boolean =>
+      base[key] !== value && !replaced?.keys.includes(key) && (!Object.hasOwn(held, key) || held[key] === value);
+    const kept = Object.entries(before?.data ?? {}).filter(([key, value]) => !adapter.owns(key) || emptied(key, value));
+    return kept.length ? { owner: before!.owner, data: snapshotFromEntries(kept) } : undefined;
   };
 
   /**

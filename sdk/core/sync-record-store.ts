@@ -37,9 +37,10 @@ export interface SyncRecord {
   /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
   replaced?: Replacement;
   /**
-   * When a release that does not own every key took the local data over for this account, the
-   * previous owner's synced values of the keys it could not see: the store may still hold them,
-   * and a release that owns them meets them as `other-account` (DESIGN §7.1, §7.3).
+   * When this account took the local data over from another, that owner's synced values the store
+   * may still hold or come to hold: of keys the syncing release could not see, and of keys it owns
+   * that the store no longer held (another tab's old in-memory copy may save them back). A release
+   * that owns such a key meets its value as `other-account` (DESIGN §7.1, §7.3, §7.4).
    */
   foreign?: { owner: string; data: Snapshot };
   /**
