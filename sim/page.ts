@@ -66,7 +66,7 @@ export class SimPage implements Sender {
   inFlight = 0;
   /** Requests this page has sent so far (the live checks count them). */
   requestsSent = 0;
-  /** When the state last became `syncing`, or last sent a request while syncing (simulated ms). */
+  /** When the state last became `syncing`, or last sent or heard back from a request while syncing (simulated ms). */
   busySince: number | null = null;
   state: SyncState;
 
@@ -81,7 +81,13 @@ export class SimPage implements Sender {
     const keys = KEYS_BY_RELEASE[spec.release];
     this.platform = new SimPlatform(device, () => world.requestReload(this));
     const networkFetch = world.network.fetchFor(this);
-    const fetch: typeof globalThis.fetch = (input, init) => (this.requestsSent++, networkFetch(input, init));
+    // A request sent or answered while syncing is progress: a chain of slow answers is not a hang.
+    const progressed = (): void => void (this.busySince !== null && (this.busySince = world.clock.now()));
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      this.requestsSent++;
+      progressed();
+      return networkFetch(input, init).finally(progressed);
+    };
     this.engine = createSync({
       app: 'tenure',
       endpoint: 'https://sync.sim',
