@@ -82,7 +82,9 @@ export class SimPage implements Sender {
     this.platform = new SimPlatform(device, () => world.requestReload(this));
     const networkFetch = world.network.fetchFor(this);
     // A request sent or answered while syncing is progress: a chain of slow answers is not a hang.
-    const progressed = (): void => void (this.busySince !== null && (this.busySince = world.clock.now()));
+    const progressed = (): void => {
+      if (this.busySince !== null) this.busySince = world.clock.now();
+    };
     const fetch: typeof globalThis.fetch = (input, init) => {
       this.requestsSent++;
       progressed();
