@@ -27,4 +27,27 @@ describe('a page that stopped writes nothing more to IndexedDB', () => {
     expect(server.current('tenure')?.data.t_a).toBe('typed just before the reload');
     expect(await tab.device.records.getOwner('tenure')).not.toBeNull();
   });
+
+  // Sim seed 1796695137: a reload while the first sync saved its record; the owner came after stop.
+  it('a page stopped while its first sync saves the record claims no owner; the next page claims it', async () => {
+    const server = new FakeSyncServer();
+    const tab = openTab({ server });
+    const records = tab.device.records;
+    const setRecord = records.setRecord.bind(records);
+    vi.spyOn(records, 'setRecord').mockImplementation(async (...args) => {
+      tab.sync.stop();
+      return setRecord(...args);
+    });
+    const setOwner = vi.spyOn(records, 'setOwner');
+    await tab.sync.start().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(records.setRecord).toHaveBeenCalled();
+    expect(setOwner).not.toHaveBeenCalled();
+    expect(await records.getOwner('tenure')).toBeNull();
+
+    vi.mocked(records.setRecord).mockRestore();
+    const next = openTab({ server, device: tab.device });
+    await next.sync.start();
+    expect(await records.getOwner('tenure')).not.toBeNull();
+  });
 });

@@ -325,7 +325,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       lastSyncedAt: nowIso(),
     });
     commits++;
-    if (claims) await records.setOwner(app, (view.owner = view.user));
+    if (claims) {
+      // The save above waited for IndexedDB: a page stopped meanwhile claims nothing (§7.6, sim seed 1796695137).
+      guard(view);
+      await records.setOwner(app, (view.owner = view.user));
+    }
     dispatch({ type: 'settled', record }, view);
   };
 
@@ -377,6 +381,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const part = snapshotFromEntries(entries);
       const createdAt = nowIso();
       const sum = await checksum(part);
+      guard(view);
       await records.addBackup({
         id: `${createdAt}-${sum.slice(0, 8)}`,
         app,
