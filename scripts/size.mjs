@@ -60,6 +60,9 @@
 // The previous account's values of keys this release owns, kept as foreign when the app emptied the
 // store at a takeover (another tab's old copy may save them back, sim seed 1796678475) +64: 14,145 B;
 // the ceiling is raised to 14,176.
+// A stopped page's commit claims no owner (sim seed 1796695137) -5, and a page's own replacement,
+// dropped by the page that acknowledged it and committed in the same sync, written back
+// unacknowledged (sim seed 1796693862) +56: 14,196 B; the ceiling is raised to 14,208.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -72,7 +75,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_176;
+const CEILING_BYTES = 14_208;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

@@ -204,12 +204,16 @@ function pageOp(world: World, device: SimDevice, op: Extract<Op, { tab: number }
         ledger.backupRestore(device.name);
         const before = new Map(device.storage.dump());
         trace.add(`${page.name} person: restore backup ${backup.id} ${JSON.stringify(backup.data)}`);
+        const { base = {} } = device.session.user ? await device.records.getRecord(SIM_APP, device.session.user) : {};
         await page.engine.restoreBackup(backup.id);
-        // The person chose the backup's values over what the page showed: edits that saw it.
+        // The person chose the backup's values over what the page showed: edits that saw it. And
+        // over what this device last synced, which the SDK merges against (sim seed 1796693862: an
+        // old copy saved back had removed a synced value before the person restored).
         const after = new Map(device.storage.dump());
         for (const key of new Set([...before.keys(), ...after.keys()])) {
-          if (before.get(key) !== after.get(key))
-            ledger.edit(device.name, key, before.get(key) ?? null, after.get(key) ?? null);
+          if (before.get(key) === after.get(key)) continue;
+          ledger.edit(device.name, key, before.get(key) ?? null, after.get(key) ?? null);
+          ledger.edit(device.name, key, base[key] ?? null, after.get(key) ?? null);
         }
       });
     }

@@ -147,6 +147,29 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
   });
 
+  it("with 'defer', a page's own restore stays guarded when the page that counted its start as the re-read pulls and commits at once (seed 1796693862 of npm run sim)", async () => {
+    const device = testDevice();
+    await laptopAddedTodos();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await open.sync.restore(1);
+    // Another device edits another key: the page opened next acknowledges the restore, then pulls
+    // that edit and commits it in the same start, which leaves no replacement in the record.
+    const restored = server.current('tenure')!;
+    await server.seed('tenure', data({ ...restored.data, t_note: 'from the phone' }), 'phone');
+    const later = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await later.sync.start();
+    expect(device.storage.getItem('t_note')).toBe('from the phone');
+    const guard = async () => (await device.records.getRecord('tenure', 'user-1')).replaced;
+    await vi.waitFor(async () => expect(await guard()).toMatchObject({ acknowledged: false }));
+
+    app.add('eggs');
+    await open.sync.syncNow();
+    expect(server.current('tenure')?.data).toEqual({ t_todos: '["milk"]', t_note: 'from the phone' });
+    expect(open.sync.getState().conflict).toMatchObject({ reason: 'stale-write-back' });
+  });
+
   it("with 'defer', an open page's old copy still conflicts after the page that pulled pushed an edit of its own (seed 23068 of npm run sim)", async () => {
     const device = testDevice();
     const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });

@@ -991,11 +991,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * whoever acknowledged the replacement: with `defer` the page that replaced the data counts its
    * start as read, and with `reload` that page's reload comes before this one's.
    */
-  const withdraw = (id: string, at: number): Promise<void> =>
+  const withdraw = (id: string, at: number, mine?: Replacement): Promise<void> =>
     exclusive(async () => {
       const record = await records.getRecord(app, lastUser!);
-      if (at === run && record.replaced?.id === id && record.replaced.acknowledged)
-        await records.setRecord(app, lastUser!, { ...record, replaced: { ...record.replaced, acknowledged: false } });
+      const { replaced } = record;
+      // This page's own replacement, gone: the page that acknowledged it went on in the same sync
+      // to replace again or commit (sim seed 1796693862). It comes back over what the SDK wrote since.
+      const again = mine &&
+        replaced?.id !== id && { ...mine, applied: pick(record.base ?? {}, mine.keys), acknowledged: false };
+      const next = again ? (replaced ? stacked(again, replaced) : again) : replaced?.id === id && replaced;
+      if (at === run && next && (again || next.acknowledged))
+        await records.setRecord(app, lastUser!, { ...record, replaced: { ...next, acknowledged: false } });
     });
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
@@ -1141,7 +1147,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // Another page may acknowledge the replacement after this page withdrew that, or one this page
     // made itself, whose app still holds the old copy (`defer`, sim seed 1796002998).
     else if (replaced.acknowledged && !reread.has(replaced.id) && !replaceListeners.size)
-      await withdraw(replaced.id, at);
+      await withdraw(replaced.id, at, replaced.page === page ? replaced : undefined);
   };
 
   /** Records `user` as the owner of local data that has none yet (and is not empty); with `at`, only while that run lasts. */
