@@ -63,6 +63,10 @@
 // A stopped page's commit claims no owner (sim seed 1796695137) -5, and a page's own replacement,
 // dropped by the page that acknowledged it and committed in the same sync, written back
 // unacknowledged (sim seed 1796693862) +56: 14,196 B; the ceiling is raised to 14,208.
+// What the store holds of another account's during an other-account conflict, recorded as foreign
+// for the takeover, so values typed for an account that never synced stay that account's when an old
+// copy saves them back after the app emptied the store (sim seed 1796692861) +83: 14,279 B; the
+// ceiling is raised to 14,304.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.
 import { build } from 'esbuild';
@@ -75,7 +79,7 @@ answerHelp(`usage: npm run size
   ceiling; then prints the size of each subpath imported whole. No options.`);
 
 const TARGET_BYTES = 8 * 1024;
-const CEILING_BYTES = 14_208;
+const CEILING_BYTES = 14_304;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const SUBPATHS = {

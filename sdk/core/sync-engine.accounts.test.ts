@@ -22,6 +22,28 @@ async function aliceSignedOut(
   return { device, token };
 }
 
+/**
+ * Bob signs in over Alice's `t_diary`, the app clears it and Bob syncs a todo; then another tab's
+ * old copy in memory saves `diary` back: it meets Bob as other-account, never as his edit.
+ */
+async function bobEmptiesTheStoreThenAnOldCopySavesBack(server: FakeSyncServer, device: TestDevice, diary: string) {
+  const bob = openTab({ server, device, token: { current: BOB } });
+  await bob.sync.start();
+  expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+  device.storage.removeItem('t_diary');
+  await bob.sync.syncNow();
+  expect(bob.sync.getState()).toMatchObject({ status: 'synced' });
+  expect(bob.sync.getState().conflict).toBeUndefined();
+  device.storage.setItem('t_todo', "bob's todo");
+  await bob.sync.syncNow();
+  expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+
+  device.storage.setItem('t_diary', diary);
+  await bob.sync.syncNow();
+  expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
+  expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+}
+
 describe('accounts on a shared browser (DESIGN §7.1)', () => {
   let server: FakeSyncServer;
   beforeEach(() => {
@@ -221,22 +243,21 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
 
   it("meets the previous account's values another tab saves back after the app emptied the store as other-account, never as the new account's edit (seed 1796678475 of npm run sim)", async () => {
     const { device } = await aliceSignedOut(server);
-    const bob = openTab({ server, device, token: { current: BOB } });
-    await bob.sync.start();
-    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
-    // The app clears Alice's data; another tab still holds its copy of it in memory.
-    device.storage.removeItem('t_diary');
-    await bob.sync.syncNow();
-    expect(bob.sync.getState()).toMatchObject({ status: 'synced' });
-    expect(bob.sync.getState().conflict).toBeUndefined();
-    device.storage.setItem('t_todo', "bob's todo");
-    await bob.sync.syncNow();
-    expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+    await bobEmptiesTheStoreThenAnOldCopySavesBack(server, device, "alice's diary");
+  });
 
-    device.storage.setItem('t_diary', "alice's diary");
-    await bob.sync.syncNow();
-    expect(bob.sync.getState().conflict).toMatchObject({ reason: 'other-account' });
-    expect(server.current('tenure', 'bob')?.data).toEqual({ t_todo: "bob's todo" });
+  it('meets values typed for an account that never synced, saved back after the app emptied the store, as other-account (seed 1796692861 of npm run sim)', async () => {
+    const device = testDevice();
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    alice.platform.emit('offline');
+    await alice.sync.start();
+    alice.write({ t_diary: "alice's unsynced diary" });
+    alice.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await device.records.getOwner('tenure')).toBe('alice');
+    alice.sync.stop();
+
+    await bobEmptiesTheStoreThenAnOldCopySavesBack(server, device, "alice's unsynced diary");
   });
 
   it('lets the new account write a value the previous one had once it typed another one over it', async () => {

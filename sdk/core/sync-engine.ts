@@ -345,9 +345,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     held: Snapshot,
     { base = {}, replaced }: Pick<SyncRecord, 'base' | 'replaced'>,
   ): Promise<SyncRecord['foreign']> => {
+    const { foreign } = view.record;
     const before = takesOver
-      ? { owner: view.owner!, data: (await records.getRecord(app, view.owner!)).base ?? {} }
-      : view.record.foreign;
+      ? {
+          owner: view.owner!,
+          data: {
+            ...(foreign?.owner === view.owner && foreign.data),
+            ...(await records.getRecord(app, view.owner!)).base,
+          },
+        }
+      : foreign;
     const emptied = (key: string, value: string): boolean =>
       base[key] !== value && !replaced?.keys.includes(key) && (!Object.hasOwn(held, key) || held[key] === value);
     const kept = Object.entries(before?.data ?? {}).filter(([key, value]) => !adapter.owns(key) || emptied(key, value));
@@ -819,7 +826,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         },
         carriedOf(view),
       );
-    const { record } = view;
+    // What the store holds of another account's is that account's, synced or not: if the app empties
+    // the store and an old copy in memory saves it back, it still meets this account as other-account
+    // (sim seed 1796692861: values typed for an account that never synced).
+    const { owner, record } = view;
+    const held = record.foreign?.owner === owner ? record.foreign.data : {};
+    if (owner && owner !== view.user && Object.entries(view.local).some(([key, value]) => held[key] !== value))
+      await save(view, { ...record, foreign: { owner, data: { ...held, ...view.local } } });
     const local = {
       data: view.data,
       modifiedAt: record.pendingSince ?? record.lastSyncedAt,

@@ -37,10 +37,11 @@ export interface SyncRecord {
   /** The last replacement of local data, to catch an app saving its old in-memory copy (DESIGN §7.4). */
   replaced?: Replacement;
   /**
-   * When this account took the local data over from another, that owner's synced values the store
-   * may still hold or come to hold: of keys the syncing release could not see, and of keys it owns
-   * that the store no longer held (another tab's old in-memory copy may save them back). A release
-   * that owns such a key meets its value as `other-account` (DESIGN §7.1, §7.3, §7.4).
+   * When this account took the local data over from another, that owner's values the store may
+   * still hold or come to hold: of keys the syncing release could not see, and of keys it owns that
+   * the store no longer held (another tab's old in-memory copy may save them back). Synced or not:
+   * an `other-account` conflict records what the store held of that owner's while it stands. A
+   * release that owns such a key meets its value as `other-account` (DESIGN §7.1, §7.3, §7.4).
    */
   foreign?: { owner: string; data: Snapshot };
   /**
