@@ -65,7 +65,7 @@
 // unacknowledged (sim seed 1796693862) +56: 14,196 B; the ceiling is raised to 14,208.
 // What the store holds of another account's during an other-account conflict, recorded as foreign
 // for the takeover, so values typed for an account that never synced stay that account's when an old
-// copy saves them back after the app emptied the store (sim seed 1796692861) +83: 14,279 B; the
+// copy saves them back after the app emptied the store (sim seeds 1796692861, 1796801203) +79: 14,275 B; the
 // ceiling is raised to 14,304.
 // The ceiling is the measured figure plus a little room, a ratchet that stops unnoticed growth.
 // Lower it with every cut; raise it only for correctness, and say so in the commit.

@@ -260,6 +260,21 @@ describe('accounts on a shared browser (DESIGN §7.1)', () => {
     await bobEmptiesTheStoreThenAnOldCopySavesBack(server, device, "alice's unsynced diary");
   });
 
+  it('meets a value the previous account typed over its synced one, saved back after the app emptied the store, as other-account (seed 1796801203 of npm run sim)', async () => {
+    const device = testDevice();
+    const alice = openTab({ server, device, token: { current: ALICE } });
+    alice.write({ t_diary: "alice's diary" });
+    await alice.sync.start();
+    alice.platform.emit('offline');
+    alice.write({ t_diary: "alice's diary, page two" });
+    alice.sync.notifyChanged();
+    await vi.advanceTimersByTimeAsync(1_000);
+    alice.sync.stop();
+    expect(server.current('tenure', 'alice')?.data).toEqual({ t_diary: "alice's diary" });
+
+    await bobEmptiesTheStoreThenAnOldCopySavesBack(server, device, "alice's diary, page two");
+  });
+
   it('lets the new account write a value the previous one had once it typed another one over it', async () => {
     const { device } = await aliceSignedOut(server);
     const bob = openTab({ server, device, token: { current: BOB } });

@@ -350,8 +350,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       ? {
           owner: view.owner!,
           data: {
-            ...(foreign?.owner === view.owner && foreign.data),
             ...(await records.getRecord(app, view.owner!)).base,
+            ...(foreign?.owner === view.owner && foreign.data),
           },
         }
       : foreign;
@@ -828,11 +828,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       );
     // What the store holds of another account's is that account's, synced or not: if the app empties
     // the store and an old copy in memory saves it back, it still meets this account as other-account
-    // (sim seed 1796692861: values typed for an account that never synced).
+    // (sim seeds 1796692861, 1796801203: values typed for an account that never synced them). The
+    // first value seen per key is that account's; one typed since may be this account's own edit.
     const { owner, record } = view;
     const held = record.foreign?.owner === owner ? record.foreign.data : {};
-    if (owner && owner !== view.user && Object.entries(view.local).some(([key, value]) => held[key] !== value))
-      await save(view, { ...record, foreign: { owner, data: { ...held, ...view.local } } });
+    if (owner && owner !== view.user && Object.keys(view.local).some((key) => !Object.hasOwn(held, key)))
+      await save(view, { ...record, foreign: { owner, data: { ...view.local, ...held } } });
     const local = {
       data: view.data,
       modifiedAt: record.pendingSince ?? record.lastSyncedAt,
