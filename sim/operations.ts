@@ -228,10 +228,10 @@ function signOut(world: World, device: SimDevice, clear: boolean): void {
   void act(world, page, `signs ${user} out${clear ? ' and clears local data' : ''}`, async () => {
     // The app signs out whatever forget() answers (it rejects when getToken fails and no sync ran).
     try {
-      page.forgetting = true;
+      page.forgetting++;
       await page.engine.forget();
     } finally {
-      page.forgetting = false;
+      page.forgetting--;
       if (clear && page.alive) page.app.clear();
       device.session.signIn(null);
       for (let slot = 0; slot < device.tabs.length; slot++) world.openPage(device, slot);

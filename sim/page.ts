@@ -57,11 +57,12 @@ export class SimPage implements Sender {
   readonly platform: SimPlatform;
   alive = true;
   /**
-   * A `forget()` the app called while the page was open is running: it stops the manager and then
-   * writes the record by design, and a page closed meanwhile (another tab's sign-in reloads it)
-   * would in a browser just end it, so its writes are not the stopped manager's own.
+   * How many `forget()` calls the app made while the page was open are running (a person may sign
+   * out twice at once, sim seed 1796702242): each stops the manager and then writes the record by
+   * design, and a page closed meanwhile (another tab's sign-in reloads it) would in a browser just
+   * end it, so its writes are not the stopped manager's own.
    */
-  forgetting = false;
+  forgetting = 0;
   rendered = false;
   inFlight = 0;
   /** Requests this page has sent so far (the live checks count them). */
@@ -221,7 +222,7 @@ export class SimPage implements Sender {
     const records = this.device.records;
     const ledger = this.world.ledger;
     const checked = (what: string): void => {
-      if (!this.alive && !this.forgetting)
+      if (!this.alive && this.forgetting === 0)
         ledger.violate('stopped-writes', `${this.name} wrote its sync record (${what}) after its manager stopped`);
     };
     // IndexedDB answers later, not in the same turn: with `idbTurns` each call is a task of the
