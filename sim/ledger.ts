@@ -1,5 +1,6 @@
 import type { Snapshot } from '../sdk/contract/index.js';
 import type { ConflictInfo } from '../sdk/core/sync-state.js';
+import { HISTORY_KEEP } from '../worker/src/store.js';
 
 /** One broken promise, found at `at` (simulated ms since the start). */
 export interface Violation {
@@ -374,7 +375,9 @@ export class Ledger {
    * A page of `device` raised a conflict that says both sides changed while its data (`local`,
    * the keys its release owns) is exactly what the device itself last committed, with no DELETE
    * and no backup restore since: nothing of this device's is at stake, it should have pulled
-   * (a lost answer another device built on, DESIGN §7 / issue 11).
+   * (a lost answer another device built on, DESIGN §7 / issue 11). Unless that version left the
+   * kept history before the device could find its push there: then it cannot tell its own commit
+   * from an edit it never synced, and asking is the safe answer (sim seed 1796704612).
    */
   conflictRaised(
     user: string,
@@ -386,6 +389,7 @@ export class Ledger {
   ): void {
     const own = this.lastOwnCommit.get(`${user}|${device}`);
     if (!own || (reason !== 'server-newer' && reason !== 'push-rejected')) return;
+    if (this.highestVersion(user) - own.version >= HISTORY_KEEP) return;
     const deletes = this.deletes.get(user) ?? [];
     if (
       deletes.some((d) => d.end === undefined || d.end >= own.at) ||
