@@ -39,6 +39,17 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
     await server.seed('tenure', data({ t_todos: '["milk","bread"]' }), 'laptop');
   }
 
+  /** A `defer` page without `onReplace` whose app holds the list in memory, after it restored v1. */
+  async function aPageThatRestoredVersion1() {
+    const device = testDevice();
+    await laptopAddedTodos();
+    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
+    await open.sync.start();
+    const app = inMemoryApp(open);
+    await open.sync.restore(1);
+    return { device, open, app };
+  }
+
   it('tells onReplace listeners the keys and the reason right after a pull replaced them', async () => {
     await server.seed('tenure', data({ t_todos: '["milk"]', t_other: 'other' }));
     const tab = openTab({ server, rereads: false });
@@ -127,12 +138,7 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
   });
 
   it("with 'defer', a page's own restore stays guarded when a page opened after it counts its start as the re-read (seed 1796002998 of npm run sim)", async () => {
-    const device = testDevice();
-    await laptopAddedTodos();
-    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
-    await open.sync.start();
-    const app = inMemoryApp(open);
-    await open.sync.restore(1);
+    const { device, open, app } = await aPageThatRestoredVersion1();
     expect(device.storage.getItem('t_todos')).toBe('["milk"]');
     // A page opened now reads the restored data and acknowledges the replacement; the page that
     // restored still shows its old list.
@@ -148,12 +154,7 @@ describe('a stale copy in memory cannot undo a replacement (DESIGN §7.4)', () =
   });
 
   it("with 'defer', a page's own restore stays guarded when the page that counted its start as the re-read pulls and commits at once (seed 1796693862 of npm run sim)", async () => {
-    const device = testDevice();
-    await laptopAddedTodos();
-    const open = openTab({ server, device, rereads: false, withoutReplaceListener: 'defer' });
-    await open.sync.start();
-    const app = inMemoryApp(open);
-    await open.sync.restore(1);
+    const { device, open, app } = await aPageThatRestoredVersion1();
     // Another device edits another key: the page opened next acknowledges the restore, then pulls
     // that edit and commits it in the same start, which leaves no replacement in the record.
     const restored = server.current('tenure')!;

@@ -1009,13 +1009,16 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     exclusive(async () => {
       const record = await records.getRecord(app, lastUser!);
       const { replaced } = record;
-      // This page's own replacement, gone: the page that acknowledged it went on in the same sync
-      // to replace again or commit (sim seed 1796693862). It comes back over what the SDK wrote since.
-      const again = mine &&
-        replaced?.id !== id && { ...mine, applied: pick(record.base ?? {}, mine.keys), acknowledged: false };
-      const next = again ? (replaced ? stacked(again, replaced) : again) : replaced?.id === id && replaced;
-      if (at === run && next && (again || next.acknowledged))
-        await records.setRecord(app, lastUser!, { ...record, replaced: { ...next, acknowledged: false } });
+      if (at !== run) return;
+      let next: Replacement | undefined;
+      if (replaced?.id === id) next = replaced.acknowledged ? replaced : undefined;
+      else if (mine) {
+        // This page's own replacement, gone: the page that acknowledged it went on in the same sync
+        // to replace again or commit (sim seed 1796693862). It comes back over what the SDK wrote since.
+        const again = { ...mine, applied: pick(record.base ?? {}, mine.keys), acknowledged: false };
+        next = replaced ? stacked(again, replaced) : again;
+      }
+      if (next) await records.setRecord(app, lastUser!, { ...record, replaced: { ...next, acknowledged: false } });
     });
 
   const fail = (error: unknown, mode: Mode, at: number): void => {
